@@ -1,0 +1,18 @@
+"""Options of the ``qinglian`` plugin in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class QinglianConfig(Config):
+    # Where editors keep their collections, relative to mkdocs.yml.
+    content_dir = c.Type(str, default="content")
+    # The controlled vocabularies (units, topics, roles), relative to content_dir.
+    vocabulary = c.Type(str, default="vocabulary.yml")
+    page_size = c.Type(int, default=20)
+    related_count = c.Type(int, default=5)
+    home_latest = c.Type(int, default=5)
+    # Build the navigation from the collections unless mkdocs.yml has its own ``nav``.
+    navigation = c.Type(bool, default=True)

@@ -1,0 +1,1 @@
+"""Loading and validating editors' content. Nothing here imports MkDocs."""

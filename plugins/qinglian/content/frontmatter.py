@@ -1,0 +1,170 @@
+"""Split a Markdown file into YAML front matter and body, keeping line numbers.
+
+Dates are deliberately left as strings by the YAML loader: PyYAML would raise a bare
+``ValueError`` on an impossible date such as 2023-02-30, and the schema gives a far
+better message when it sees the text the editor typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+KeyPath = tuple[str | int, ...]
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    pass
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter plus the file line of every key and list item."""
+
+    data: dict[str, Any]
+    lines: dict[KeyPath, int]
+    first_line: int
+    body: str
+    body_line: int
+    duplicate_keys: list[tuple[KeyPath, int]] = field(default_factory=list)
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the nearest located ancestor, so a problem always has a line."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+class FrontMatterError(Exception):
+    """The front matter cannot be read at all."""
+
+    def __init__(self, line: int, expected: str, found: str, hint: str = "") -> None:
+        super().__init__(f"line {line}: expected {expected}, found {found}")
+        self.line = line
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+
+
+_FENCE = "---"
+_END_FENCES = ("---", "...")
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Parse ``text`` (a whole Markdown file) into front matter and body."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != _FENCE:
+        found = f"“{lines[0].strip()[:30]}”" if lines else "空文件"
+        raise FrontMatterError(1, "以“---”开头的元数据块", found, "文件第一行必须是“---”，其后是标题、日期等字段，再以“---”结束。")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in _END_FENCES:
+            closing = index
+            break
+    else:
+        raise FrontMatterError(1, "以“---”结束的元数据块", "没有结束的“---”", "请在字段之后另起一行写“---”。")
+
+    yaml_text = "".join(lines[1:closing])
+    # Line numbers in messages are 1-based file lines; the YAML starts on file line 2.
+    document = parse_yaml(yaml_text, first_line=2)
+    if not isinstance(document.data, dict):
+        raise FrontMatterError(2, "“字段: 值”形式的元数据", type_name(document.data))
+    return FrontMatter(
+        data=document.data,
+        lines=document.lines,
+        first_line=1,
+        body="".join(lines[closing + 1 :]),
+        body_line=closing + 2,
+        duplicate_keys=document.duplicate_keys,
+    )
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    lines: dict[KeyPath, int]
+    duplicate_keys: list[tuple[KeyPath, int]]
+
+
+def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse YAML without timestamps, recording the file line of every key and list item.
+
+    ``first_line`` is the file line on which ``text`` starts.
+    """
+    loader = _FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        index = mark.line if mark else 0
+        line = first_line + index
+        text_lines = text.splitlines()
+        source_line = text_lines[index] if index < len(text_lines) else ""
+        raise FrontMatterError(
+            line,
+            "有效的 YAML（每行“字段: 值”，冒号后有空格，列表项以“- ”开头）",
+            f"“{source_line.strip()}”",
+            f"YAML 解析器报告：{exc.problem or exc.context}。含冒号、#、引号等符号的值请用引号括起来。",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(first_line, "有效的 YAML", str(exc)) from None
+    finally:
+        loader.dispose()
+    located: dict[KeyPath, int] = {}
+    duplicates: list[tuple[KeyPath, int]] = []
+    _locate(node, (), first_line, located, duplicates)
+    return YamlDocument(data, located, duplicates)
+
+
+def _locate(
+    node: yaml.Node | None,
+    path: KeyPath,
+    offset: int,
+    located: dict[KeyPath, int],
+    duplicates: list[tuple[KeyPath, int]],
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[KeyPath] = set()
+        for key_node, value_node in node.value:
+            key_path = path + (str(key_node.value),)
+            line = offset + key_node.start_mark.line
+            if key_path in seen:
+                duplicates.append((key_path, line))
+            seen.add(key_path)
+            located[key_path] = line
+            _locate(value_node, key_path, offset, located, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            item_path = path + (index,)
+            located[item_path] = offset + item.start_mark.line
+            _locate(item, item_path, offset, located, duplicates)
+
+
+def type_name(value: object) -> str:
+    """How an editor would describe a YAML value's type, in Chinese."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"是/否值（{'true' if value else 'false'}）"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    if isinstance(value, float):
+        return f"小数 {value}"
+    if isinstance(value, str):
+        return f"文本“{value}”"
+    if isinstance(value, list):
+        return f"列表（{len(value)} 项）"
+    if isinstance(value, dict):
+        return "“字段: 值”结构"
+    return type(value).__name__

@@ -1,0 +1,197 @@
+"""Read the content folder into a validated corpus, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..structure.corpus import Corpus
+from ..structure.document import Document, Session
+from ..structure.problems import Problem, ProblemLog, display_path
+from .collections import COLLECTIONS
+from .frontmatter import FrontMatterError, split_front_matter
+from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
+from .vocabulary import Vocabulary, load_vocabulary
+
+DEFAULT_VOCABULARY_FILE = "vocabulary.yml"
+_IGNORED_NAMES = {"README.md", "readme.md"}
+
+
+@dataclass
+class LoadResult:
+    corpus: Corpus
+    log: ProblemLog
+    # Drafts are kept apart: they never reach a published build.
+    drafts: list[Document]
+    sources: list[Path]
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file an editor may have meant as a document."""
+    return sorted(
+        path
+        for path in content_dir.rglob("*.md")
+        if path.name not in _IGNORED_NAMES
+        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+    )
+
+
+def load_content(content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE) -> LoadResult:
+    """Load and validate ``content_dir``; ``root`` is what paths in messages are relative to."""
+    log = ProblemLog()
+    vocabulary = load_vocabulary(content_dir / vocabulary_file, root, log)
+    documents: list[Document] = []
+    # Keys of documents whose own file failed, so references to them are not reported twice over.
+    failed: set[str] = set()
+    sources = content_files(content_dir)
+    for path in sources:
+        document = load_document(path, content_dir, root, vocabulary, log)
+        if document is not None:
+            documents.append(document)
+        else:
+            failed.add(f"{path.relative_to(content_dir).parts[0]}/{path.stem}")
+
+    _check_unique_slugs(documents, log)
+    published = [d for d in documents if not d.draft]
+    drafts = [d for d in documents if d.draft]
+    corpus = Corpus(
+        collections=[collection for collection, _ in COLLECTIONS.values()],
+        documents=published,
+        units=vocabulary.slugs.get("units", {}),
+        topics=vocabulary.slugs.get("topics", {}),
+    )
+    _resolve_sessions(corpus, {d.key: d for d in drafts}, failed, log)
+    return LoadResult(corpus, log, drafts, sources)
+
+
+def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog) -> Document | None:
+    shown = display_path(path, root)
+    folder = path.relative_to(content_dir).parts[0]
+    if folder not in COLLECTIONS or len(path.relative_to(content_dir).parts) < 2:
+        log.add(
+            Problem(
+                shown,
+                1,
+                "",
+                "位于栏目文件夹 " + "、".join(f"{name}/" for name in COLLECTIONS) + " 之一",
+                f"文件夹“{folder}”" if folder != path.name else "直接放在内容目录下",
+                suggestion(folder, list(COLLECTIONS)) + "请把文件移到对应栏目的文件夹中。",
+            )
+        )
+        return None
+    collection, schema = COLLECTIONS[folder]
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        log.add(Problem(shown, 1, "", "UTF-8 编码的文本", "其他编码（可能是 GB18030/GBK）", "请用 UTF-8 编码另存该文件。"))
+        return None
+    try:
+        front_matter = split_front_matter(text)
+    except FrontMatterError as exc:
+        log.add(Problem(shown, exc.line, "", exc.expected, exc.found, exc.hint))
+        return None
+
+    ctx = ValidationContext(shown, front_matter, vocabulary, log)
+    for key_path, line in front_matter.duplicate_keys:
+        log.add(Problem(shown, line, format_key_path(key_path), "每个字段只写一次", "重复的字段", "后写的值会覆盖前面的值。"))
+    fields = schema.validate(front_matter.data, ctx)
+    if fields is None:
+        return None
+
+    slug = fields.get("slug") or path.stem
+    if not fields.get("slug") and (not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS):
+        log.add(
+            Problem(
+                shown,
+                1,
+                "slug",
+                "由小写英文字母、数字和连字符组成的文件名，或在元数据中写明网址名 slug",
+                f"文件名“{path.name}”",
+                "文档网址取自文件名；文件名含中文、大写或空格时，请加一行“slug: 2024-xxx”。",
+            )
+        )
+        return None
+    return Document(
+        collection=collection,
+        slug=slug,
+        source=path,
+        shown_path=shown,
+        fields=fields,
+        body=front_matter.body,
+        slug_line=front_matter.lines.get(("slug",), 1),
+    )
+
+
+def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:
+    by_key: dict[str, list[Document]] = {}
+    for document in documents:
+        by_key.setdefault(document.key, []).append(document)
+    for key, same in by_key.items():
+        if len(same) < 2:
+            continue
+        for document in same:
+            others = "、".join(other.shown_path for other in same if other is not document)
+            log.add(
+                Problem(
+                    document.shown_path,
+                    document.slug_line,
+                    "slug",
+                    "在栏目内唯一的网址名",
+                    f"“{document.slug}”，与 {others} 相同",
+                    "请修改其中一个文件的文件名或 slug。",
+                )
+            )
+    # A duplicate leaves both documents out, so a build never picks one of them silently.
+    duplicates = {key for key, same in by_key.items() if len(same) > 1}
+    documents[:] = [d for d in documents if d.key not in duplicates]
+
+
+def _resolve_sessions(corpus: Corpus, drafts: dict[str, Document], failed: set[str], log: ProblemLog) -> None:
+    plans = corpus.by_collection["plans"] + [d for d in drafts.values() if d.collection.name == "plans"]
+    for plan in plans:
+        sessions: list[Session] = []
+        for raw in plan.fields["sessions"]:
+            session = Session(
+                plan=plan,
+                date=raw["date"],
+                topic=raw["topic"],
+                form=raw["form"],
+                unit=raw["unit"] or plan.unit,
+                location=raw["location"],
+            )
+            for reference in raw["readings"]:
+                target = corpus.resolve(reference)
+                if target is None and reference.key in drafts and not plan.draft:
+                    log.add(
+                        Problem(
+                            reference.source_path,
+                            reference.line,
+                            reference.field,
+                            "已发布的文档",
+                            f"“{reference}”，该文档是草稿（draft: true）",
+                            "请等该文档发布后再列入学习材料，或先删去这一项。",
+                        )
+                    )
+                    continue
+                target = target or drafts.get(reference.key)
+                if target is None and reference.key in failed:
+                    continue
+                if target is None:
+                    log.add(
+                        Problem(
+                            reference.source_path,
+                            reference.line,
+                            reference.field,
+                            "指向已有文档的引用（栏目/网址名）",
+                            f"“{reference}”，没有这个文档",
+                            suggestion(reference.key, list(corpus.by_key) + list(drafts)),
+                        )
+                    )
+                    continue
+                session.readings.append((reference, target))
+            sessions.append(session)
+        plan.fields["sessions_resolved"] = sessions
+        if not plan.draft:
+            corpus.sessions.extend(sessions)
+    corpus.sessions.sort(key=lambda s: (s.date, s.topic))

@@ -1,0 +1,121 @@
+"""The MkDocs adapter: event handlers that feed the content model into a MkDocs build."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import nest_paths
+
+from .config import QinglianConfig
+from .content.loader import LoadResult, load_content
+from .structure.document import Document
+from .structure.problems import Severity
+from .views.pages import PortalSettings, PortalViews, navigation
+
+log = get_plugin_logger(__name__)
+
+STYLESHEET = "assets/qinglian/qinglian.css"
+
+
+class QinglianPlugin(BasePlugin[QinglianConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.loaded: LoadResult | None = None
+        self.views: PortalViews | None = None
+        self.documents: dict[str, Document] = {}
+
+    def content_dir(self, config: MkDocsConfig) -> Path:
+        return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Validate before MkDocs cleans site_dir, so bad content leaves the last good site in place.
+        self.documents = {}
+        root = Path(config.config_file_path).parent.resolve()
+        loaded = load_content(self.content_dir(config), root, self.config.vocabulary)
+        problems = loaded.log.sorted()
+        for problem in problems:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
+        if errors or (warnings and config.strict):
+            raise PluginError(
+                f"内容检查未通过：{errors} 个错误，{warnings} 个警告（见上文）。网站没有生成，原有输出保持不变。"
+            )
+        self.loaded = loaded
+        self.views = PortalViews(
+            loaded.corpus,
+            PortalSettings(
+                page_size=self.config.page_size,
+                related_count=self.config.related_count,
+                home_latest=self.config.home_latest,
+                directory_urls=config.use_directory_urls,
+            ),
+        )
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        loaded, views = self._state()
+        files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
+        for document in [*loaded.corpus.documents, *loaded.drafts]:
+            self._add(files, File.generated(
+                config,
+                document.src_uri,
+                abs_src_path=str(document.source),
+                inclusion=InclusionLevel.DRAFT if document.draft else InclusionLevel.NOT_IN_NAV,
+            ))
+            self.documents[document.src_uri] = document
+        generated = views.generated_pages()
+        hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents)
+        for page in generated:
+            self._add(files, File.generated(
+                config,
+                page.src_uri,
+                content=page.markdown,
+                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+            ))
+        if config.nav is None and self.config.navigation:
+            config.nav = navigation(
+                generated,
+                "index.md" in hand_written,
+                nest_paths(uri for uri in hand_written if uri != "index.md"),
+            )
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        _, views = self._state()
+        document = self.documents.get(page.file.src_uri)
+        if document is not None:
+            return views.document_markdown(document, markdown)
+        if page.is_homepage:
+            return views.home_markdown(page.file.src_uri, markdown)
+        return markdown
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self.content_dir(config)))
+        return server
+
+    def _state(self) -> tuple[LoadResult, PortalViews]:
+        if self.loaded is None or self.views is None:
+            raise PluginError("qinglian: content was not loaded; the pre_build event did not run.")
+        return self.loaded, self.views
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None and existing.generated_by is None:
+            raise PluginError(
+                f"docs/{file.src_uri} 与自动生成的页面地址冲突：该地址由 qinglian 根据内容生成，请删除或改名 docs 中的这个文件。"
+            )
+        files.append(file)

@@ -1,0 +1,1 @@
+"""Data objects of the content model. Nothing here imports MkDocs."""

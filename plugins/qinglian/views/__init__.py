@@ -1,0 +1,1 @@
+"""Turn the corpus into page sources (Markdown with HTML blocks). Nothing here imports MkDocs."""

@@ -1,0 +1,182 @@
+"""Every generated page of a portal, and the additions to documents and the home page."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from ..structure.corpus import Corpus
+from ..structure.document import Document
+from .dates import chinese_date
+from .urls import page_url, relative_href
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    page_size: int = 20
+    related_count: int = 5
+    home_latest: int = 5
+    directory_urls: bool = True
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    title: str
+    markdown: str
+    # Only section landing pages belong in the navigation; the rest is reached by links.
+    in_nav: bool
+
+
+COLLECTION_INTRO = "按发布日期从新到旧排列。"
+TOPICS_URI = "topics/index.md"
+UNITS_URI = "units/index.md"
+ARCHIVE_URI = "archive/index.md"
+
+
+def listing_uri(base: str, number: int) -> str:
+    """``base`` is a folder such as ``speeches`` or ``topics/eight-rules``."""
+    return f"{base}/index.md" if number == 1 else f"{base}/page/{number}.md"
+
+
+def page_numbers(number: int, pages: int) -> list[int | None]:
+    """Page links to show: all of them when few, else the ends and a window, with gaps as None."""
+    if pages <= 9:
+        return list(range(1, pages + 1))
+    shown = sorted({1, 2, pages - 1, pages, *range(max(1, number - 2), min(pages, number + 2) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and numbers[-1] is not None and n - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
+
+
+def _one_html_block(html: str) -> str:
+    # A blank line would end a raw HTML block in Markdown, so none may remain inside.
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def _front_matter(title: str) -> str:
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
+
+
+class PortalViews:
+    """Renders the corpus with the templates beside this module."""
+
+    def __init__(self, corpus: Corpus, settings: PortalSettings) -> None:
+        self.corpus = corpus
+        self.settings = settings
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("qinglian.views", "templates"),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["chinese_date"] = chinese_date
+
+    def render(self, template: str, here: str, **context: Any) -> str:
+        here_url = page_url(here, self.settings.directory_urls)
+
+        def href(src_uri: str) -> str:
+            return relative_href(here_url, page_url(src_uri, self.settings.directory_urls))
+
+        html = self.env.get_template(template).render(href=href, **context)
+        return _one_html_block(html)
+
+    # Listings
+
+    def _listing(self, base: str, title: str, docs: list[Document], intro: str, in_nav: bool) -> Iterator[GeneratedPage]:
+        size = self.settings.page_size
+        pages = max(1, math.ceil(len(docs) / size))
+        for number in range(1, pages + 1):
+            here = listing_uri(base, number)
+            html = self.render(
+                "listing.html",
+                here,
+                intro=intro if number == 1 else "",
+                docs=docs[(number - 1) * size : number * size],
+                total=len(docs),
+                number=number,
+                pages=pages,
+                previous=listing_uri(base, number - 1) if number > 1 else None,
+                next=listing_uri(base, number + 1) if number < pages else None,
+                page_links=[(n, listing_uri(base, n) if n else None) for n in page_numbers(number, pages)],
+            )
+            page_title = title if number == 1 else f"{title}（第 {number} 页）"
+            yield GeneratedPage(here, page_title, _front_matter(page_title) + html + "\n", in_nav and number == 1)
+
+    def collection_pages(self) -> Iterator[GeneratedPage]:
+        for collection in self.corpus.collections:
+            docs = self.corpus.by_collection[collection.name]
+            yield from self._listing(collection.name, collection.label, docs, collection.description + COLLECTION_INTRO, True)
+
+    def _term_pages(self, kind: str, label: str, index_title: str, terms: dict[str, str], by_term: dict[str, list[Document]]) -> Iterator[GeneratedPage]:
+        index_uri = f"{kind}/index.md"
+        rows = [(term, listing_uri(f"{kind}/{slug}", 1), len(by_term[term])) for term, slug in terms.items()]
+        html = self.render("term_index.html", index_uri, intro=f"共 {len(rows)} 个{label}，点击查看相关文档。", terms=rows)
+        yield GeneratedPage(index_uri, index_title, _front_matter(index_title) + html + "\n", True)
+        for term, slug in terms.items():
+            yield from self._listing(f"{kind}/{slug}", f"{label}：{term}", by_term[term], f"{label}“{term}”下的全部文档，" + COLLECTION_INTRO, False)
+
+    def topic_pages(self) -> Iterator[GeneratedPage]:
+        yield from self._term_pages("topics", "专题", "专题", self.corpus.topics, self.corpus.by_topic)
+
+    def unit_pages(self) -> Iterator[GeneratedPage]:
+        yield from self._term_pages("units", "发文单位", "发文单位", self.corpus.units, self.corpus.by_unit)
+
+    def archive_pages(self) -> Iterator[GeneratedPage]:
+        years = []
+        for year, docs in self.corpus.by_year.items():
+            counts = [sum(1 for d in docs if d.collection is c) for c in self.corpus.collections]
+            years.append((year, listing_uri(f"archive/{year}", 1), counts, len(docs)))
+        html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years)
+        yield GeneratedPage(ARCHIVE_URI, "归档", _front_matter("归档") + html + "\n", True)
+        for year, docs in self.corpus.by_year.items():
+            yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)
+
+    def generated_pages(self) -> list[GeneratedPage]:
+        return [*self.collection_pages(), *self.topic_pages(), *self.unit_pages(), *self.archive_pages()]
+
+    # Additions to pages whose text editors write
+
+    def document_markdown(self, doc: Document, body: str) -> str:
+        """The document's Markdown with its metadata header and related documents around it."""
+        topics = [(topic, listing_uri(f"topics/{self.corpus.topics[topic]}", 1)) for topic in doc.topics]
+        header = self.render(
+            "document_header.html",
+            doc.src_uri,
+            doc=doc,
+            topics=topics,
+            unit_target=listing_uri(f"units/{self.corpus.units[doc.unit]}", 1),
+            collection_target=listing_uri(doc.collection.name, 1),
+        )
+        related = [] if doc.draft else self.corpus.related(doc, self.settings.related_count)
+        footer = self.render("document_footer.html", doc.src_uri, doc=doc, related=related)
+        return f"{header}\n\n{body.strip()}\n\n{footer}\n"
+
+    def home_markdown(self, here: str, body: str) -> str:
+        """The hand-written home page followed by the newest documents of each collection."""
+        sections = [
+            (c, self.corpus.by_collection[c.name][: self.settings.home_latest], listing_uri(c.name, 1))
+            for c in self.corpus.collections
+        ]
+        latest = self.render("home_latest.html", here, sections=sections)
+        return f"{body.rstrip()}\n\n{latest}\n"
+
+
+def navigation(pages: list[GeneratedPage], has_home: bool, hand_written: list[Any]) -> list[Any]:
+    """The default navigation: home, section landings, then the hand-written pages.
+
+    Documents never appear in it, so a page's HTML does not grow with the corpus.
+    """
+    nav: list[Any] = [{"首页": "index.md"}] if has_home else []
+    nav.extend({page.title: page.src_uri} for page in pages if page.in_nav)
+    nav.extend(hand_written)
+    return nav
