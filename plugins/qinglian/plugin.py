@@ -17,8 +17,8 @@ from mkdocs.utils import nest_paths
 from .config import QinglianConfig
 from .content.loader import LoadResult, load_content
 from .structure.document import Document
-from .structure.problems import Severity
-from .views.pages import PortalSettings, PortalViews, navigation
+from .structure.problems import Severity, display_path
+from .views.pages import GeneratedPage, PortalSettings, PortalViews, navigation
 
 log = get_plugin_logger(__name__)
 
@@ -32,6 +32,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.loaded: LoadResult | None = None
         self.views: PortalViews | None = None
         self.documents: dict[str, Document] = {}
+        self.generated: list[GeneratedPage] = []
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
@@ -64,22 +65,30 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 directory_urls=config.use_directory_urls,
             ),
         )
+        self.generated = self.views.generated_pages()
+        docs_dir = Path(config.docs_dir)
+        taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.drafts)]
+        conflicts = [uri for uri in (*taken, *(page.src_uri for page in self.generated)) if (docs_dir / uri).exists()]
+        if conflicts:
+            for uri in conflicts:
+                log.error(f"{display_path(docs_dir / uri, root)}: 与自动生成的页面地址冲突，请删除或改名 docs 中的这个文件。")
+            raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         loaded, views = self._state()
         files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
         for document in [*loaded.corpus.documents, *loaded.drafts]:
-            self._add(files, File.generated(
+            files.append(File.generated(
                 config,
                 document.src_uri,
                 abs_src_path=str(document.source),
                 inclusion=InclusionLevel.DRAFT if document.draft else InclusionLevel.NOT_IN_NAV,
             ))
             self.documents[document.src_uri] = document
-        generated = views.generated_pages()
+        generated = self.generated
         hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents)
         for page in generated:
-            self._add(files, File.generated(
+            files.append(File.generated(
                 config,
                 page.src_uri,
                 content=page.markdown,
@@ -110,12 +119,3 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.loaded is None or self.views is None:
             raise PluginError("qinglian: content was not loaded; the pre_build event did not run.")
         return self.loaded, self.views
-
-    @staticmethod
-    def _add(files: Files, file: File) -> None:
-        existing = files.get_file_from_path(file.src_uri)
-        if existing is not None and existing.generated_by is None:
-            raise PluginError(
-                f"docs/{file.src_uri} 与自动生成的页面地址冲突：该地址由 qinglian 根据内容生成，请删除或改名 docs 中的这个文件。"
-            )
-        files.append(file)

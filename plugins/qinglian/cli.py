@@ -1,0 +1,59 @@
+"""The ``qinglian`` command for editors and operators."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .content.loader import DEFAULT_VOCABULARY_FILE, load_content
+
+
+def _check(args: argparse.Namespace) -> int:
+    content_dir = Path(args.content).resolve()
+    if not content_dir.is_dir():
+        print(f"找不到内容目录：{args.content}", file=sys.stderr)
+        return 2
+    loaded = load_content(content_dir, Path.cwd().resolve(), args.vocabulary)
+    problems = loaded.log.sorted()
+    errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
+    if args.format == "json":
+        json.dump(
+            {"documents": len(loaded.sources), "errors": errors, "warnings": warnings, "problems": [p.as_dict() for p in problems]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        for problem in problems:
+            print(f"{problem.severity.value}  {problem}")
+        print(f"检查了 {len(loaded.sources)} 个文档：{errors} 个错误，{warnings} 个警告。")
+    if errors or (warnings and args.strict):
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qinglian", description="清廉教育学习平台工具")
+    parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    check = commands.add_parser("check", help="检查内容目录中的全部文档，不生成网站")
+    check.add_argument("--content", default="content", help="内容目录（默认 content）")
+    check.add_argument("--vocabulary", default=DEFAULT_VOCABULARY_FILE, help="词表文件，相对于内容目录")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
