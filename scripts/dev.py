@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set up a fresh machine and run the example portal or the test suite.
+
+    python3 scripts/dev.py serve   # venv + packages, then serve http://127.0.0.1:8000
+    python3 scripts/dev.py build   # venv + packages, then build the portal into site/
+    python3 scripts/dev.py test    # venv + packages + Debian chromium, then the whole test suite
+
+Only python3 and the package registries are needed. Chromium comes from Debian's
+packages (apt-get, as root or through sudo); a browser is never downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei"]
+
+
+def run(*command: str | Path, **kwargs: object) -> None:
+    print("+", " ".join(str(part) for part in command), flush=True)
+    subprocess.run([str(part) for part in command], check=True, **kwargs)  # type: ignore[arg-type]
+
+
+def ensure_venv(extras: str) -> None:
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}")
+
+
+def ensure_debian_packages() -> None:
+    missing = [name for name in DEBIAN_PACKAGES if subprocess.run(["dpkg", "-s", name], capture_output=True).returncode != 0]
+    if not missing:
+        return
+    if not shutil.which("apt-get"):
+        print(f"Not a Debian system: install {', '.join(missing)} yourself; browser tests will skip.", file=sys.stderr)
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*sudo, "apt-get", "update", "-qq", env=env)
+    run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def main(argv: list[str]) -> int:
+    action = argv[0] if argv else ""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if action == "serve":
+        ensure_venv("")
+        run(BIN / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", cwd=ROOT, env=env)
+    elif action == "build":
+        ensure_venv("")
+        run(BIN / "mkdocs", "build", "--strict", cwd=ROOT, env=env)
+    elif action == "test":
+        ensure_venv("[test]")
+        ensure_debian_packages()
+        run(BIN / "python", "-m", "pytest", *argv[1:], cwd=ROOT, env=env)
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
+    except KeyboardInterrupt:
+        sys.exit(130)
