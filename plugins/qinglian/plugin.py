@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -12,13 +13,13 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import nest_paths
 
 from .config import QinglianConfig
 from .content.loader import LoadResult, load_content
 from .structure.document import Document
 from .structure.problems import Severity, display_path
-from .views.pages import GeneratedPage, PortalSettings, PortalViews, navigation
+from .content.frontmatter import FrontMatterError, split_front_matter
+from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
 
 log = get_plugin_logger(__name__)
 
@@ -98,7 +99,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             config.nav = navigation(
                 generated,
                 "index.md" in hand_written,
-                nest_paths(uri for uri in hand_written if uri != "index.md"),
+                hand_written_navigation([uri for uri in hand_written if uri != "index.md"], self._page_title(files)),
             )
         return files
 
@@ -114,6 +115,20 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
         return server
+
+    @staticmethod
+    def _page_title(files: Files) -> Callable[[str], str | None]:
+        def title_of(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            if file is None:
+                return None
+            try:
+                title = split_front_matter(file.content_string).data.get("title")
+            except FrontMatterError:
+                return None
+            return title if isinstance(title, str) else None
+
+        return title_of
 
     def _state(self) -> tuple[LoadResult, PortalViews]:
         if self.loaded is None or self.views is None:

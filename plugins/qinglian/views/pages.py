@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,6 +169,22 @@ class PortalViews:
         ]
         latest = self.render("home_latest.html", here, sections=sections)
         return f"{body.rstrip()}\n\n{latest}\n"
+
+
+def hand_written_navigation(uris: list[str], title_of: Callable[[str], str | None]) -> list[Any]:
+    """Hand-written pages in file order; each folder becomes a section named by its index page."""
+    nav: list[Any] = []
+    sections: dict[str, list[str]] = {}
+    for uri in sorted(uris, key=lambda u: (u.count("/") > 0, u.split("/")[0], not u.endswith("index.md"), u)):
+        folder, _, _ = uri.partition("/")
+        if "/" not in uri:
+            nav.append(uri)
+        elif folder not in sections:
+            sections[folder] = [uri]
+            nav.append({title_of(f"{folder}/index.md") or folder: sections[folder]})
+        else:
+            sections[folder].append(uri)
+    return nav
 
 
 def navigation(pages: list[GeneratedPage], has_home: bool, hand_written: list[Any]) -> list[Any]:
