@@ -30,7 +30,7 @@ def test_document_header_shows_chinese_date_people_and_topics(example_site: Path
     assert "2024年全市警示教育大会" in html
     assert 'href="../../topics/warning-education/"' in html
     assert 'href="../../units/city-commission/"' in html
-    related = html.split('class="ql-related"')[1].split("</aside>")[0]
+    related = html.split("class=\"ql-related\"")[1].split("</aside>")[0]
     assert 1 <= related.count("<li>") <= 5
 
 

@@ -157,9 +157,14 @@ class PortalViews:
             unit_target=listing_uri(f"units/{self.corpus.units[doc.unit]}", 1),
             collection_target=listing_uri(doc.collection.name, 1),
         )
+        # Headings stay Markdown so they reach the table of contents.
+        parts = [header, body.strip()]
+        if doc.sessions:
+            parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc)]
         related = [] if doc.draft else self.corpus.related(doc, self.settings.related_count)
-        footer = self.render("document_footer.html", doc.src_uri, doc=doc, related=related)
-        return f"{header}\n\n{body.strip()}\n\n{footer}\n"
+        if related:
+            parts += ["## 相关文档", self.render("related.html", doc.src_uri, related=related)]
+        return "\n\n".join(parts) + "\n"
 
     def home_markdown(self, here: str, body: str) -> str:
         """The hand-written home page followed by the newest documents of each collection."""
