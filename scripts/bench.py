@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Build one synthetic corpus two ways and compare: stock MkDocs + Material vs Qinglian.
+
+    .venv/bin/python scripts/bench.py --docs 1000 --runs 3
+
+The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
+example content (deterministic by --seed), with valid front matter. Stock Material gets
+every document in its navigation and its built-in search with jieba, the typical setup.
+Reported per build: wall time and peak RSS (medians over --runs), and the median and
+maximum size of a document page's HTML. Ratios are Qinglian / stock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_BYTES = 10_000
+SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    peak_rss_mb: float
+    median_page_kb: float
+    max_page_kb: float
+
+
+def example_sentences() -> list[str]:
+    sentences: list[str] = []
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        sentences += [s.strip() for s in SENTENCE.findall(body) if len(s.strip()) > 8]
+    return sentences
+
+
+def generate_corpus(count: int, seed: int, target: Path) -> list[tuple[str, str, str]]:
+    """Write the corpus under ``target/content``; return (collection, slug, text) per document."""
+    rng = random.Random(seed)
+    vocabulary = yaml.safe_load((ROOT / "content/vocabulary.yml").read_text(encoding="utf-8"))
+    units, topics, roles = list(vocabulary["units"]), list(vocabulary["topics"]), vocabulary["roles"]
+    sentences = example_sentences()
+    content = target / "content"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("*.md"))
+    documents = []
+    for index in range(count):
+        collection = "speeches" if index % 2 == 0 else "cases"
+        year = 2020 + index % 6
+        date = f"{year}-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+        title = rng.choice(sentences)[:24].rstrip("，。") + f"（{index}）"
+        fields = {
+            "title": title,
+            "date": date,
+            "unit": rng.choice(units),
+            "topics": rng.sample(topics, 2),
+            "summary": rng.choice(sentences),
+        }
+        if collection == "speeches":
+            fields |= {"speaker": rng.choice(roles), "occasion": "全市警示教育大会"}
+        else:
+            fields |= {"discipline": "廉洁纪律", "outcome": "党内警告", "lessons": [rng.choice(sentences)]}
+        paragraphs: list[str] = []
+        size = 0
+        while size < TARGET_BYTES:
+            if len(paragraphs) % 6 == 0:
+                paragraphs.append(f"## 第{len(paragraphs) // 6 + 1}部分")
+            paragraph = "".join(rng.sample(sentences, 4))
+            paragraphs.append(paragraph)
+            size += len(paragraph.encode("utf-8"))
+        text = "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False) + "---\n\n" + "\n\n".join(paragraphs) + "\n"
+        slug = f"{year}-doc-{index:05d}"
+        (content / collection / f"{slug}.md").write_text(text, encoding="utf-8")
+        documents.append((collection, slug, text))
+    return documents
+
+
+def qinglian_project(corpus_dir: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    shutil.copytree(ROOT / "docs", target / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("content_dir: content", f"content_dir: {corpus_dir / 'content'}")
+    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def stock_project(documents: list[tuple[str, str, str]], target: Path) -> None:
+    docs = target / "docs"
+    for collection, slug, text in documents:
+        path = docs / collection / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (target / "mkdocs.yml").write_text(
+        "site_name: 基准\ntheme:\n  name: material\n  language: zh\nplugins:\n  - search:\n      lang: zh\n",
+        encoding="utf-8",
+    )
+
+
+def build(project: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one ``mkdocs build`` of ``project``."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project, env=env, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build of {project} failed:\n{stderr}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def page_sizes(site: Path) -> list[int]:
+    return [
+        page.stat().st_size
+        for collection in ("speeches", "cases")
+        for page in (site / collection).glob("*-doc-*/index.html")
+    ]
+
+
+def measure(project: Path, runs: int) -> Measurement:
+    times, peaks = [], []
+    for _ in range(runs):
+        seconds, peak = build(project)
+        times.append(seconds)
+        peaks.append(peak)
+    sizes = page_sizes(project / "site")
+    return Measurement(statistics.median(times), statistics.median(peaks), statistics.median(sizes) / 1024, max(sizes) / 1024)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--with-stock", action="store_true", help="also build stock Material at 10,000 documents")
+    args = parser.parse_args()
+    run_stock = args.docs < 10_000 or args.with_stock
+
+    with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:
+        work = Path(scratch)
+        documents = generate_corpus(args.docs, args.seed, work / "corpus")
+        qinglian_project(work / "corpus", work / "qinglian")
+        results = {"qinglian": measure(work / "qinglian", args.runs)}
+        if run_stock:
+            stock_project(documents, work / "stock")
+            results["stock"] = measure(work / "stock", args.runs)
+
+    print(f"{args.docs} documents, seed {args.seed}, median of {args.runs} runs")
+    print(f"{'build':<10}{'wall s':>10}{'peak RSS MB':>14}{'median page KB':>17}{'max page KB':>14}")
+    for name, m in results.items():
+        print(f"{name:<10}{m.seconds:>10.1f}{m.peak_rss_mb:>14.0f}{m.median_page_kb:>17.1f}{m.max_page_kb:>14.1f}")
+    if "stock" in results:
+        q, s = results["qinglian"], results["stock"]
+        print(
+            f"{'ratio q/s':<10}{q.seconds / s.seconds:>10.2f}{q.peak_rss_mb / s.peak_rss_mb:>14.2f}"
+            f"{q.median_page_kb / s.median_page_kb:>17.3f}{q.max_page_kb / s.max_page_kb:>14.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
