@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,10 +15,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .config import QinglianConfig
+from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.loader import LoadResult, load_content
 from .structure.document import Document
 from .structure.problems import Severity, display_path
-from .content.frontmatter import FrontMatterError, split_front_matter
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
 
 log = get_plugin_logger(__name__)
