@@ -87,7 +87,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             ))
             self.documents[document.src_uri] = document
         generated = self.generated
-        hand_written = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents)
+        hand_written = sorted(
+            f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents and f.inclusion.is_in_nav()
+        )
         for page in generated:
             files.append(File.generated(
                 config,
