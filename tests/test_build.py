@@ -116,3 +116,12 @@ def test_document_page_size_does_not_grow_with_corpus(project: Project, tmp_path
     large = median_page_size(400)
     # Titles of related documents differ in length; the page must not list the corpus.
     assert large < small * 1.1, (small, large)
+
+
+def test_images_beside_documents_are_published(project: Project):
+    project.write("content/speeches/images/meeting.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    text = speech().replace("讲话正文。", "讲话正文。\n\n![会场](images/meeting.svg)")
+    project.write("content/speeches/2024-warning.md", text)
+    project.build_ok("--strict")
+    assert (project.root / "site/speeches/images/meeting.svg").is_file()
+    assert 'src="../images/meeting.svg"' in project.html("speeches/2024-warning/index.html")

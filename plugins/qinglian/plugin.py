@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
-from .content.loader import LoadResult, load_content
+from .content.loader import LoadResult, attachment_files, load_content
 from .structure.document import Document
 from .structure.problems import Severity, display_path
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
@@ -86,6 +86,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 inclusion=InclusionLevel.DRAFT if document.draft else InclusionLevel.NOT_IN_NAV,
             ))
             self.documents[document.src_uri] = document
+        content_dir = self.content_dir(config)
+        for attachment in attachment_files(content_dir):
+            files.append(File.generated(config, attachment.relative_to(content_dir).as_posix(), abs_src_path=str(attachment)))
         generated = self.generated
         hand_written = sorted(
             f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents and f.inclusion.is_in_nav()

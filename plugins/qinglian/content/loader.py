@@ -36,6 +36,18 @@ def content_files(content_dir: Path) -> list[Path]:
     )
 
 
+def attachment_files(content_dir: Path) -> list[Path]:
+    """Images and other files that documents link to, inside the collection folders."""
+    return sorted(
+        path
+        for name in COLLECTIONS
+        for path in (content_dir / name).rglob("*")
+        if path.is_file()
+        and path.suffix != ".md"
+        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+    )
+
+
 def load_content(content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE) -> LoadResult:
     """Load and validate ``content_dir``; ``root`` is what paths in messages are relative to."""
     log = ProblemLog()
