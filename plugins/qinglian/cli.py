@@ -32,9 +32,7 @@ def _check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"{problem.severity.value}  {problem}")
         print(f"检查了 {len(loaded.sources)} 个文档：{errors} 个错误，{warnings} 个警告。")
-    if errors or (warnings and args.strict):
-        return 1
-    return 0
+    return 1 if loaded.log.fails(args.strict) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,7 +52,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         for problem in problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
         errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
-        if errors or (warnings and config.strict):
+        if loaded.log.fails(config.strict):
             raise PluginError(
                 f"内容检查未通过：{errors} 个错误，{warnings} 个警告（见上文）。网站没有生成，原有输出保持不变。"
             )
@@ -76,7 +76,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        loaded, views = self._state()
+        loaded, _ = self._state()
         files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
         for document in [*loaded.corpus.documents, *loaded.drafts]:
             files.append(File.generated(
@@ -89,11 +89,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         content_dir = self.content_dir(config)
         for attachment in attachment_files(content_dir):
             files.append(File.generated(config, attachment.relative_to(content_dir).as_posix(), abs_src_path=str(attachment)))
-        generated = self.generated
         hand_written = sorted(
             f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents and f.inclusion.is_in_nav()
         )
-        for page in generated:
+        for page in self.generated:
             files.append(File.generated(
                 config,
                 page.src_uri,
@@ -102,7 +101,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             ))
         if config.nav is None and self.config.navigation:
             config.nav = navigation(
-                generated,
+                self.generated,
                 "index.md" in hand_written,
                 hand_written_navigation([uri for uri in hand_written if uri != "index.md"], self._page_title(files)),
             )

@@ -26,13 +26,17 @@ class LoadResult:
     sources: list[Path]
 
 
+def _is_hidden(path: Path, content_dir: Path) -> bool:
+    # Editors keep templates and notes in _folders and tools leave .files; neither is published.
+    return any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+
+
 def content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file an editor may have meant as a document."""
     return sorted(
         path
         for path in content_dir.rglob("*.md")
-        if path.name not in _IGNORED_NAMES
-        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+        if path.name not in _IGNORED_NAMES and not _is_hidden(path, content_dir)
     )
 
 
@@ -42,9 +46,7 @@ def attachment_files(content_dir: Path) -> list[Path]:
         path
         for name in COLLECTIONS
         for path in (content_dir / name).rglob("*")
-        if path.is_file()
-        and path.suffix != ".md"
-        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+        if path.is_file() and path.suffix != ".md" and not _is_hidden(path, content_dir)
     )
 
 

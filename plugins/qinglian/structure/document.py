@@ -68,9 +68,6 @@ class Document:
     def sessions(self) -> list[Session]:
         return self.fields.get("sessions_resolved", [])
 
-    def references(self) -> list[Reference]:
-        return [reading for session in self.fields.get("sessions") or [] for reading in session["readings"]]
-
 
 @dataclass
 class Session:

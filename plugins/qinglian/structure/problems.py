@@ -54,9 +54,6 @@ class ProblemLog:
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
 
-    def extend(self, other: ProblemLog) -> None:
-        self.problems.extend(other.problems)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
@@ -64,6 +61,10 @@ class ProblemLog:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def fails(self, strict: bool) -> bool:
+        """Errors always fail a run; warnings fail it only in strict mode."""
+        return bool(self.errors) or (strict and bool(self.warnings))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: (p.path, p.line, p.field))
