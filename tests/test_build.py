@@ -20,7 +20,7 @@ def test_example_portal_pages_exist(example_site: Path):
                  "topics/index.html", "units/index.html", "archive/index.html", "archive/2024/index.html",
                  "topics/warning-education/index.html", "units/city-commission/index.html"):
         assert (example_site / page).is_file(), page
-    assert len(document_html_files(example_site)) == 14
+    assert len(document_html_files(example_site)) == 15
 
 
 def test_document_header_shows_chinese_date_people_and_topics(example_site: Path):
@@ -43,15 +43,17 @@ def test_case_header_shows_discipline_outcome_and_lessons(example_site: Path):
 def test_plan_renders_sessions_table_with_links(example_site: Path):
     html = (example_site / "plans/2025-district-study-plan/index.html").read_text(encoding="utf-8")
     table = html.split("ql-sessions__table")[1].split("</table>")[0]
-    assert table.count("<tr>") == 5
+    # A header row and one row per entry; the weekly self-test is one row, not four.
+    assert table.count("<tr>") == 6
     assert "2025年4月18日" in table
+    assert "每周五" in table and "2025年3月14日起，共 4 次" in table
     assert 'href="../../speeches/2025-transport-top-leader/#一把权力关进制度的笼子"' in table
 
 
 def test_navigation_lists_sections_not_documents(example_site: Path):
     html = (example_site / "index.html").read_text(encoding="utf-8")
     nav = html.split('md-nav--primary')[1].split("</nav>")[0]
-    for label in ("领导讲话", "案例通报", "学习计划", "专题", "发文单位", "归档"):
+    for label in ("领导讲话", "案例通报", "学习计划", "学习日历", "专题", "发文单位", "归档"):
         assert label in nav
     assert "2024-warning-education-conference" not in nav
 

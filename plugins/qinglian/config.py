@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -16,3 +18,8 @@ class QinglianConfig(Config):
     home_latest = c.Type(int, default=5)
     # Build the navigation from the collections unless mkdocs.yml has its own ``nav``.
     navigation = c.Type(bool, default=True)
+    # "Today", "this week" and scheduled publishing are decided in this IANA time zone.
+    timezone = c.Type(str, default="Asia/Shanghai")
+    # Fix the build date (2024-03-15 or 2024-03-15T23:30) for reproducible previews and tests;
+    # the QINGLIAN_BUILD_DATE environment variable takes precedence.
+    build_date = c.Optional(c.Type((str, dt.date)))  # type: ignore[arg-type]

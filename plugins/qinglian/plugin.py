@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import slugify_unicode
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -17,6 +19,7 @@ from mkdocs.structure.pages import Page
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.loader import LoadResult, attachment_files, load_content
+from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
 from .structure.problems import Severity, display_path
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
@@ -41,6 +44,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        # The default heading ids drop Chinese entirely; readings link to headings by their text.
+        config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -60,12 +65,18 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.views = PortalViews(
             loaded.corpus,
             PortalSettings(
+                site_name=config.site_name,
+                site_url=config.site_url or "",
                 page_size=self.config.page_size,
                 related_count=self.config.related_count,
                 home_latest=self.config.home_latest,
                 directory_urls=config.use_directory_urls,
+                slugify=heading_slugify(config),
             ),
+            self._clock(),
         )
+        if loaded.corpus.sessions and not config.site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
         self.generated = self.views.generated_pages()
         docs_dir = Path(config.docs_dir)
         taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.drafts)]
@@ -75,9 +86,22 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 log.error(f"{display_path(docs_dir / uri, root)}: 与自动生成的页面地址冲突，请删除或改名 docs 中的这个文件。")
             raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
 
+    def _clock(self) -> BuildClock:
+        fixed = os.environ.get(BUILD_DATE_VARIABLE) or (str(self.config.build_date) if self.config.build_date else None)
+        try:
+            clock = build_clock(self.config.timezone, fixed)
+        except ClockError as exc:
+            source = BUILD_DATE_VARIABLE if os.environ.get(BUILD_DATE_VARIABLE) else "mkdocs.yml 中 qinglian 的 timezone/build_date"
+            raise PluginError(f"{source}：{exc}") from None
+        if fixed:
+            log.info(f"构建日期固定为 {clock.now.isoformat()}（{clock.zone.key}）。")
+        return clock
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        loaded, _ = self._state()
+        loaded, views = self._state()
         files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
+        for generated_file in views.generated_files():
+            files.append(File.generated(config, generated_file.uri, content=generated_file.content))
         for document in [*loaded.corpus.documents, *loaded.drafts]:
             files.append(File.generated(
                 config,
@@ -138,3 +162,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.loaded is None or self.views is None:
             raise PluginError("qinglian: content was not loaded; the pre_build event did not run.")
         return self.loaded, self.views
+
+
+def heading_slugify(config: MkDocsConfig) -> Callable[[str], str]:
+    """The toc extension's own slug function, so links to headings match their ids."""
+    toc = config.mdx_configs.get("toc", {})
+    slugify = toc.get("slugify", slugify_unicode)
+    separator = toc.get("separator", "-")
+    return lambda text: slugify(text, separator)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ..structure.document import Collection
 from .frontmatter import KeyPath
+from .recurrence import RULE_EXAMPLES, RecurrenceRule, RuleError
 from .schema import (
     Boolean,
     Choice,
     Date,
+    Duration,
     Integer,
     ListOf,
     Nested,
@@ -18,6 +21,7 @@ from .schema import (
     Slug,
     Term,
     Text,
+    Time,
     ValidationContext,
 )
 
@@ -46,8 +50,27 @@ class CaseSchema(DocumentSchema):
     lessons = ListOf("警示要点", Text("警示要点"), min_items=1)
 
 
+class RepeatSchema(Schema):
+    every = Text("重复规则")
+    first = Date("开始日期", required=False, key="from")
+    last = Date("结束日期", required=False, key="until")
+    skip = ListOf("跳过的日期", Date("跳过的日期"), required=False, default=[], key="except")
+
+    @classmethod
+    def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+        try:
+            values["rule"] = RecurrenceRule.parse(values["every"])
+        except RuleError as exc:
+            ctx.report(base + ("every",), "以下形式之一：" + RULE_EXAMPLES, str(exc).removeprefix("无法识别的重复规则"))
+            return None
+        return values
+
+
 class SessionSchema(Schema):
-    date = Date("学习日期")
+    date = Date("学习日期", required=False)
+    repeat = Nested("重复安排", RepeatSchema, required=False)
+    start = Time("开始时间", required=False)
+    duration = Duration("时长", required=False)
     topic = Text("学习主题")
     form = Choice("学习形式", SESSION_FORMS)
     unit = Term("参学单位", "units", required=False)
@@ -63,14 +86,55 @@ class PlanSchema(DocumentSchema):
     def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
         ok = True
         for index, session in enumerate(values["sessions"]):
-            if session["date"].year != values["year"]:
-                ctx.report(
-                    base + ("sessions", index, "date"),
-                    f"{values['year']} 年内的日期（计划年度 year 为 {values['year']}）",
-                    f"{session['date'].isoformat()}",
-                )
+            occurrences = _occurrences(session, values["year"], ctx, base + ("sessions", index))
+            if occurrences is None:
                 ok = False
+            else:
+                session["occurrences"] = occurrences
         return values if ok else None
+
+
+def _occurrences(session: dict[str, Any], year: int, ctx: ValidationContext, at: KeyPath) -> list[dt.date] | None:
+    """The dates a session entry stands for, or ``None`` after reporting why there are none."""
+    in_year = f"{year} 年内的日期（计划年度 year 为 {year}）"
+    date, repeat = session["date"], session["repeat"]
+    if date is not None and repeat is not None:
+        ctx.report(at + ("repeat",), "date（单次）和 repeat（重复）二选一", "两者都写了", "单次学习写 date，定期学习写 repeat。")
+        return None
+    if date is None and repeat is None:
+        if session["start"] is not None:
+            ctx.report(at + ("start",), "写了开始时间的学习安排同时写明日期 date 或重复安排 repeat", "只有开始时间 start", "请补上“date: 年-月-日”。")
+        else:
+            ctx.report(at + ("date",), "学习日期 date，或重复安排 repeat", "缺少该字段", "请补上“date: 年-月-日”。")
+        return None
+    if session["duration"] is not None and session["start"] is None:
+        ctx.report(at + ("duration",), "与开始时间 start 一起填写的时长", "只有时长 duration", "请补上“start: 14:30”之类的开始时间，或删去时长。")
+        return None
+    if date is not None:
+        if date.year != year:
+            ctx.report(at + ("date",), in_year, date.isoformat())
+            return None
+        return [date]
+
+    first = repeat["from"] or dt.date(year, 1, 1)
+    last = repeat["until"] or dt.date(year, 12, 31)
+    for key, value in (("from", first), ("until", last)):
+        if value.year != year:
+            ctx.report(at + ("repeat", key), in_year, value.isoformat())
+            return None
+    if last < first:
+        ctx.report(at + ("repeat", "until"), f"不早于开始日期 {first.isoformat()} 的日期", last.isoformat())
+        return None
+    dates = repeat["rule"].dates(first, last, frozenset(repeat["except"]))
+    if not dates:
+        ctx.report(
+            at + ("repeat", "every"),
+            f"在 {first.isoformat()} 至 {last.isoformat()} 之间至少有一天的重复规则",
+            f"“{repeat['every']}”，这段时间内没有符合的日子",
+            "请检查规则、起止日期 from/until 和跳过的日期 except。",
+        )
+        return None
+    return dates
 
 
 SPEECHES = Collection("speeches", "领导讲话", "讲话", "各级领导在廉政教育会议上的讲话。")

@@ -7,6 +7,7 @@ better message when it sees the text the editor typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +20,21 @@ class _FrontMatterLoader(yaml.SafeLoader):
     pass
 
 
+# YAML 1.1 also reads 14:30 as the base-60 number 870; editors mean a time of day, so
+# numbers with colons stay strings as well.
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+
+
+def _without_sexagesimal(regexp: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?!{_SEXAGESIMAL.pattern}){regexp.pattern}", regexp.flags)
+
+
 _FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _without_sexagesimal(regexp) if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") else regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

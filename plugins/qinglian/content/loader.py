@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..structure.corpus import Corpus
 from ..structure.document import Document, Session
 from ..structure.problems import Problem, ProblemLog, display_path
+from ..structure.references import Reference
 from .collections import COLLECTIONS
 from .frontmatter import FrontMatterError, split_front_matter
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
@@ -163,49 +168,118 @@ def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:
 
 def _resolve_sessions(corpus: Corpus, drafts: dict[str, Document], failed: set[str], log: ProblemLog) -> None:
     plans = corpus.by_collection["plans"] + [d for d in drafts.values() if d.collection.name == "plans"]
+    known = list(corpus.by_key) + list(drafts)
     for plan in plans:
-        sessions: list[Session] = []
-        for raw in plan.fields["sessions"]:
-            session = Session(
-                plan=plan,
-                date=raw["date"],
-                topic=raw["topic"],
-                form=raw["form"],
-                unit=raw["unit"] or plan.unit,
-                location=raw["location"],
-            )
-            for reference in raw["readings"]:
-                target = corpus.resolve(reference)
-                if target is None and reference.key in drafts and not plan.draft:
-                    log.add(
-                        Problem(
-                            reference.source_path,
-                            reference.line,
-                            reference.field,
-                            "已发布的文档",
-                            f"“{reference}”，该文档是草稿（draft: true）",
-                            "请等该文档发布后再列入学习材料，或先删去这一项。",
-                        )
+        entries: list[list[Session]] = []
+        same_day: Counter[dt.date] = Counter()
+        for index, raw in enumerate(plan.fields["sessions"]):
+            readings = [
+                (reference, target)
+                for reference in raw["readings"]
+                if (target := _reading(reference, plan, corpus, drafts, failed, known, log)) is not None
+            ]
+            entry = []
+            for date in raw["occurrences"]:
+                same_day[date] += 1
+                entry.append(
+                    Session(
+                        plan=plan,
+                        entry=index,
+                        date=date,
+                        topic=raw["topic"],
+                        form=raw["form"],
+                        unit=raw["unit"] or plan.unit,
+                        location=raw["location"],
+                        start=raw["start"],
+                        duration=raw["duration"],
+                        repeat=raw["repeat"]["every"] if raw["repeat"] else None,
+                        readings=readings,
+                        same_day=same_day[date],
                     )
-                    continue
-                target = target or drafts.get(reference.key)
-                if target is None and reference.key in failed:
-                    continue
-                if target is None:
-                    log.add(
-                        Problem(
-                            reference.source_path,
-                            reference.line,
-                            reference.field,
-                            "指向已有文档的引用（栏目/网址名）",
-                            f"“{reference}”，没有这个文档",
-                            suggestion(reference.key, list(corpus.by_key) + list(drafts)),
-                        )
-                    )
-                    continue
-                session.readings.append((reference, target))
-            sessions.append(session)
-        plan.fields["sessions_resolved"] = sessions
+                )
+            entries.append(entry)
+        plan.fields["session_entries"] = entries
         if not plan.draft:
-            corpus.sessions.extend(sessions)
-    corpus.sessions.sort(key=lambda s: (s.date, s.topic))
+            corpus.sessions.extend(plan.sessions)
+    corpus.sessions.sort(key=session_order)
+
+
+def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:
+    return (session.date, session.start or dt.time(0), session.plan.key, session.entry)
+
+
+def _reading(
+    reference: Reference,
+    plan: Document,
+    corpus: Corpus,
+    drafts: dict[str, Document],
+    failed: set[str],
+    known: list[str],
+    log: ProblemLog,
+) -> Document | None:
+    """The document a reading points to, or ``None`` after reporting why it cannot be used."""
+    target = corpus.resolve(reference)
+    if target is None and reference.key in drafts and not plan.draft:
+        log.add(
+            Problem(
+                reference.source_path,
+                reference.line,
+                reference.field,
+                "已发布的文档",
+                f"“{reference}”，该文档是草稿（draft: true）",
+                "请等该文档发布后再列入学习材料，或先删去这一项。",
+            )
+        )
+        return None
+    target = target or drafts.get(reference.key)
+    if target is None and reference.key not in failed:
+        log.add(
+            Problem(
+                reference.source_path,
+                reference.line,
+                reference.field,
+                "指向已有文档的引用（栏目/网址名）",
+                f"“{reference}”，没有这个文档",
+                suggestion(reference.key, known),
+            )
+        )
+    if target is not None and reference.anchor and not has_heading(target, reference.anchor):
+        headings = heading_texts(target.body)
+        log.add(
+            Problem(
+                reference.source_path,
+                reference.line,
+                reference.field,
+                f"{target.key} 中已有的小标题（# 之后写小标题文字）",
+                f"“#{reference.anchor}”，该文档没有这个小标题",
+                suggestion(reference.anchor, headings) + ("现有小标题：" + "；".join(headings) if headings else "该文档没有小标题。"),
+            )
+        )
+        return None
+    return target
+
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def heading_texts(body: str) -> list[str]:
+    """The Markdown headings of a document body, outside code blocks."""
+    headings: list[str] = []
+    fenced = False
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)):
+            headings.append(re.sub(r"\s*\{[^}]*\}$", "", match[1]))
+    return headings
+
+
+def _comparable(text: str) -> str:
+    # Editors write an anchor either as the heading itself or as its id; both drop punctuation.
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def has_heading(document: Document, anchor: str) -> bool:
+    wanted = _comparable(anchor)
+    return any(_comparable(heading) == wanted for heading in heading_texts(document.body))

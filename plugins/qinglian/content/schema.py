@@ -95,14 +95,15 @@ class Field(Generic[T]):
 
     expected: ClassVar[str] = ""
 
-    def __init__(self, label: str, *, required: bool = True, default: Any = None) -> None:
+    def __init__(self, label: str, *, required: bool = True, default: Any = None, key: str = "") -> None:
         self.label = label
         self.required = required
         self.default = default
-        self.name = ""
+        # ``key`` names a front-matter key that is not a valid Python name, such as ``from``.
+        self.name = key
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        self.name = self.name or name
 
     def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> T:
         raise NotImplementedError
@@ -181,6 +182,43 @@ class Date(Field[dt.date]):
         if not isinstance(value, str):
             raise Invalid(self.expected, type_name(value))
         return parse_date(value)
+
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+class Time(Field[dt.time]):
+    expected = "24 小时制的时刻，如 14:30"
+
+    def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> dt.time:
+        match = _TIME.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            found = f"“{value}”" if isinstance(value, str) else type_name(value)
+            raise Invalid(self.expected, found)
+        return dt.time(int(match[1]), int(match[2]))
+
+
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)(?:个)?小时)?(?:(\d+)分(?:钟)?)?$")
+
+
+class Duration(Field[dt.timedelta]):
+    """How long a session lasts: minutes as a number, or 90分钟, 2小时, 1.5小时, 1小时30分钟."""
+
+    expected = "时长，如 90（分钟）、90分钟、2小时、1小时30分钟，不超过 12 小时"
+
+    def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> dt.timedelta:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise Invalid(self.expected, type_name(value))
+        if isinstance(value, int):
+            minutes = float(value)
+        else:
+            match = _DURATION.match(re.sub(r"\s+", "", value))
+            if match is None or not (match[1] or match[2]):
+                raise Invalid(self.expected, f"“{value}”")
+            minutes = float(match[1] or 0) * 60 + int(match[2] or 0)
+        if not 0 < minutes <= 12 * 60:
+            raise Invalid(self.expected, f"“{value}”")
+        return dt.timedelta(minutes=round(minutes))
 
 
 class Choice(Field[str]):
@@ -294,9 +332,9 @@ class Schema:
         super().__init_subclass__(**kwargs)
         collected: dict[str, Field[Any]] = {}
         for klass in reversed(cls.__mro__):
-            for name, value in vars(klass).items():
+            for value in vars(klass).values():
                 if isinstance(value, Field):
-                    collected[name] = value
+                    collected[value.name] = value
         cls.fields = collected
 
     @classmethod

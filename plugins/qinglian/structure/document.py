@@ -65,18 +65,50 @@ class Document:
         return bool(self.fields.get("draft"))
 
     @property
+    def session_entries(self) -> list[list[Session]]:
+        """A plan's sessions as the plan lists them: one entry per single or recurring session."""
+        return self.fields.get("session_entries", [])
+
+    @property
     def sessions(self) -> list[Session]:
-        return self.fields.get("sessions_resolved", [])
+        return [session for entry in self.session_entries for session in entry]
 
 
 @dataclass
 class Session:
-    """One dated study session of a plan."""
+    """One dated study session of a plan; a recurring entry yields one per date."""
 
     plan: Document
+    # Position of the entry in the plan's list, so the plan page can group a series.
+    entry: int
     date: dt.date
     topic: str
     form: str
     unit: str
     location: str | None
+    start: dt.time | None = None
+    duration: dt.timedelta | None = None
+    # The rule text (每周五 …) when the session comes from a recurring entry.
+    repeat: str | None = None
     readings: list[tuple[Reference, Document]] = field(default_factory=list)
+    # Counts sessions of the same plan on the same day, so identifiers stay unique.
+    same_day: int = 1
+
+    @property
+    def ident(self) -> str:
+        """Stable across rebuilds and edits of the topic or readings: feeds use it for UIDs."""
+        return f"{self.date:%Y%m%d}-{self.plan.slug}-{self.same_day}"
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.ident}"
+
+    @property
+    def ends(self) -> dt.time | None:
+        if self.start is None or self.duration is None:
+            return None
+        return (dt.datetime.combine(self.date, self.start) + self.duration).time()
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit}{self.form}"

@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markdown.extensions.toc import slugify_unicode
 
+from ..structure.calendar import StudyCalendar
+from ..structure.clock import BuildClock
 from ..structure.corpus import Corpus
 from ..structure.document import Document
-from .dates import chinese_date
+from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
+from .dates import chinese_date, chinese_weekday
+from .generated import GeneratedFile, GeneratedPage, front_matter
 from .urls import page_url, relative_href
+
+
+def default_slugify(text: str) -> str:
+    """Heading ids as Python-Markdown's toc makes them when told to keep Unicode."""
+    return slugify_unicode(text, "-")
 
 
 @dataclass(frozen=True)
 class PortalSettings:
+    site_name: str = ""
+    site_url: str = ""
     page_size: int = 20
     related_count: int = 5
     home_latest: int = 5
     directory_urls: bool = True
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    src_uri: str
-    title: str
-    markdown: str
-    # Only section landing pages belong in the navigation; the rest is reached by links.
-    in_nav: bool
+    # Turns a heading into its id; the adapter passes the engine's own so links match.
+    slugify: Callable[[str], str] = default_slugify
 
 
 COLLECTION_INTRO = "按发布日期从新到旧排列。"
@@ -62,16 +66,13 @@ def _one_html_block(html: str) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
-def _front_matter(title: str) -> str:
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n"
-
-
 class PortalViews:
     """Renders the corpus with the templates beside this module."""
 
-    def __init__(self, corpus: Corpus, settings: PortalSettings) -> None:
+    def __init__(self, corpus: Corpus, settings: PortalSettings, clock: BuildClock) -> None:
         self.corpus = corpus
         self.settings = settings
+        self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
             autoescape=True,
@@ -79,13 +80,23 @@ class PortalViews:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.filters["chinese_date"] = chinese_date
+        self.env.filters.update(
+            chinese_date=chinese_date,
+            chinese_weekday=chinese_weekday,
+            month_label=month_label,
+            month_uri=month_uri,
+            unit_uri=unit_uri,
+            time_label=time_label,
+            form_class=form_class,
+            slugify=settings.slugify,
+        )
 
     def render(self, template: str, here: str, **context: Any) -> str:
         here_url = page_url(here, self.settings.directory_urls)
 
-        def href(src_uri: str) -> str:
-            return relative_href(here_url, page_url(src_uri, self.settings.directory_urls))
+        def href(target: str) -> str:
+            src_uri, hash_mark, fragment = target.partition("#")
+            return relative_href(here_url, page_url(src_uri, self.settings.directory_urls)) + hash_mark + fragment
 
         html = self.env.get_template(template).render(href=href, **context)
         return _one_html_block(html)
@@ -110,7 +121,7 @@ class PortalViews:
                 page_links=[(n, listing_uri(base, n) if n else None) for n in page_numbers(number, pages)],
             )
             page_title = title if number == 1 else f"{title}（第 {number} 页）"
-            yield GeneratedPage(here, page_title, _front_matter(page_title) + html + "\n", in_nav and number == 1)
+            yield GeneratedPage(here, page_title, front_matter(page_title) + html + "\n", in_nav and number == 1)
 
     def collection_pages(self) -> Iterator[GeneratedPage]:
         for collection in self.corpus.collections:
@@ -121,7 +132,7 @@ class PortalViews:
         index_uri = f"{kind}/index.md"
         rows = [(term, listing_uri(f"{kind}/{slug}", 1), len(by_term[term])) for term, slug in terms.items()]
         html = self.render("term_index.html", index_uri, intro=f"共 {len(rows)} 个{label}，点击查看相关文档。", terms=rows)
-        yield GeneratedPage(index_uri, index_title, _front_matter(index_title) + html + "\n", True)
+        yield GeneratedPage(index_uri, index_title, front_matter(index_title) + html + "\n", True)
         for term, slug in terms.items():
             yield from self._listing(f"{kind}/{slug}", f"{label}：{term}", by_term[term], f"{label}“{term}”下的全部文档，" + COLLECTION_INTRO, False)
 
@@ -137,12 +148,21 @@ class PortalViews:
             counts = [sum(1 for d in docs if d.collection is c) for c in self.corpus.collections]
             years.append((year, listing_uri(f"archive/{year}", 1), counts, len(docs)))
         html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years)
-        yield GeneratedPage(ARCHIVE_URI, "归档", _front_matter("归档") + html + "\n", True)
+        yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档") + html + "\n", True)
         for year, docs in self.corpus.by_year.items():
             yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)
 
     def generated_pages(self) -> list[GeneratedPage]:
-        return [*self.collection_pages(), *self.topic_pages(), *self.unit_pages(), *self.archive_pages()]
+        return [
+            *self.collection_pages(),
+            *self.calendar.pages(),
+            *self.topic_pages(),
+            *self.unit_pages(),
+            *self.archive_pages(),
+        ]
+
+    def generated_files(self) -> list[GeneratedFile]:
+        return list(self.calendar.feeds())
 
     # Additions to pages whose text editors write
 
@@ -157,10 +177,13 @@ class PortalViews:
             unit_target=listing_uri(f"units/{self.corpus.units[doc.unit]}", 1),
             collection_target=listing_uri(doc.collection.name, 1),
         )
+        scheduled = self.calendar.scheduling(doc)
+        if scheduled:
+            header += "\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
         # Headings stay Markdown so they reach the table of contents.
         parts = [header, body.strip()]
-        if doc.sessions:
-            parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc)]
+        if doc.session_entries:
+            parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc, cal=self.calendar)]
         related = [] if doc.draft else self.corpus.related(doc, self.settings.related_count)
         if related:
             parts += ["## 相关文档", self.render("related.html", doc.src_uri, related=related)]
@@ -173,7 +196,11 @@ class PortalViews:
             for c in self.corpus.collections
         ]
         latest = self.render("home_latest.html", here, sections=sections)
-        return f"{body.rstrip()}\n\n{latest}\n"
+        blocks = [body.rstrip()]
+        if self.calendar.calendar.sessions:
+            week, next_session = self.calendar.this_week()
+            blocks.append(self.render("week.html", here, week=week, next_session=next_session, cal=self.calendar, calendar_uri=CALENDAR_URI))
+        return "\n\n".join([*blocks, latest]) + "\n"
 
 
 def hand_written_navigation(uris: list[str], title_of: Callable[[str], str | None]) -> list[Any]:

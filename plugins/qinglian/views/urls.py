@@ -7,6 +7,9 @@ import posixpath
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The site-relative URL of the page built from ``src_uri`` (``a/b.md`` -> ``a/b/``)."""
+    if not src_uri.endswith(".md"):
+        # Feeds, images and other files keep their own names.
+        return src_uri
     stem = src_uri.removesuffix(".md")
     if directory_urls:
         if stem == "index":
