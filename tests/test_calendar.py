@@ -121,7 +121,7 @@ sessions:
 
 def plan_problems(project: Project, sessions: str) -> list[str]:
     project.write("content/plans/2024-plan.md", PLAN_HEAD + textwrap.dedent(sessions) + "---\n")
-    result = load_content(project.root / "content", project.root)
+    result = load_content(project.root / "content", project.root, today=D(2024, 3, 1))
     return [str(problem) for problem in result.log.sorted()]
 
 
@@ -148,7 +148,7 @@ def test_valid_sessions_expand(project: Project):
             form: 知识测试
         """)
     assert problems == []
-    plan = load_content(project.root / "content", project.root).corpus.by_key["plans/2024-plan"]
+    plan = load_content(project.root / "content", project.root, today=D(2024, 3, 1)).corpus.by_key["plans/2024-plan"]
     dates = [s.date for s in plan.sessions]
     assert dates == [D(2024, 3, 15), D(2024, 3, 1), D(2024, 3, 8), D(2024, 3, 22), D(2024, 3, 29)]
     first = plan.sessions[0]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .publish import command as publish_command
 from .content.loader import DEFAULT_VOCABULARY_FILE, load_content
+from .structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, ClockError, build_clock
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -17,7 +20,12 @@ def _check(args: argparse.Namespace) -> int:
     if not content_dir.is_dir():
         print(f"找不到内容目录：{args.content}", file=sys.stderr)
         return 2
-    loaded = load_content(content_dir, Path.cwd().resolve(), args.vocabulary)
+    try:
+        clock = build_clock(DEFAULT_TIMEZONE, os.environ.get(BUILD_DATE_VARIABLE))
+    except ClockError as exc:
+        print(f"{BUILD_DATE_VARIABLE}：{exc}", file=sys.stderr)
+        return 2
+    loaded = load_content(content_dir, Path.cwd().resolve(), args.vocabulary, today=clock.today)
     problems = loaded.log.sorted()
     errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
     if args.format == "json":
@@ -45,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
     check.set_defaults(handler=_check)
+    publish = commands.add_parser("publish", help="生成并校验新版本，再原子切换为正在使用的网站")
+    publish.add_argument("--dest", required=True, type=Path, help="发布目录，网站服务器指向其中的 current")
+    publish.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
+    publish.add_argument("--keep", default=5, type=int, help="保留最近几个版本（默认 5，至少 2）")
+    publish.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒（默认不等待）")
+    publish.set_defaults(handler=lambda a: publish_command.publish(a.config.resolve(), a.dest.resolve(), a.keep, a.wait))
+    rollback = commands.add_parser("rollback", help="切换回上一个版本")
+    rollback.add_argument("--dest", required=True, type=Path, help="发布目录")
+    rollback.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒")
+    rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.resolve(), a.wait))
     return parser
 
 

@@ -7,6 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown.extensions.toc import slugify_unicode
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +19,8 @@ from mkdocs.structure.pages import Page
 
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
+from .content.links import unlink_withheld
+from .inline_assets import InlineAssets
 from .content.loader import LoadResult, attachment_files, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
@@ -37,6 +40,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.views: PortalViews | None = None
         self.documents: dict[str, Document] = {}
         self.generated: list[GeneratedPage] = []
+        self.root = Path.cwd()
+        self.inline_assets = InlineAssets()
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
@@ -51,8 +56,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site_dir, so bad content leaves the last good site in place.
         self.documents = {}
-        root = Path(config.config_file_path).parent.resolve()
-        loaded = load_content(self.content_dir(config), root, self.config.vocabulary)
+        root = self.root = Path(config.config_file_path).parent.resolve()
+        clock = self._clock()
+        loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today)
         problems = loaded.log.sorted()
         for problem in problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
@@ -73,13 +79,13 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 directory_urls=config.use_directory_urls,
                 slugify=heading_slugify(config),
             ),
-            self._clock(),
+            clock,
         )
         if loaded.corpus.sessions and not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
         self.generated = self.views.generated_pages()
         docs_dir = Path(config.docs_dir)
-        taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.drafts)]
+        taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.withheld)]
         conflicts = [uri for uri in (*taken, *(page.src_uri for page in self.generated)) if (docs_dir / uri).exists()]
         if conflicts:
             for uri in conflicts:
@@ -102,13 +108,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
         for generated_file in views.generated_files():
             files.append(File.generated(config, generated_file.uri, content=generated_file.content))
-        for document in [*loaded.corpus.documents, *loaded.drafts]:
-            files.append(File.generated(
-                config,
-                document.src_uri,
-                abs_src_path=str(document.source),
-                inclusion=InclusionLevel.DRAFT if document.draft else InclusionLevel.NOT_IN_NAV,
-            ))
+        # Withheld documents are MkDocs drafts: built by ``mkdocs serve`` for preview, never by ``build``.
+        for document, inclusion in [
+            *((d, InclusionLevel.NOT_IN_NAV) for d in loaded.corpus.documents),
+            *((d, InclusionLevel.DRAFT) for d in loaded.withheld),
+        ]:
+            files.append(File.generated(config, document.src_uri, abs_src_path=str(document.source), inclusion=inclusion))
             self.documents[document.src_uri] = document
         content_dir = self.content_dir(config)
         for attachment in attachment_files(content_dir):
@@ -132,17 +137,50 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        _, views = self._state()
+        loaded, views = self._state()
         document = self.documents.get(page.file.src_uri)
+        markdown = self._unlink_withheld(markdown, page, document, loaded)
         if document is not None:
             return views.document_markdown(document, markdown)
         if page.is_homepage:
             return views.home_markdown(page.file.src_uri, markdown)
         return markdown
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self.inline_assets.externalise(output, "../" * page.url.count("/"))
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # The 404 page is served at any address, so it reaches the root by an absolute path.
+        if template_name.endswith(".html"):
+            root = urlsplit(config.site_url or "/").path or "/"
+            return self.inline_assets.externalise(output_content, root if root.endswith("/") else root + "/")
+        return output_content
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.inline_assets.write(Path(config.site_dir))
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
         return server
+
+    def _unlink_withheld(self, markdown: str, page: Page, document: Document | None, loaded: LoadResult) -> str:
+        if not loaded.withheld:
+            return markdown
+        if document is not None:
+            shown, first_line = document.shown_path, document.body_line
+        else:
+            source = page.file.content_string
+            shown = display_path(Path(page.file.abs_src_path or page.file.src_path), self.root)
+            first_line = source.count("\n", 0, max(source.find(markdown[:80]), 0)) + 1
+        withheld = {d.src_uri: d for d in loaded.withheld}
+        markdown, links = unlink_withheld(markdown, page.file.src_uri, first_line, withheld)
+        for link in links:
+            reason = link.document.withheld(loaded.today)
+            log.warning(
+                f"{shown}:{link.line}: 链接“{link.text}”指向未发布的文档 {link.document.key}"
+                f"（{reason.value if reason else ''}），已显示为普通文字。"
+            )
+        return markdown
 
     @staticmethod
     def _page_title(files: Files) -> Callable[[str], str | None]:

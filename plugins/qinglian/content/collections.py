@@ -37,6 +37,16 @@ class DocumentSchema(Schema):
     summary = Text("摘要", required=False)
     slug = Slug("网址名", required=False)
     draft = Boolean("草稿", required=False, default=False)
+    publish_date = Date("定时发布日期", required=False)
+    expire_date = Date("撤下日期", required=False)
+
+    @classmethod
+    def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+        published, expires = values["publish_date"], values["expire_date"]
+        if published is not None and expires is not None and expires < published:
+            ctx.report(base + ("expire_date",), f"不早于定时发布日期 {published.isoformat()} 的日期", expires.isoformat())
+            return None
+        return values
 
 
 class SpeechSchema(DocumentSchema):
@@ -84,6 +94,8 @@ class PlanSchema(DocumentSchema):
 
     @classmethod
     def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+        if super().check(values, ctx, base) is None:
+            return None
         ok = True
         for index, session in enumerate(values["sessions"]):
             occurrences = _occurrences(session, values["year"], ctx, base + ("sessions", index))

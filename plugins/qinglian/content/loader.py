@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..structure.corpus import Corpus
-from ..structure.document import Document, Session
-from ..structure.problems import Problem, ProblemLog, display_path
+from ..structure.document import Document, Session, Withheld
+from ..structure.problems import Problem, ProblemLog, Severity, display_path
 from ..structure.references import Reference
 from .collections import COLLECTIONS
 from .frontmatter import FrontMatterError, split_front_matter
@@ -26,9 +26,11 @@ _IGNORED_NAMES = {"README.md", "readme.md"}
 class LoadResult:
     corpus: Corpus
     log: ProblemLog
-    # Drafts are kept apart: they never reach a published build.
-    drafts: list[Document]
+    # Drafts, documents before their publish date and after their expire date are kept
+    # apart: they never reach a published build, only a local preview.
+    withheld: list[Document]
     sources: list[Path]
+    today: dt.date
 
 
 def _is_hidden(path: Path, content_dir: Path) -> bool:
@@ -55,8 +57,13 @@ def attachment_files(content_dir: Path) -> list[Path]:
     )
 
 
-def load_content(content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE) -> LoadResult:
-    """Load and validate ``content_dir``; ``root`` is what paths in messages are relative to."""
+def load_content(
+    content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE, *, today: dt.date
+) -> LoadResult:
+    """Load and validate ``content_dir`` as published on ``today``.
+
+    ``root`` is what paths in messages are relative to.
+    """
     log = ProblemLog()
     vocabulary = load_vocabulary(content_dir / vocabulary_file, root, log)
     documents: list[Document] = []
@@ -71,16 +78,16 @@ def load_content(content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_V
             failed.add(f"{path.relative_to(content_dir).parts[0]}/{path.stem}")
 
     _check_unique_slugs(documents, log)
-    published = [d for d in documents if not d.draft]
-    drafts = [d for d in documents if d.draft]
+    published = [d for d in documents if d.withheld(today) is None]
+    withheld = [d for d in documents if d.withheld(today) is not None]
     corpus = Corpus(
         collections=[collection for collection, _ in COLLECTIONS.values()],
         documents=published,
         units=vocabulary.slugs.get("units", {}),
         topics=vocabulary.slugs.get("topics", {}),
     )
-    _resolve_sessions(corpus, {d.key: d for d in drafts}, failed, log)
-    return LoadResult(corpus, log, drafts, sources)
+    _resolve_sessions(corpus, {d.key: d for d in withheld}, failed, log, today)
+    return LoadResult(corpus, log, withheld, sources, today)
 
 
 def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog) -> Document | None:
@@ -139,6 +146,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         fields=fields,
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
+        body_line=front_matter.body_line,
     )
 
 
@@ -166,9 +174,11 @@ def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:
     documents[:] = [d for d in documents if d.key not in duplicates]
 
 
-def _resolve_sessions(corpus: Corpus, drafts: dict[str, Document], failed: set[str], log: ProblemLog) -> None:
-    plans = corpus.by_collection["plans"] + [d for d in drafts.values() if d.collection.name == "plans"]
-    known = list(corpus.by_key) + list(drafts)
+def _resolve_sessions(
+    corpus: Corpus, withheld: dict[str, Document], failed: set[str], log: ProblemLog, today: dt.date
+) -> None:
+    plans = corpus.by_collection["plans"] + [d for d in withheld.values() if d.collection.name == "plans"]
+    known = list(corpus.by_key) + list(withheld)
     for plan in plans:
         entries: list[list[Session]] = []
         same_day: Counter[dt.date] = Counter()
@@ -176,7 +186,7 @@ def _resolve_sessions(corpus: Corpus, drafts: dict[str, Document], failed: set[s
             readings = [
                 (reference, target)
                 for reference in raw["readings"]
-                if (target := _reading(reference, plan, corpus, drafts, failed, known, log)) is not None
+                if (target := _reading(reference, plan, corpus, withheld, failed, known, log, today)) is not None
             ]
             entry = []
             for date in raw["occurrences"]:
@@ -199,7 +209,7 @@ def _resolve_sessions(corpus: Corpus, drafts: dict[str, Document], failed: set[s
                 )
             entries.append(entry)
         plan.fields["session_entries"] = entries
-        if not plan.draft:
+        if plan.withheld(today) is None:
             corpus.sessions.extend(plan.sessions)
     corpus.sessions.sort(key=session_order)
 
@@ -212,26 +222,35 @@ def _reading(
     reference: Reference,
     plan: Document,
     corpus: Corpus,
-    drafts: dict[str, Document],
+    withheld: dict[str, Document],
     failed: set[str],
     known: list[str],
     log: ProblemLog,
+    today: dt.date,
 ) -> Document | None:
     """The document a reading points to, or ``None`` after reporting why it cannot be used."""
     target = corpus.resolve(reference)
-    if target is None and reference.key in drafts and not plan.draft:
+    hidden = withheld.get(reference.key)
+    if target is None and hidden is not None and plan.withheld(today) is None:
+        # A draft is a mistake to schedule; a dated release is not, so it only warns until then.
+        reason = hidden.withheld(today)
+        when = {
+            Withheld.SCHEDULED: f"定时于 {hidden.publish_date} 发布，届时自动列入",
+            Withheld.EXPIRED: f"已于 {hidden.expire_date} 到期撤下",
+        }.get(reason, "")  # type: ignore[arg-type]
         log.add(
             Problem(
                 reference.source_path,
                 reference.line,
                 reference.field,
                 "已发布的文档",
-                f"“{reference}”，该文档是草稿（draft: true）",
-                "请等该文档发布后再列入学习材料，或先删去这一项。",
+                f"“{reference}”，该文档是草稿（draft: true）" if reason is Withheld.DRAFT else f"“{reference}”，该文档{when}",
+                "请等该文档发布后再列入学习材料，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这项学习材料不会显示。",
+                Severity.ERROR if reason is Withheld.DRAFT else Severity.WARNING,
             )
         )
         return None
-    target = target or drafts.get(reference.key)
+    target = target or hidden
     if target is None and reference.key not in failed:
         log.add(
             Problem(

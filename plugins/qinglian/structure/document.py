@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,14 @@ class Collection:
     description: str
 
 
+class Withheld(Enum):
+    """Why a document stays out of a published build."""
+
+    DRAFT = "草稿"
+    SCHEDULED = "未到发布日期"
+    EXPIRED = "已过撤下日期"
+
+
 @dataclass
 class Document:
     collection: Collection
@@ -27,6 +36,8 @@ class Document:
     fields: dict[str, Any]
     body: str
     slug_line: int = 1
+    # The file line on which ``body`` starts, so problems found in the text have a line.
+    body_line: int = 1
 
     @property
     def key(self) -> str:
@@ -63,6 +74,27 @@ class Document:
     @property
     def draft(self) -> bool:
         return bool(self.fields.get("draft"))
+
+    @property
+    def publish_date(self) -> dt.date | None:
+        return self.fields.get("publish_date")
+
+    @property
+    def expire_date(self) -> dt.date | None:
+        return self.fields.get("expire_date")
+
+    def withheld(self, today: dt.date) -> Withheld | None:
+        """Whether the document is kept out of a build made on ``today``, and why.
+
+        A document appears on its publish date and is withdrawn the day after its expire date.
+        """
+        if self.draft:
+            return Withheld.DRAFT
+        if self.publish_date is not None and today < self.publish_date:
+            return Withheld.SCHEDULED
+        if self.expire_date is not None and today > self.expire_date:
+            return Withheld.EXPIRED
+        return None
 
     @property
     def session_entries(self) -> list[list[Session]]:

@@ -72,6 +72,7 @@ class PortalViews:
     def __init__(self, corpus: Corpus, settings: PortalSettings, clock: BuildClock) -> None:
         self.corpus = corpus
         self.settings = settings
+        self.clock = clock
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
@@ -177,6 +178,9 @@ class PortalViews:
             unit_target=listing_uri(f"units/{self.corpus.units[doc.unit]}", 1),
             collection_target=listing_uri(doc.collection.name, 1),
         )
+        withheld = doc.withheld(self.clock.today)
+        if withheld is not None:
+            header = self.render("withheld_banner.html", doc.src_uri, doc=doc, reason=withheld) + "\n" + header
         scheduled = self.calendar.scheduling(doc)
         if scheduled:
             header += "\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
@@ -184,7 +188,7 @@ class PortalViews:
         parts = [header, body.strip()]
         if doc.session_entries:
             parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc, cal=self.calendar)]
-        related = [] if doc.draft else self.corpus.related(doc, self.settings.related_count)
+        related = [] if withheld else self.corpus.related(doc, self.settings.related_count)
         if related:
             parts += ["## 相关文档", self.render("related.html", doc.src_uri, related=related)]
         return "\n\n".join(parts) + "\n"

@@ -1,0 +1,87 @@
+"""Building a whole site with MkDocs, for commands that need more than ``mkdocs build``.
+
+This and ``plugin.py`` are the only modules that know about MkDocs; ``qinglian publish``
+talks to the engine through ``build_site`` and the ``BuildReport`` it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from .content.loader import LoadResult
+from .plugin import QinglianPlugin
+from .views.calendar_pages import FEED_FOLDER
+from .views.urls import page_url
+
+
+class ContentRejected(Exception):
+    """The content or the configuration has errors an editor or operator must fix."""
+
+
+@dataclass
+class BuildReport:
+    loaded: LoadResult
+    # Document key -> the site-relative HTML file that must exist.
+    pages: dict[str, str]
+    # The same for documents left out, whose files must not exist.
+    withheld_pages: dict[str, str]
+    feeds: list[str] = field(default_factory=list)
+    search_indexes: list[str] = field(default_factory=list)
+    site_url: str = ""
+
+
+def html_file(src_uri: str, directory_urls: bool) -> str:
+    url = page_url(src_uri, directory_urls)
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def log_to_stderr() -> None:
+    """Show MkDocs' and the plugin's messages the way ``mkdocs build`` does."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(handler, "qinglian", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.qinglian = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def build_site(config_file: Path, site_dir: Path) -> BuildReport:
+    """Build the portal of ``config_file`` into ``site_dir``.
+
+    Raises ``ContentRejected`` for problems in the content or mkdocs.yml; anything else
+    (a full disk, a crash) propagates as it is.
+    """
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    except (ConfigurationError, Abort) as exc:
+        raise ContentRejected(f"{config_file}: {exc}") from None
+    plugin = next((p for p in config.plugins.values() if isinstance(p, QinglianPlugin)), None)
+    if plugin is None:
+        raise ContentRejected(f"{config_file}: plugins 中没有 qinglian。")
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build.build(config)
+    except (PluginError, Abort) as exc:
+        raise ContentRejected(str(exc)) from None
+    finally:
+        config.plugins.on_shutdown()
+    if plugin.loaded is None or plugin.views is None:
+        raise ContentRejected("qinglian 插件没有运行。")
+    directory_urls = config.use_directory_urls
+    return BuildReport(
+        loaded=plugin.loaded,
+        pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.corpus.documents},
+        withheld_pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.withheld},
+        feeds=[f.uri for f in plugin.views.generated_files() if f.uri.startswith(FEED_FOLDER)],
+        search_indexes=["search/search_index.json"] if "search" in config.plugins or "material/search" in config.plugins else [],
+        site_url=config.site_url or "",
+    )

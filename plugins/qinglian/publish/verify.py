@@ -1,0 +1,138 @@
+"""Checks a finished build must pass before readers see it."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import icalendar
+
+from ..structure.document import Document
+
+# Files that cannot hold a document's text.
+_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".wasm", ".zip"}
+_LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src")}
+_SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《》\s#*_>|`\[\]-]+")
+MAX_EXAMPLES = 5
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if (tag, name) in _LINK_ATTRIBUTES and value:
+                self.targets.append(value)
+
+
+def _exists(site: Path, path: str) -> bool:
+    target = site / path.lstrip("/")
+    return target.is_file() or (target / "index.html").is_file()
+
+
+def broken_links(site: Path, site_path: str = "/") -> list[str]:
+    """Links and asset references inside the site whose target is not in it."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        here = page.relative_to(site).as_posix()
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(site_path):
+                    broken.append(f"{here}: {target}")
+                    continue
+                resolved = path[len(site_path):]
+            else:
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+            if resolved.startswith("..") or not _exists(site, resolved):
+                broken.append(f"{here}: {target}")
+    return broken
+
+
+def probes(document: Document) -> list[str]:
+    """Strings that would show a document's presence: its title and its longest phrases."""
+    phrases = sorted({p for p in _SENTENCE_BREAK.split(document.body) if len(p) >= 8}, key=len, reverse=True)
+    return [document.title, *phrases[:3]]
+
+
+def readable_text(path: Path) -> str:
+    """A file's text as a reader or a search engine would see it, whatever its encoding."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    if path.name.endswith((".json", ".json.gz")):
+        try:
+            # Search indexes escape Chinese as \uXXXX; decode so a title is found either way.
+            text += json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return html.unescape(text)
+
+
+def leaks(site: Path, withheld: list[Document], page_of: dict[str, str]) -> list[str]:
+    found = []
+    for document in withheld:
+        if (site / page_of[document.key]).exists():
+            found.append(f"{page_of[document.key]}：未发布文档 {document.key} 的页面")
+    needles = [(d, p) for d in withheld for p in probes(d)]
+    if not needles:
+        return found
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix.lower() in _BINARY:
+            continue
+        text = readable_text(path)
+        for document, needle in needles:
+            if needle in text:
+                found.append(f"{path.relative_to(site).as_posix()}：含有未发布文档 {document.key} 的“{needle[:30]}”")
+    return found
+
+
+def unreadable_files(site: Path, json_files: list[str], feeds: list[str]) -> list[str]:
+    problems = []
+    for name in json_files:
+        try:
+            json.loads((site / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problems.append(f"{name}：搜索索引缺失或无法解析（{exc.__class__.__name__}）")
+    for name in feeds:
+        try:
+            calendar = icalendar.Calendar.from_ical((site / name).read_bytes())
+            if not calendar.walk("VEVENT"):
+                problems.append(f"{name}：日历订阅中没有学习安排")
+        except (OSError, ValueError) as exc:
+            problems.append(f"{name}：日历订阅缺失或无法解析（{exc}）")
+    return problems
+
+
+def verify_release(
+    site: Path,
+    published: dict[str, str],
+    withheld: list[Document],
+    withheld_pages: dict[str, str],
+    search_indexes: list[str],
+    feeds: list[str],
+    site_path: str = "/",
+) -> list[str]:
+    """Every reason the release in ``site`` must not go live; empty when it may."""
+    problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if not (site / page).is_file()]
+    links = broken_links(site, site_path)
+    problems += [f"站内链接无法打开：{link}" for link in links[:MAX_EXAMPLES]]
+    if len(links) > MAX_EXAMPLES:
+        problems.append(f"……另有 {len(links) - MAX_EXAMPLES} 个无法打开的站内链接")
+    problems += unreadable_files(site, search_indexes, feeds)
+    problems += leaks(site, withheld, withheld_pages)
+    return problems
