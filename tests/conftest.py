@@ -6,11 +6,13 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -166,3 +168,96 @@ def page(browser, served_site: str):
     opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
     yield opened
     context.close()
+
+
+# nginx, started by the tests themselves on a loopback port with the shipped server block.
+
+NGINX = Path("/usr/sbin/nginx")
+DEPLOY = REPO / "scripts" / "deploy"
+
+NGINX_MAIN = """\
+daemon off;
+master_process off;
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {run}/body;
+    proxy_temp_path {run}/proxy;
+    fastcgi_temp_path {run}/fastcgi;
+    uwsgi_temp_path {run}/uwsgi;
+    scgi_temp_path {run}/scgi;
+    include {run}/conf.d/qinglian.conf;
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Nginx:
+    url: str
+    process: subprocess.Popen[bytes]
+    run: Path
+
+
+def start_nginx(dest: Path, run: Path) -> Nginx:
+    """Serve ``dest/current`` with scripts/deploy/nginx/qinglian.conf, changed only in port and root."""
+    if not NGINX.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's nginx (apt-get install nginx); these tests may not skip there.")
+        pytest.skip("nginx is missing: run `apt-get install nginx` (or `python3 scripts/dev.py test`).")
+    port = free_port()
+    (run / "conf.d").mkdir(parents=True, exist_ok=True)
+    (run / "snippets").mkdir(exist_ok=True)
+    server = (DEPLOY / "nginx/qinglian.conf").read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("/srv/qinglian/www", str(dest))
+    assert f"root {dest}/current;" in server
+    (run / "conf.d/qinglian.conf").write_text(server, encoding="utf-8")
+    shutil.copy(DEPLOY / "nginx/qinglian-headers.conf", run / "snippets/qinglian-headers.conf")
+    (run / "nginx.conf").write_text(NGINX_MAIN.format(run=run), encoding="utf-8")
+    process = subprocess.Popen([str(NGINX), "-p", str(run), "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"nginx exited: {(run / 'error.log').read_text(errors='replace')}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return Nginx(f"http://127.0.0.1:{port}/", process, run)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail("nginx did not start listening")
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Project:
+    """A copy of the example portal that tests may change and publish."""
+    root = tmp_path / "portal"
+    for name in ("docs", "content"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return Project(root)
+
+
+@pytest.fixture
+def nginx_factory(tmp_path: Path) -> Iterator[Callable[[Path], Nginx]]:
+    started: list[Nginx] = []
+
+    def start(dest: Path) -> Nginx:
+        server = start_nginx(dest, tmp_path / f"nginx-{len(started)}")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.request
 
-from conftest import MKDOCS, Project, speech
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from conftest import MKDOCS, Project, free_port, speech
 
 
 def fetch_until(url: str, text: str, seconds: float = 30) -> bool:
@@ -43,6 +36,31 @@ def test_serve_reloads_when_content_changes(project: Project):
         assert fetch_until(listing, "在警示教育大会上的讲话")
         project.write("content/speeches/2024-new.md", speech(title="新增的一篇讲话"))
         assert fetch_until(listing, "新增的一篇讲话"), "serve did not rebuild after a content change"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_previews_withheld_documents_with_a_banner(project: Project):
+    project.write("content/speeches/2024-draft.md", speech(title="尚未定稿的讲话", draft="true"))
+    project.write("content/speeches/2024-later.md", speech(title="定时发布的讲话", publish_date="2099-01-01"))
+    port = free_port()
+    server = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project.root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert fetch_until(f"http://127.0.0.1:{port}/speeches/2024-draft/", "ql-withheld")
+        draft = urllib.request.urlopen(f"http://127.0.0.1:{port}/speeches/2024-draft/", timeout=5).read().decode("utf-8")
+        assert "草稿" in draft and "不会发布到网站" in draft
+        later = urllib.request.urlopen(f"http://127.0.0.1:{port}/speeches/2024-later/", timeout=5).read().decode("utf-8")
+        assert "定时于 2099年1月1日 发布" in later
+        # Previewed, but still not listed among published documents.
+        listing = urllib.request.urlopen(f"http://127.0.0.1:{port}/speeches/", timeout=5).read().decode("utf-8")
+        assert "尚未定稿的讲话" not in listing and "定时发布的讲话" not in listing
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -70,8 +70,11 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build.build(config)
-    except (PluginError, Abort) as exc:
+    except PluginError as exc:
         raise ContentRejected(str(exc)) from None
+    except Abort:
+        # MkDocs has logged the reasons above; its own summary is in English.
+        raise ContentRejected("内容检查未通过，原因见上文。") from None
     finally:
         config.plugins.on_shutdown()
     if plugin.loaded is None or plugin.views is None:

@@ -49,6 +49,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        # Our templates (a Chinese 404 page) take precedence over the theme's.
+        theme_dir = str(resources.files("qinglian").joinpath("theme"))
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(0, theme_dir)
         # The default heading ids drop Chinese entirely; readings link to headings by their text.
         config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
         return config
@@ -166,12 +170,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def _unlink_withheld(self, markdown: str, page: Page, document: Document | None, loaded: LoadResult) -> str:
         if not loaded.withheld:
             return markdown
-        if document is not None:
-            shown, first_line = document.shown_path, document.body_line
-        else:
-            source = page.file.content_string
-            shown = display_path(Path(page.file.abs_src_path or page.file.src_path), self.root)
-            first_line = source.count("\n", 0, max(source.find(markdown[:80]), 0)) + 1
+        # MkDocs hands over the text without its front matter; find where it starts in the file.
+        source = page.file.content_string
+        first_line = source.count("\n", 0, max(source.find(markdown[:80]), 0)) + 1
+        shown = document.shown_path if document else display_path(Path(page.file.abs_src_path or page.file.src_path), self.root)
         withheld = {d.src_uri: d for d in loaded.withheld}
         markdown, links = unlink_withheld(markdown, page.file.src_uri, first_line, withheld)
         for link in links:

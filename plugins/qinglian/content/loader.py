@@ -146,7 +146,6 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         fields=fields,
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
-        body_line=front_matter.body_line,
     )
 
 

@@ -36,8 +36,6 @@ class Document:
     fields: dict[str, Any]
     body: str
     slug_line: int = 1
-    # The file line on which ``body`` starts, so problems found in the text have a line.
-    body_line: int = 1
 
     @property
     def key(self) -> str:
