@@ -29,7 +29,8 @@ from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_writte
 
 log = get_plugin_logger(__name__)
 
-STYLESHEET = "assets/qinglian/qinglian.css"
+ASSETS = "assets/qinglian"
+STYLESHEET = f"{ASSETS}/qinglian.css"
 
 
 class QinglianPlugin(BasePlugin[QinglianConfig]):
@@ -109,7 +110,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         loaded, views = self._state()
-        files.append(File.generated(config, STYLESHEET, content=resources.files("qinglian.assets").joinpath("qinglian.css").read_bytes()))
+        for asset in ("qinglian.css", "quiz.js"):
+            content = resources.files("qinglian.assets").joinpath(asset).read_bytes()
+            files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
         for generated_file in views.generated_files():
             files.append(File.generated(config, generated_file.uri, content=generated_file.content))
         # Withheld documents are MkDocs drafts: built by ``mkdocs serve`` for preview, never by ``build``.

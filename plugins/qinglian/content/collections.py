@@ -7,6 +7,7 @@ from typing import Any
 
 from ..structure.document import Collection
 from .frontmatter import KeyPath
+from .quizzes import ALL_OR_NOTHING, HALF_FOR_PARTIAL, QuestionSchema, check_bank
 from .recurrence import RULE_EXAMPLES, RecurrenceRule, RuleError
 from .schema import (
     Boolean,
@@ -86,6 +87,7 @@ class SessionSchema(Schema):
     unit = Term("参学单位", "units", required=False)
     location = Text("地点", required=False)
     readings = ListOf("学习材料", Ref("学习材料"), required=False, default=[])
+    quiz = Ref("在线测试", required=False)
 
 
 class PlanSchema(DocumentSchema):
@@ -104,6 +106,19 @@ class PlanSchema(DocumentSchema):
             else:
                 session["occurrences"] = occurrences
         return values if ok else None
+
+
+class QuizBankSchema(DocumentSchema):
+    pass_mark = Integer("及格分", minimum=0, maximum=10000)
+    draw = Integer("每次抽题数", minimum=1, maximum=1000, required=False)
+    multiple_scoring = Choice("多选题计分", (ALL_OR_NOTHING, HALF_FOR_PARTIAL), required=False, default=ALL_OR_NOTHING)
+    questions = ListOf("题目", Nested("题目", QuestionSchema), min_items=1)
+
+    @classmethod
+    def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+        if super().check(values, ctx, base) is None:
+            return None
+        return check_bank(values, ctx, base)
 
 
 def _occurrences(session: dict[str, Any], year: int, ctx: ValidationContext, at: KeyPath) -> list[dt.date] | None:
@@ -152,9 +167,11 @@ def _occurrences(session: dict[str, Any], year: int, ctx: ValidationContext, at:
 SPEECHES = Collection("speeches", "领导讲话", "讲话", "各级领导在廉政教育会议上的讲话。")
 CASES = Collection("cases", "案例通报", "案例", "违纪违法典型案例通报与警示教育材料。")
 PLANS = Collection("plans", "学习计划", "计划", "各单位的年度廉政学习计划与学习安排。")
+QUIZZES = Collection("quizzes", "在线测试", "测试", "依据讲话和案例编写的自测题，用于自学自测。")
 
 COLLECTIONS: dict[str, tuple[Collection, type[Schema]]] = {
     SPEECHES.name: (SPEECHES, SpeechSchema),
     CASES.name: (CASES, CaseSchema),
     PLANS.name: (PLANS, PlanSchema),
+    QUIZZES.name: (QUIZZES, QuizBankSchema),
 }

@@ -12,8 +12,10 @@ from pathlib import Path
 from ..structure.corpus import Corpus
 from ..structure.document import Document, Session, Withheld
 from ..structure.problems import Problem, ProblemLog, Severity, display_path
+from ..structure.quiz import Question, QuizBank
 from ..structure.references import Reference
-from .collections import COLLECTIONS
+from .collections import COLLECTIONS, QUIZZES
+from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, split_front_matter
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .vocabulary import Vocabulary, load_vocabulary
@@ -87,6 +89,7 @@ def load_content(
         topics=vocabulary.slugs.get("topics", {}),
     )
     _resolve_sessions(corpus, {d.key: d for d in withheld}, failed, log, today)
+    _build_banks(corpus, {d.key: d for d in withheld}, failed, log, today)
     return LoadResult(corpus, log, withheld, sources, today)
 
 
@@ -185,8 +188,9 @@ def _resolve_sessions(
             readings = [
                 (reference, target)
                 for reference in raw["readings"]
-                if (target := _reading(reference, plan, corpus, withheld, failed, known, log, today)) is not None
+                if (target := _referenced(reference, plan, corpus, withheld, failed, known, log, today)) is not None
             ]
+            quiz = _quiz_of(raw["quiz"], plan, corpus, withheld, failed, known, log, today) if raw["quiz"] else None
             entry = []
             for date in raw["occurrences"]:
                 same_day[date] += 1
@@ -203,6 +207,7 @@ def _resolve_sessions(
                         duration=raw["duration"],
                         repeat=raw["repeat"]["every"] if raw["repeat"] else None,
                         readings=readings,
+                        quiz=quiz,
                         same_day=same_day[date],
                     )
                 )
@@ -213,11 +218,7 @@ def _resolve_sessions(
     corpus.sessions.sort(key=session_order)
 
 
-def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:
-    return (session.date, session.start or dt.time(0), session.plan.key, session.entry)
-
-
-def _reading(
+def _quiz_of(
     reference: Reference,
     plan: Document,
     corpus: Corpus,
@@ -227,11 +228,61 @@ def _reading(
     log: ProblemLog,
     today: dt.date,
 ) -> Document | None:
-    """The document a reading points to, or ``None`` after reporting why it cannot be used."""
+    if reference.collection != QUIZZES.name:
+        log.add(
+            Problem(reference.source_path, reference.line, reference.field, "在线测试的引用，如 quizzes/2024-eight-rules", f"“{reference}”", "quiz 只能指向 quizzes 栏目中的题库。")
+        )
+        return None
+    return _referenced(reference, plan, corpus, withheld, failed, known, log, today)
+
+
+def _build_banks(corpus: Corpus, withheld: dict[str, Document], failed: set[str], log: ProblemLog, today: dt.date) -> None:
+    """Turn each quiz's validated questions into a ``QuizBank`` with resolved sources."""
+    known = list(corpus.by_key) + list(withheld)
+    for document in corpus.by_collection[QUIZZES.name] + [d for d in withheld.values() if d.collection is QUIZZES]:
+        questions = []
+        for number, raw in enumerate(document.fields["questions"], start=1):
+            source = None
+            if raw["source"] is not None:
+                target = _referenced(raw["source"], document, corpus, withheld, failed, known, log, today)
+                source = (raw["source"], target) if target is not None else None
+            questions.append(
+                Question(
+                    number=number,
+                    kind=raw["type"],
+                    text=raw["question"],
+                    points=raw["points"],
+                    explanation=raw["explanation"],
+                    options=tuple(raw["options"]),
+                    correct=tuple(raw.get("correct", ())),
+                    truth=raw.get("truth"),
+                    blanks=tuple(tuple(b) for b in raw["blanks"]) if raw["type"] == BLANKS else (),
+                    source=source,
+                )
+            )
+        fields = document.fields
+        fields["bank"] = QuizBank(document, tuple(questions), fields["pass_mark"], fields["total"], fields["draw"], fields["multiple_scoring"])
+
+
+def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:
+    return (session.date, session.start or dt.time(0), session.plan.key, session.entry)
+
+
+def _referenced(
+    reference: Reference,
+    owner: Document,
+    corpus: Corpus,
+    withheld: dict[str, Document],
+    failed: set[str],
+    known: list[str],
+    log: ProblemLog,
+    today: dt.date,
+) -> Document | None:
+    """The document a reference points to, or ``None`` after reporting why it cannot be used."""
     target = corpus.resolve(reference)
     hidden = withheld.get(reference.key)
-    if target is None and hidden is not None and plan.withheld(today) is None:
-        # A draft is a mistake to schedule; a dated release is not, so it only warns until then.
+    if target is None and hidden is not None and owner.withheld(today) is None:
+        # A draft is a mistake to point to; a dated release is not, so it only warns until then.
         reason = hidden.withheld(today)
         when = {
             Withheld.SCHEDULED: f"定时于 {hidden.publish_date} 发布，届时自动列入",
@@ -244,7 +295,7 @@ def _reading(
                 reference.field,
                 "已发布的文档",
                 f"“{reference}”，该文档是草稿（draft: true）" if reason is Withheld.DRAFT else f"“{reference}”，该文档{when}",
-                "请等该文档发布后再列入学习材料，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这项学习材料不会显示。",
+                "请等该文档发布后再引用，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这一项不会显示。",
                 Severity.ERROR if reason is Withheld.DRAFT else Severity.WARNING,
             )
         )

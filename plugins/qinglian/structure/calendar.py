@@ -29,7 +29,8 @@ class StudyCalendar:
         self._by_document: dict[str, list[Session]] = defaultdict(list)
         for session in sessions:
             self._by_date[session.date].append(session)
-            for _, document in session.readings:
+            named = [document for _, document in session.readings] + ([session.quiz] if session.quiz else [])
+            for document in named:
                 if session not in self._by_document[document.key]:
                     self._by_document[document.key].append(session)
         self.months: list[Month] = sorted({(s.date.year, s.date.month) for s in sessions})

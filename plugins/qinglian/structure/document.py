@@ -121,6 +121,7 @@ class Session:
     # The rule text (每周五 …) when the session comes from a recurring entry.
     repeat: str | None = None
     readings: list[tuple[Reference, Document]] = field(default_factory=list)
+    quiz: Document | None = None
     # Counts sessions of the same plan on the same day, so identifiers stay unique.
     same_day: int = 1
 

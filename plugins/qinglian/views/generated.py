@@ -23,6 +23,7 @@ class GeneratedFile:
     content: bytes
 
 
-def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
+def front_matter(title: str, hide: tuple[str, ...] = (), search_exclude: bool = False) -> str:
     hidden = f"hide: {json.dumps(list(hide))}\n" if hide else ""
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{hidden}---\n\n"
+    search = "search:\n  exclude: true\n" if search_exclude else ""
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{hidden}{search}---\n\n"

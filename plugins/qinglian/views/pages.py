@@ -17,6 +17,7 @@ from ..structure.document import Document
 from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
+from .quiz_pages import QuizPages
 from .urls import page_url, relative_href
 
 
@@ -74,6 +75,7 @@ class PortalViews:
         self.settings = settings
         self.clock = clock
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
+        self.quizzes = QuizPages(self)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
             autoescape=True,
@@ -127,6 +129,10 @@ class PortalViews:
     def collection_pages(self) -> Iterator[GeneratedPage]:
         for collection in self.corpus.collections:
             docs = self.corpus.by_collection[collection.name]
+            if collection.name == "quizzes":
+                # Readers look for a quiz by topic and want to see which ones they have done.
+                yield self.quizzes.index_page(listing_uri(collection.name, 1), collection.label, collection.description)
+                continue
             yield from self._listing(collection.name, collection.label, docs, collection.description + COLLECTION_INTRO, True)
 
     def _term_pages(self, kind: str, label: str, index_title: str, terms: dict[str, str], by_term: dict[str, list[Document]]) -> Iterator[GeneratedPage]:
@@ -157,6 +163,7 @@ class PortalViews:
         return [
             *self.collection_pages(),
             *self.calendar.pages(),
+            *self.quizzes.answer_pages(),
             *self.topic_pages(),
             *self.unit_pages(),
             *self.archive_pages(),
@@ -186,6 +193,8 @@ class PortalViews:
             header += "\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
         # Headings stay Markdown so they reach the table of contents.
         parts = [header, body.strip()]
+        if doc.collection.name == "quizzes":
+            parts.append(self.quizzes.quiz_html(doc))
         if doc.session_entries:
             parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc, cal=self.calendar)]
         related = [] if withheld else self.corpus.related(doc, self.settings.related_count)

@@ -1,0 +1,257 @@
+/* Qinglian self-test quizzes: draw, shuffle, score and remember attempts in this browser.
+ * Plain ES2015 with no dependencies, so it runs in the older Chromium browsers of an intranet.
+ * The answer key arrives base64-encoded and reaches the page only after the reader submits. */
+(function () {
+  "use strict";
+
+  var STORE = "qinglian.quiz.";
+
+  function normalise(text) {
+    return String(text == null ? "" : text).normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
+  }
+
+  /* Points for one answered question. q: {kind, c, t, b, p}; response as read from the form. */
+  function score(q, response, multipleMode) {
+    var full = q.p;
+    if (q.kind === "single") return response !== null && Number(response) === q.c[0] ? full : 0;
+    if (q.kind === "truefalse") return response !== null && response === q.t ? full : 0;
+    if (q.kind === "multiple") {
+      var chosen = (response || []).map(Number);
+      var wrong = chosen.some(function (i) { return q.c.indexOf(i) < 0; });
+      if (wrong || chosen.length === 0) return 0;
+      if (chosen.length === q.c.length) return full;
+      return multipleMode === "half" ? full / 2 : 0;
+    }
+    var right = q.b.filter(function (accepted, i) {
+      var given = normalise((response || [])[i]);
+      return given !== "" && accepted.some(function (a) { return normalise(a) === given; });
+    }).length;
+    return Math.round((full * right / q.b.length) * 100) / 100;
+  }
+
+  function decodeKey(text) {
+    var bytes = atob(text);
+    var array = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
+    return JSON.parse(new TextDecoder("utf-8").decode(array)).q;
+  }
+
+  function load(slug) {
+    try { return JSON.parse(localStorage.getItem(STORE + slug)) || {}; } catch (e) { return {}; }
+  }
+
+  function save(slug, state) {
+    try { localStorage.setItem(STORE + slug, JSON.stringify(state)); } catch (e) { /* private mode: no memory */ }
+  }
+
+  function shuffled(items) {
+    var copy = items.slice();
+    for (var i = copy.length - 1; i > 0; i--) {
+      var j = Math.floor(Math.random() * (i + 1));
+      var t = copy[i]; copy[i] = copy[j]; copy[j] = t;
+    }
+    return copy;
+  }
+
+  function formatPoints(value) {
+    return String(Math.round(value * 100) / 100);
+  }
+
+  function Quiz(form) {
+    this.form = form;
+    this.slug = form.getAttribute("data-slug");
+    this.version = form.getAttribute("data-version");
+    this.total = Number(form.getAttribute("data-total"));
+    this.pass = Number(form.getAttribute("data-pass"));
+    this.draw = form.hasAttribute("data-draw") ? Number(form.getAttribute("data-draw")) : null;
+    this.multiple = form.getAttribute("data-multiple");
+    this.fieldsets = Array.prototype.slice.call(form.querySelectorAll(".ql-q"));
+    this.result = form.querySelector(".ql-quiz__result");
+    this.state = load(this.slug);
+    if (this.state.version !== this.version) this.state = { version: this.version };
+    if (!this.state.attempt) this.newAttempt();
+    this.render();
+    var self = this;
+    form.addEventListener("submit", function (event) { event.preventDefault(); self.submit(); });
+    form.addEventListener("change", function () { self.remember(); });
+    form.addEventListener("input", function () { self.remember(); });
+    form.querySelector(".ql-quiz__restart").addEventListener("click", function () {
+      self.newAttempt();
+      self.render();
+      var first = self.form.querySelector(".ql-q:not([hidden]) input");
+      if (first) first.focus();
+    });
+  }
+
+  Quiz.prototype.newAttempt = function () {
+    var numbers = this.fieldsets.map(function (f) { return f.getAttribute("data-number"); });
+    var chosen = this.draw ? shuffled(numbers).slice(0, this.draw) : numbers;
+    chosen.sort(function (a, b) { return a - b; });
+    var order = {};
+    this.fieldsets.forEach(function (fieldset) {
+      var kind = fieldset.getAttribute("data-kind");
+      if (kind === "single" || kind === "multiple") {
+        var count = fieldset.querySelectorAll(".ql-q__option").length;
+        order[fieldset.getAttribute("data-number")] = shuffled(Array.apply(null, { length: count }).map(function (_, i) { return i; }));
+      }
+    });
+    this.state.attempt = { questions: chosen, order: order, answers: {}, submitted: false };
+    save(this.slug, this.state);
+  };
+
+  Quiz.prototype.render = function () {
+    var attempt = this.state.attempt;
+    var shown = 0;
+    this.fieldsets.forEach(function (fieldset) {
+      var number = fieldset.getAttribute("data-number");
+      var visible = attempt.questions.indexOf(number) >= 0;
+      fieldset.hidden = !visible;
+      fieldset.classList.remove("ql-q--right", "ql-q--wrong", "ql-q--partial");
+      var review = fieldset.querySelector(".ql-q__review");
+      review.hidden = true;
+      review.textContent = "";
+      if (!visible) return;
+      shown += 1;
+      fieldset.querySelector(".ql-q__no").textContent = shown + ".";
+      var box = fieldset.querySelector(".ql-q__options");
+      var order = attempt.order[number];
+      if (box && order) {
+        var labels = Array.prototype.slice.call(box.querySelectorAll(".ql-q__option"));
+        var byValue = {};
+        labels.forEach(function (label) { byValue[label.querySelector("input").value] = label; });
+        order.forEach(function (value, position) {
+          var label = byValue[String(value)];
+          label.querySelector(".ql-q__letter").textContent = String.fromCharCode(65 + position) + ".";
+          box.appendChild(label);
+        });
+      }
+      var saved = attempt.answers[number];
+      Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (input) {
+        input.disabled = attempt.submitted;
+        if (input.type === "text") {
+          input.value = saved ? (saved[Number(input.getAttribute("data-blank"))] || "") : "";
+        } else {
+          input.checked = saved != null && (Array.isArray(saved) ? saved.indexOf(input.value) >= 0 : saved === input.value);
+        }
+      });
+    });
+    this.form.querySelector(".ql-quiz__submit").disabled = attempt.submitted;
+    this.form.querySelector(".ql-quiz__progress").textContent = "本次作答共 " + shown + " 题。";
+    if (attempt.submitted) this.review(); else this.result.hidden = true;
+  };
+
+  Quiz.prototype.responses = function (fieldset) {
+    var kind = fieldset.getAttribute("data-kind");
+    var inputs = Array.prototype.slice.call(fieldset.querySelectorAll("input"));
+    if (kind === "blanks") return inputs.map(function (input) { return input.value; });
+    var checked = inputs.filter(function (input) { return input.checked; }).map(function (input) { return input.value; });
+    if (kind === "multiple") return checked;
+    return checked.length ? checked[0] : null;
+  };
+
+  Quiz.prototype.remember = function () {
+    var attempt = this.state.attempt;
+    if (attempt.submitted) return;
+    var self = this;
+    this.fieldsets.forEach(function (fieldset) {
+      if (!fieldset.hidden) attempt.answers[fieldset.getAttribute("data-number")] = self.responses(fieldset);
+    });
+    save(this.slug, this.state);
+  };
+
+  Quiz.prototype.submit = function () {
+    this.remember();
+    var attempt = this.state.attempt;
+    var key = decodeKey(this.form.getAttribute("data-key"));
+    var total = 0;
+    var self = this;
+    attempt.questions.forEach(function (number) {
+      var fieldset = self.form.querySelector('.ql-q[data-number="' + number + '"]');
+      var q = key[number];
+      q.kind = fieldset.getAttribute("data-kind");
+      var response = attempt.answers[number];
+      if (q.kind === "truefalse" && response != null) response = response === "true";
+      total += score(q, response === undefined ? null : response, self.multiple);
+    });
+    attempt.submitted = true;
+    attempt.score = Math.round(total * 100) / 100;
+    this.state.best = Math.max(this.state.best || 0, attempt.score);
+    this.state.completed = true;
+    this.state.passed = this.state.passed || attempt.score >= this.pass;
+    save(this.slug, this.state);
+    this.render();
+    this.result.focus();
+  };
+
+  Quiz.prototype.review = function () {
+    var attempt = this.state.attempt;
+    var key = decodeKey(this.form.getAttribute("data-key"));
+    var self = this;
+    var wrong = 0;
+    attempt.questions.forEach(function (number) {
+      var fieldset = self.form.querySelector('.ql-q[data-number="' + number + '"]');
+      var q = key[number];
+      q.kind = fieldset.getAttribute("data-kind");
+      var response = attempt.answers[number];
+      var given = q.kind === "truefalse" && response != null ? response === "true" : response;
+      var got = score(q, given === undefined ? null : given, self.multiple);
+      fieldset.classList.add(got >= q.p ? "ql-q--right" : got > 0 ? "ql-q--partial" : "ql-q--wrong");
+      if (got < q.p) wrong += 1;
+      var review = fieldset.querySelector(".ql-q__review");
+      review.textContent = "";
+      var verdict = document.createElement("p");
+      verdict.className = "ql-q__verdict";
+      verdict.textContent = (got >= q.p ? "回答正确" : got > 0 ? "部分正确" : "回答错误") + "，得 " + formatPoints(got) + " 分（本题 " + q.p + " 分）。";
+      review.appendChild(verdict);
+      var answer = document.createElement("p");
+      answer.textContent = "正确答案：" + self.answerLabel(fieldset, q);
+      review.appendChild(answer);
+      var explanation = document.createElement("p");
+      explanation.textContent = "解析：" + q.e;
+      review.appendChild(explanation);
+      if (q.s) {
+        var source = document.createElement("p");
+        source.appendChild(document.createTextNode("出处："));
+        var link = document.createElement("a");
+        link.href = q.s[0];
+        link.textContent = q.s[1];
+        source.appendChild(link);
+        review.appendChild(source);
+      }
+      review.hidden = false;
+    });
+    var passed = attempt.score >= this.pass;
+    this.result.textContent = "";
+    var heading = document.createElement("p");
+    heading.className = "ql-quiz__score " + (passed ? "ql-quiz__score--pass" : "ql-quiz__score--fail");
+    heading.textContent = "得分 " + formatPoints(attempt.score) + " / " + this.total + " 分，" + (passed ? "及格" : "不及格") + "（及格分 " + this.pass + " 分）。";
+    this.result.appendChild(heading);
+    var details = document.createElement("p");
+    details.textContent = "答错或未全对 " + wrong + " 题，每题下方有正确答案、解析和出处。本机保存的最高分：" + formatPoints(this.state.best) + " 分。点击“重新作答”可以再做一次。";
+    this.result.appendChild(details);
+    this.result.hidden = false;
+  };
+
+  Quiz.prototype.answerLabel = function (fieldset, q) {
+    if (q.kind === "truefalse") return q.t ? "正确" : "错误";
+    if (q.kind === "blanks") return q.b.map(function (accepted, i) { return "第" + (i + 1) + "空 " + accepted.join(" / "); }).join("；");
+    return q.c.map(function (index) {
+      var input = fieldset.querySelector('input[value="' + index + '"]');
+      return input.parentNode.querySelector(".ql-q__letter").textContent.replace(".", "");
+    }).sort().join("、");
+  };
+
+  function markIndex(list) {
+    Array.prototype.forEach.call(list.querySelectorAll("[data-quiz-slug]"), function (item) {
+      var state = load(item.getAttribute("data-quiz-slug"));
+      if (state.version !== item.getAttribute("data-version") || !state.completed) return;
+      var status = item.querySelector(".ql-quiz-index__status");
+      status.textContent = "已完成 · 最高 " + formatPoints(state.best) + " 分" + (state.passed ? " · 已及格" : "");
+      item.classList.add("ql-quiz-index__item--done");
+    });
+  }
+
+  window.QinglianQuiz = { score: score, normalise: normalise };
+  Array.prototype.forEach.call(document.querySelectorAll("form.ql-quiz"), function (form) { new Quiz(form); });
+  Array.prototype.forEach.call(document.querySelectorAll(".ql-quiz-index"), markIndex);
+})();

@@ -1,0 +1,110 @@
+"""Quiz pages: the self-test form, its answer key, and the index of quizzes by topic."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..content.quizzes import BLANK_MARK, HALF_FOR_PARTIAL, LETTERS, MULTIPLE, SINGLE, TRUE_FALSE
+from ..structure.document import Document
+from ..structure.quiz import Question, QuizBank, bank_of
+from .generated import GeneratedPage, front_matter
+
+if TYPE_CHECKING:
+    from .pages import PortalViews
+
+QUIZ_SCRIPT = "assets/qinglian/quiz.js"
+KIND_CODES = {SINGLE: "single", MULTIPLE: "multiple", TRUE_FALSE: "truefalse"}
+
+
+def answers_uri(document: Document) -> str:
+    return f"{document.collection.name}/{document.slug}/answers.md"
+
+
+def question_parts(question: Question) -> list[tuple[str, int | None]]:
+    """The text of a 填空题 cut at its blanks: (text, blank number after it or None)."""
+    pieces = BLANK_MARK.split(question.text)
+    return [(piece, index if index < len(pieces) - 1 else None) for index, piece in enumerate(pieces)]
+
+
+def answer_text(question: Question) -> str:
+    if question.kind in (SINGLE, MULTIPLE):
+        return "、".join(LETTERS[i] for i in question.correct)
+    if question.kind == TRUE_FALSE:
+        return "正确" if question.truth else "错误"
+    return "；".join(f"第{n}空：{' / '.join(accepted)}" for n, accepted in enumerate(question.blanks, start=1))
+
+
+class QuizPages:
+    def __init__(self, views: PortalViews) -> None:
+        self.views = views
+
+    def banks(self) -> list[QuizBank]:
+        return [bank_of(d) for d in self.views.corpus.by_collection.get("quizzes", [])]
+
+    def source_target(self, question: Question) -> tuple[str, str] | None:
+        if question.source is None:
+            return None
+        reference, document = question.source
+        anchor = f"#{self.views.settings.slugify(reference.anchor)}" if reference.anchor else ""
+        return document.src_uri + anchor, document.title + (f"（{reference.anchor}）" if reference.anchor else "")
+
+    def answer_key(self, bank: QuizBank, here: str, href: Any) -> str:
+        """What the script needs to score an attempt, encoded so it is not readable page text."""
+        questions: dict[str, Any] = {}
+        for q in bank.questions:
+            target = self.source_target(q)
+            questions[str(q.number)] = {
+                "c": list(q.correct),
+                "t": q.truth,
+                "b": [list(accepted) for accepted in q.blanks],
+                "p": q.points,
+                "e": q.explanation,
+                "a": answer_text(q),
+                "s": [href(target[0]), target[1]] if target else None,
+            }
+        data = json.dumps({"q": questions}, ensure_ascii=False, separators=(",", ":"))
+        return base64.b64encode(data.encode("utf-8")).decode("ascii")
+
+    def quiz_html(self, document: Document) -> str:
+        bank = bank_of(document)
+        here = document.src_uri
+        return self.views.render(
+            "quiz.html",
+            here,
+            doc=document,
+            bank=bank,
+            key=lambda href: self.answer_key(bank, here, href),
+            kinds=KIND_CODES,
+            parts=question_parts,
+            letters=LETTERS,
+            multiple_mode="half" if bank.multiple_scoring == HALF_FOR_PARTIAL else "all",
+            script=QUIZ_SCRIPT,
+            answers=answers_uri(document),
+        )
+
+    def answer_pages(self) -> Iterator[GeneratedPage]:
+        for bank in self.banks():
+            document = bank.document
+            uri = answers_uri(document)
+            title = f"{document.title}：答案及解析"
+            html = self.views.render("quiz_answers.html", uri, bank=bank, doc=document, letters=LETTERS, answer_text=answer_text, source=self.source_target)
+            # Kept out of the search index, so a search does not hand out the answers.
+            yield GeneratedPage(uri, title, front_matter(title, hide=("navigation", "toc"), search_exclude=True) + html + "\n", False)
+
+    def index_page(self, uri: str, title: str, intro: str) -> GeneratedPage:
+        corpus = self.views.corpus
+        by_topic = [
+            (topic, [d for d in corpus.by_topic[topic] if d.collection.name == "quizzes"]) for topic in corpus.topics
+        ]
+        html = self.views.render(
+            "quiz_index.html",
+            uri,
+            intro=intro,
+            groups=[(topic, [bank_of(d) for d in docs]) for topic, docs in by_topic if docs],
+            total=len(self.banks()),
+            script=QUIZ_SCRIPT,
+        )
+        return GeneratedPage(uri, title, front_matter(title) + html + "\n", True)
