@@ -11,7 +11,9 @@ from pathlib import Path
 
 from . import __version__
 from .publish import command as publish_command
-from .content.loader import DEFAULT_VOCABULARY_FILE, load_content
+from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
+from .structure.quiz import bank_of
+from .views.lms_export import to_gift, to_moodle_xml
 from .structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, ClockError, build_clock
 
 
@@ -43,6 +45,41 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if loaded.log.fails(args.strict) else 0
 
 
+def _load(content: str) -> LoadResult | None:
+    content_dir = Path(content).resolve()
+    if not content_dir.is_dir():
+        print(f"找不到内容目录：{content}", file=sys.stderr)
+        return None
+    try:
+        clock = build_clock(DEFAULT_TIMEZONE, os.environ.get(BUILD_DATE_VARIABLE))
+    except ClockError as exc:
+        print(f"{BUILD_DATE_VARIABLE}：{exc}", file=sys.stderr)
+        return None
+    return load_content(content_dir, Path.cwd().resolve(), DEFAULT_VOCABULARY_FILE, today=clock.today)
+
+
+def _export_quiz(args: argparse.Namespace) -> int:
+    loaded = _load(args.content)
+    if loaded is None:
+        return 2
+    wanted = args.bank.resolve()
+    documents = [*loaded.corpus.documents, *loaded.withheld]
+    document = next((d for d in documents if d.source.resolve() == wanted), None)
+    if document is None or document.collection.name != "quizzes":
+        problems = [p for p in loaded.log.errors if Path(p.path).resolve() == wanted]
+        for problem in problems:
+            print(f"{problem.severity.value}  {problem}", file=sys.stderr)
+        reason = "题库有错误（见上）" if problems else "不是 content/quizzes/ 中的题库文件"
+        print(f"无法导出 {args.bank}：{reason}。", file=sys.stderr)
+        return 1
+    bank = bank_of(document)
+    text = to_gift(bank) if args.format == "gift" else to_moodle_xml(bank)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"已导出 {len(bank.questions)} 道题到 {args.output}（{'Moodle GIFT' if args.format == 'gift' else 'Moodle XML'}，UTF-8）。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qinglian", description="清廉教育学习平台工具")
     parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
@@ -53,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
     check.set_defaults(handler=_check)
+    export = commands.add_parser("export-quiz", help="把题库导出为 Moodle GIFT 或 Moodle XML 文件")
+    export.add_argument("bank", type=Path, help="题库文件，如 content/quizzes/2024-eight-rules-self-test.md")
+    export.add_argument("--format", choices=("gift", "xml"), required=True, help="gift 或 xml（Moodle XML）")
+    export.add_argument("-o", "--output", type=Path, required=True, help="写入的文件")
+    export.add_argument("--content", default="content", help="内容目录（默认 content），用于核对题目出处")
+    export.set_defaults(handler=_export_quiz)
     publish = commands.add_parser("publish", help="生成并校验新版本，再原子切换为正在使用的网站")
     publish.add_argument("--dest", required=True, type=Path, help="发布目录，网站服务器指向其中的 current")
     publish.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
