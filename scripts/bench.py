@@ -2,6 +2,7 @@
 """Build one synthetic corpus two ways and compare: stock MkDocs + Material vs Qinglian.
 
     .venv/bin/python scripts/bench.py --docs 1000 --runs 3
+    .venv/bin/python scripts/bench.py --quiz-page 20      # weigh a 20-question quiz page
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
@@ -13,6 +14,7 @@ maximum size of a document page's HTML. Ratios are Qinglian / stock.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import random
 import re
@@ -143,13 +145,60 @@ def measure(project: Path, runs: int) -> Measurement:
     return Measurement(statistics.median(times), statistics.median(peaks), statistics.median(sizes) / 1024, max(sizes) / 1024)
 
 
+def quiz_bank(questions: int, seed: int) -> str:
+    """A bank of ``questions`` questions cycling through the four types, with example sentences."""
+    rng = random.Random(seed)
+    sentences = example_sentences()
+    items = []
+    for number in range(questions):
+        kind = ("单选题", "多选题", "判断题", "填空题")[number % 4]
+        text = rng.choice(sentences)[:60]
+        item = {"type": kind, "question": text, "points": 5, "explanation": rng.choice(sentences)[:80]}
+        if kind in ("单选题", "多选题"):
+            item["options"] = [f"{rng.choice(sentences)[:20]}（{letter}）" for letter in "ABCD"]
+            item["answer"] = "B" if kind == "单选题" else ["A", "C"]
+        elif kind == "判断题":
+            item["answer"] = "正确"
+        else:
+            item["question"] = text[:30] + "___" + text[30:]
+            item["blanks"] = [[rng.choice(sentences)[:6]]]
+        item["source"] = "speeches/2024-eight-rules-deployment"
+        items.append(item)
+    front = {
+        "title": "基准测试题库", "date": "2024-06-03", "unit": "XX市纪委监委", "topics": ["八项规定精神"],
+        "pass_mark": questions * 3, "questions": items,
+    }
+    return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n说明。\n"
+
+
+def quiz_page_weight(questions: int, seed: int) -> int:
+    """Build the example portal plus a generated bank; print what its quiz page weighs."""
+    with tempfile.TemporaryDirectory(prefix="qinglian-quiz-") as scratch:
+        project = Path(scratch)
+        for name in ("docs", "content"):
+            shutil.copytree(ROOT / name, project / name)
+        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        (project / "content/quizzes/bench-bank.md").write_text(quiz_bank(questions, seed), encoding="utf-8")
+        build(project)
+        html = (project / "site/quizzes/bench-bank/index.html").read_bytes()
+        script = (project / "site/assets/qinglian/quiz.js").read_bytes()
+    print(f"quiz page with {questions} questions (bytes before compression / gzip -9)")
+    print(f"{'HTML':<16}{len(html):>10,}{len(gzip.compress(html, 9)):>10,}")
+    print(f"{'quiz.js':<16}{len(script):>10,}{len(gzip.compress(script, 9)):>10,}")
+    print(f"{'HTML + script':<16}{len(html) + len(script):>10,}{len(gzip.compress(html, 9)) + len(gzip.compress(script, 9)):>10,}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-stock", action="store_true", help="also build stock Material at 10,000 documents")
+    parser.add_argument("--quiz-page", type=int, metavar="QUESTIONS", help="only weigh a quiz page with this many questions")
     args = parser.parse_args()
+    if args.quiz_page:
+        return quiz_page_weight(args.quiz_page, args.seed)
     run_stock = args.docs < 10_000 or args.with_stock
 
     with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:

@@ -137,10 +137,11 @@ def test_quiz_page_keeps_answers_out_of_the_page_text(example_site: Path):
     visible = re.sub(r"<[^>]+>", " ", re.sub(r'data-key="[^"]*"', "", html))
     assert "讲话开篇指出" not in visible and "讲话开篇指出" not in html
     key = re.search(r'data-key="([^"]+)"', html)[1]
-    decoded = json.loads(base64.b64decode(key).decode("utf-8"))["q"]
+    data = json.loads(base64.b64decode(key).decode("utf-8"))
+    decoded, sources = data["q"], data["s"]
     assert decoded["1"]["c"] == [0] and decoded["1"]["e"].startswith("讲话开篇指出")
     assert decoded["4"]["b"] == [["公车使用", "公务用车"], ["大数据"]]
-    assert decoded["2"]["s"][0] == "../../speeches/2024-eight-rules-deployment/#一把握新动向紧盯隐形变异问题"
+    assert sources[decoded["2"]["s"]][0] == "../../speeches/2024-eight-rules-deployment/#一把握新动向紧盯隐形变异问题"
     assert 'src="../../assets/qinglian/quiz.js" defer' in html
     # The quiz names the session that uses it.
     assert "列入学习计划" in html and "2024年5月28日" in html
@@ -243,3 +244,16 @@ def test_export_refuses_a_bank_with_errors(project: Project):
     assert result.returncode == 1
     assert "content/quizzes/2024-bank.md:11:" in result.stderr and "无法导出" in result.stderr
     assert not (project.root / "x.gift").exists()
+
+
+def test_a_twenty_question_quiz_page_stays_under_60_kb(project: Project):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from bench import quiz_bank
+
+    project.write("content/speeches/2024-eight-rules-deployment.md", "---\n" + project.root.joinpath("content/speeches/2024-warning.md").read_text(encoding="utf-8").split("---\n", 1)[1])
+    project.write("content/quizzes/2024-bank.md", quiz_bank(20, 1).replace("八项规定精神", "警示教育"))
+    project.build_ok("--strict")
+    html = (project.root / "site/quizzes/2024-bank/index.html").read_bytes()
+    script = (project.root / "site/assets/qinglian/quiz.js").read_bytes()
+    assert html.count(b'class="ql-q"') == 20
+    assert len(html) + len(script) < 60 * 1024, (len(html), len(script))

@@ -148,6 +148,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         document = self.documents.get(page.file.src_uri)
         markdown = self._unlink_withheld(markdown, page, document, loaded)
         if document is not None:
+            if document.collection.name == "quizzes":
+                # A quiz is a task of its own: the section navigation would only add weight.
+                page.meta.setdefault("hide", ["navigation"])
             return views.document_markdown(document, markdown)
         if page.is_homepage:
             return views.home_markdown(page.file.src_uri, markdown)

@@ -33,7 +33,12 @@
     var bytes = atob(text);
     var array = new Uint8Array(bytes.length);
     for (var i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
-    return JSON.parse(new TextDecoder("utf-8").decode(array)).q;
+    var key = JSON.parse(new TextDecoder("utf-8").decode(array));
+    Object.keys(key.q).forEach(function (number) {
+      var q = key.q[number];
+      q.source = q.s === undefined ? null : key.s[q.s];
+    });
+    return key.q;
   }
 
   function load(slug) {
@@ -209,12 +214,12 @@
       var explanation = document.createElement("p");
       explanation.textContent = "解析：" + q.e;
       review.appendChild(explanation);
-      if (q.s) {
+      if (q.source) {
         var source = document.createElement("p");
         source.appendChild(document.createTextNode("出处："));
         var link = document.createElement("a");
-        link.href = q.s[0];
-        link.textContent = q.s[1];
+        link.href = q.source[0];
+        link.textContent = q.source[1];
         source.appendChild(link);
         review.appendChild(source);
       }

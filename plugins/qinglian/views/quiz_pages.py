@@ -54,18 +54,24 @@ class QuizPages:
     def answer_key(self, bank: QuizBank, here: str, href: Any) -> str:
         """What the script needs to score an attempt, encoded so it is not readable page text."""
         questions: dict[str, Any] = {}
+        # Questions often share a source; each is listed once and named by its position.
+        sources: list[list[str]] = []
         for q in bank.questions:
             target = self.source_target(q)
-            questions[str(q.number)] = {
-                "c": list(q.correct),
-                "t": q.truth,
-                "b": [list(accepted) for accepted in q.blanks],
-                "p": q.points,
-                "e": q.explanation,
-                "a": answer_text(q),
-                "s": [href(target[0]), target[1]] if target else None,
-            }
-        data = json.dumps({"q": questions}, ensure_ascii=False, separators=(",", ":"))
+            entry: dict[str, Any] = {"p": q.points, "e": q.explanation}
+            if q.correct:
+                entry["c"] = list(q.correct)
+            if q.truth is not None:
+                entry["t"] = q.truth
+            if q.blanks:
+                entry["b"] = [list(accepted) for accepted in q.blanks]
+            if target:
+                source = [href(target[0]), target[1]]
+                if source not in sources:
+                    sources.append(source)
+                entry["s"] = sources.index(source)
+            questions[str(q.number)] = entry
+        data = json.dumps({"q": questions, "s": sources}, ensure_ascii=False, separators=(",", ":"))
         return base64.b64encode(data.encode("utf-8")).decode("ascii")
 
     def quiz_html(self, document: Document) -> str:
