@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/bench.py --docs 1000 --runs 3
     .venv/bin/python scripts/bench.py --quiz-page 20      # weigh a 20-question quiz page
+    .venv/bin/python scripts/bench.py --docs 1000 --check # time qinglian check
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
@@ -189,6 +190,23 @@ def quiz_page_weight(questions: int, seed: int) -> int:
     return 0
 
 
+def check_time(count: int, seed: int, runs: int) -> int:
+    """Time ``qinglian check`` on a generated corpus, as the pre-commit hook runs it."""
+    with tempfile.TemporaryDirectory(prefix="qinglian-check-") as scratch:
+        corpus = Path(scratch)
+        generate_corpus(count, seed, corpus)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], cwd=corpus, capture_output=True, text=True)
+            times.append(time.perf_counter() - start)
+            if result.returncode != 0:
+                raise SystemExit(f"check failed:\n{result.stdout[-2000:]}")
+    print(f"qinglian check on {count} documents, seed {seed}: median {statistics.median(times):.2f} s of {runs} runs "
+          f"(min {min(times):.2f} s, max {max(times):.2f} s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
@@ -196,7 +214,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-stock", action="store_true", help="also build stock Material at 10,000 documents")
     parser.add_argument("--quiz-page", type=int, metavar="QUESTIONS", help="only weigh a quiz page with this many questions")
+    parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
     args = parser.parse_args()
+    if args.check:
+        return check_time(args.docs, args.seed, args.runs)
     if args.quiz_page:
         return quiz_page_weight(args.quiz_page, args.seed)
     run_stock = args.docs < 10_000 or args.with_stock

@@ -10,26 +10,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .importer.command import import_files, new_document
+from .importer.metadata import KINDS
 from .publish import command as publish_command
 from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
+from .structure.problems import Severity
 from .structure.quiz import bank_of
 from .views.lms_export import to_gift, to_moodle_xml
 from .structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, ClockError, build_clock
 
 
 def _check(args: argparse.Namespace) -> int:
-    content_dir = Path(args.content).resolve()
-    if not content_dir.is_dir():
-        print(f"找不到内容目录：{args.content}", file=sys.stderr)
+    loaded = _load(args.content, args.vocabulary)
+    if loaded is None:
         return 2
-    try:
-        clock = build_clock(DEFAULT_TIMEZONE, os.environ.get(BUILD_DATE_VARIABLE))
-    except ClockError as exc:
-        print(f"{BUILD_DATE_VARIABLE}：{exc}", file=sys.stderr)
-        return 2
-    loaded = load_content(content_dir, Path.cwd().resolve(), args.vocabulary, today=clock.today)
     problems = loaded.log.sorted()
-    errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
+    if args.paths:
+        # The whole content is still loaded, so references into and out of these files are checked.
+        wanted = [Path(p).resolve() for p in args.paths]
+        problems = [p for p in problems if any(_within(Path(p.path).resolve(), w) for w in wanted)]
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
     if args.format == "json":
         json.dump(
             {"documents": len(loaded.sources), "errors": errors, "warnings": warnings, "problems": [p.as_dict() for p in problems]},
@@ -42,10 +43,14 @@ def _check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"{problem.severity.value}  {problem}")
         print(f"检查了 {len(loaded.sources)} 个文档：{errors} 个错误，{warnings} 个警告。")
-    return 1 if loaded.log.fails(args.strict) else 0
+    return 1 if errors or (args.strict and warnings) else 0
 
 
-def _load(content: str) -> LoadResult | None:
+def _within(path: Path, wanted: Path) -> bool:
+    return path == wanted or wanted in path.parents
+
+
+def _load(content: str, vocabulary: str = DEFAULT_VOCABULARY_FILE) -> LoadResult | None:
     content_dir = Path(content).resolve()
     if not content_dir.is_dir():
         print(f"找不到内容目录：{content}", file=sys.stderr)
@@ -55,7 +60,7 @@ def _load(content: str) -> LoadResult | None:
     except ClockError as exc:
         print(f"{BUILD_DATE_VARIABLE}：{exc}", file=sys.stderr)
         return None
-    return load_content(content_dir, Path.cwd().resolve(), DEFAULT_VOCABULARY_FILE, today=clock.today)
+    return load_content(content_dir, Path.cwd().resolve(), vocabulary, today=clock.today)
 
 
 def _export_quiz(args: argparse.Namespace) -> int:
@@ -85,11 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
     check = commands.add_parser("check", help="检查内容目录中的全部文档，不生成网站")
+    check.add_argument("paths", nargs="*", metavar="路径", help="只报告这些文件或文件夹中的问题（默认报告全部）")
     check.add_argument("--content", default="content", help="内容目录（默认 content）")
     check.add_argument("--vocabulary", default=DEFAULT_VOCABULARY_FILE, help="词表文件，相对于内容目录")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
     check.set_defaults(handler=_check)
+    importer = commands.add_parser("import", help="把 Word（.docx）或文本（.txt）文件导入为文档")
+    importer.add_argument("files", nargs="+", type=Path, metavar="文件", help="一个或多个 .docx 或 .txt 文件")
+    importer.add_argument("--type", required=True, choices=sorted(KINDS), dest="kind", help="文档类型：speech 讲话、case 案例、plan 计划、quiz 测试")
+    importer.add_argument("--unit", help="发文单位（词表 units 中的一项），不写时留待填写")
+    importer.add_argument("--out", type=Path, help="写入的文件夹（默认为内容目录中对应的栏目文件夹）")
+    importer.add_argument("--content", default="content", type=Path, help="内容目录（默认 content）")
+    importer.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    importer.set_defaults(handler=lambda a: import_files(a.files, a.kind, a.unit, a.content, a.out, a.force))
+    new = commands.add_parser("new", help="按模板新建一篇文档")
+    new.add_argument("kind", choices=sorted(KINDS), help="speech 讲话、case 案例、plan 计划、quiz 测试")
+    new.add_argument("title", help="标题")
+    new.add_argument("--out", type=Path, help="写入的文件夹（默认为内容目录中对应的栏目文件夹）")
+    new.add_argument("--content", default="content", type=Path, help="内容目录（默认 content）")
+    new.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    new.set_defaults(handler=lambda a: new_document(a.kind, a.title, a.content, a.out, a.force))
     export = commands.add_parser("export-quiz", help="把题库导出为 Moodle GIFT 或 Moodle XML 文件")
     export.add_argument("bank", type=Path, help="题库文件，如 content/quizzes/2024-eight-rules-self-test.md")
     export.add_argument("--format", choices=("gift", "xml"), required=True, help="gift 或 xml（Moodle XML）")

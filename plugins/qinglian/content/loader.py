@@ -16,7 +16,8 @@ from ..structure.quiz import Question, QuizBank
 from ..structure.references import Reference
 from .collections import COLLECTIONS, QUIZZES
 from .quizzes import BLANKS
-from .frontmatter import FrontMatterError, split_front_matter
+from .frontmatter import FrontMatterError, KeyPath, split_front_matter
+from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -121,11 +122,19 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         log.add(Problem(shown, exc.line, "", exc.expected, exc.found, exc.hint))
         return None
 
-    ctx = ValidationContext(shown, front_matter, vocabulary, log)
+    findings = scan(text)
+    _report_findings(findings, shown, front_matter.lines, log)
+    # Lines still holding a placeholder are reported once, as such, not again by the schema.
+    waiting = {f.line for f in findings if f.kind == "placeholder"}
+    local = ProblemLog()
+    ctx = ValidationContext(shown, front_matter, vocabulary, local)
     for key_path, line in front_matter.duplicate_keys:
-        log.add(Problem(shown, line, format_key_path(key_path), "每个字段只写一次", "重复的字段", "后写的值会覆盖前面的值。"))
+        local.add(Problem(shown, line, format_key_path(key_path), "每个字段只写一次", "重复的字段", "后写的值会覆盖前面的值。"))
     fields = schema.validate(front_matter.data, ctx)
-    if fields is None:
+    for problem in local.problems:
+        if problem.line not in waiting:
+            log.add(problem)
+    if fields is None or any(f.kind == "placeholder" for f in findings):
         return None
 
     slug = fields.get("slug") or path.stem
@@ -150,6 +159,20 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
     )
+
+
+_FINDINGS = {
+    "placeholder": ("填写完整的内容", "导入或模板留下的占位符“{found}”", "请按提示填写，并删去“【待填写……】”。"),
+    "id_card": ("不含个人信息的内容", "身份证号码 {found}", "请删去或改为 XXX；确需保留时，在该行末尾加注 qinglian-allow。"),
+    "mobile": ("不含个人信息的内容", "手机号码 {found}", "请删去或改为 XXX；确需保留时，在该行末尾加注 qinglian-allow。"),
+}
+
+
+def _report_findings(findings: list[Finding], shown: str, lines: dict[KeyPath, int], log: ProblemLog) -> None:
+    fields_at = {line: format_key_path(path) for path, line in sorted(lines.items(), key=lambda item: len(item[0]))}
+    for finding in findings:
+        expected, found, hint = _FINDINGS[finding.kind]
+        log.add(Problem(shown, finding.line, fields_at.get(finding.line, ""), expected, found.format(found=finding.found), hint))
 
 
 def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:

@@ -1,0 +1,1 @@
+"""Turning Word and text originals into documents, and starting new ones from templates."""

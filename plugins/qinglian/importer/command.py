@@ -1,0 +1,88 @@
+"""``qinglian import`` and ``qinglian new``: a document from a Word or text file, or from a template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..content.loader import DEFAULT_VOCABULARY_FILE
+from ..content.vocabulary import load_vocabulary
+from ..structure.problems import ProblemLog, display_path
+from .markdown import to_markdown
+from .metadata import KINDS, front_matter, guess, slug_for
+from .sources import UnreadableSource, read_source
+
+
+def _roles(content_dir: Path) -> list[str]:
+    vocabulary = load_vocabulary(content_dir / DEFAULT_VOCABULARY_FILE, content_dir, ProblemLog())
+    return list(vocabulary.terms("roles") or [])
+
+
+def _target(kind: str, slug: str, content_dir: Path, out: Path | None) -> Path:
+    return (out if out is not None else content_dir / KINDS[kind]) / f"{slug}.md"
+
+
+def _write(path: Path, text: str, force: bool) -> bool:
+    if path.exists() and not force:
+        print(f"{display_path(path, Path.cwd())} 已存在，没有覆盖。确需覆盖请加 --force。", file=sys.stderr)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool) -> int:
+    roles = _roles(content_dir)
+    failed = 0
+    for source in files:
+        shown = display_path(source.resolve(), Path.cwd())
+        try:
+            paragraphs = read_source(source)
+        except (OSError, UnreadableSource) as exc:
+            print(f"{shown}: 无法导入：{exc}。", file=sys.stderr)
+            failed += 1
+            continue
+        if not paragraphs:
+            print(f"{shown}: 无法导入：文件中没有文字。", file=sys.stderr)
+            failed += 1
+            continue
+        title, body = paragraphs[0], paragraphs[1:]
+        markdown, _, removed = to_markdown(body)
+        for marker in removed:
+            place = "第 {} 段".format(marker.line) if source.suffix.lower() == ".docx" else f"第 {marker.line} 行"
+            print(f"警告  {shown}:{marker.line}: {place}删除了网页残留标记“{marker.marker}”。", file=sys.stderr)
+        found = guess(kind, title.text, [p.text for p in body], roles)
+        values = {"title": title.text, "date": found.date, "unit": unit, **found.fields}
+        note = f"由 qinglian import 从 {source.name} 导入（{_today()}）。\n标有“待填写”的字段请补全后再提交，qinglian check 会逐一指出。"
+        text = front_matter(kind, values, found.hints, note) + "\n" + markdown
+        target = _target(kind, slug_for(kind, title.text, found.year), content_dir, out)
+        if _write(target, text, force):
+            print(display_path(target.resolve(), Path.cwd()))
+        else:
+            failed += 1
+    return 1 if failed else 0
+
+
+def new_document(kind: str, title: str, content_dir: Path, out: Path | None, force: bool) -> int:
+    year = dt.date.today().year
+    values = {"title": title, "date": None}
+    note = f"由 qinglian new 生成（{_today()}）。每行“#”之后是说明；可不写的字段以“# ”开头，需要时删去行首的“# ”。"
+    body = {
+        "speech": "同志们：\n\n## 一、第一部分小标题\n\n正文。\n",
+        "case": "## 基本案情\n\n正文。\n\n## 处理情况\n\n正文。\n\n## 案件警示\n\n正文。\n",
+        "plan": "## 学习要求\n\n正文。\n",
+        "quiz": "测试说明，显示在题目上方。\n",
+    }[kind]
+    text = front_matter(kind, values, {}, note) + "\n" + body
+    target = _target(kind, slug_for(kind, title, year), content_dir, out)
+    if not _write(target, text, force):
+        return 1
+    print(display_path(target.resolve(), Path.cwd()))
+    return 0
+
+
+def _today() -> str:
+    today = dt.date.today()
+    return f"{today.year}年{today.month}月{today.day}日"
+

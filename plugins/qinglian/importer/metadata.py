@@ -1,0 +1,139 @@
+"""Front matter for a new or imported document: what the text tells, placeholders for the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..content.scan import placeholder
+
+# Document kinds as editors name them on the command line, and their collection folders.
+KINDS = {"speech": "speeches", "case": "cases", "plan": "plans", "quiz": "quizzes"}
+
+_FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_LINE = re.compile(r"^[（(〔\[]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)〕\]]?$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SPEECH_TITLE = re.compile(r"^(?P<speaker>.+?)(?:同志)?在(?P<occasion>.+?)上的(?:讲话|发言|主持词|总结讲话|讲话提纲|报告)")
+
+
+@dataclass
+class Guess:
+    title: str
+    date: dt.date | None = None
+    year: int | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    # Hints for placeholders: what the text said where it could not fill a field.
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+def _date(match: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def guess(kind: str, title: str, texts: list[str], roles: list[str]) -> Guess:
+    """Fill what the title and text make certain; leave the rest to the editor."""
+    result = Guess(title)
+    dated = [d for text in texts if (m := _DATE_LINE.match(text)) and (d := _date(m))]
+    in_title = _FULL_DATE.search(title)
+    result.date = dated[0] if dated else (_date(in_title) if in_title else None)
+    year = _YEAR.search(title)
+    result.year = result.date.year if result.date else int(year[1]) if year else None
+    if result.year is None:
+        years = [int(m[1]) for text in texts for m in _YEAR.finditer(text)]
+        result.year = years[0] if years else None
+    if result.date is None and result.year:
+        result.hints["date"] = f"原文年份为 {result.year} 年"
+    if kind == "speech" and (match := _SPEECH_TITLE.match(title)):
+        speaker, occasion = match["speaker"].strip(), match["occasion"].strip()
+        result.fields["occasion"] = occasion
+        if speaker in roles:
+            result.fields["speaker"] = speaker
+        else:
+            result.hints["speaker"] = f"原文为“{speaker}”，须为词表 roles 中的一项"
+    if kind == "plan" and result.year:
+        result.fields["year"] = result.year
+    return result
+
+
+def slug_for(kind: str, title: str, year: int | None) -> str:
+    """Stable and ASCII: the same title always gives the same address."""
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:6]
+    return f"{year or 'undated'}-{kind}-{digest}"
+
+
+# Each field: (key, comment, required). Optional fields are written commented out.
+COMMON = [
+    ("title", "标题", True),
+    ("date", "发布日期，如 2024-03-05", True),
+    ("unit", "发文单位，须为词表 units 中的一项", True),
+    ("topics", "专题，至少一项，须为词表 topics 中的项", True),
+    ("summary", "摘要，显示在列表和页面顶部，可不写", False),
+    ("draft", "草稿：true 时不发布", False),
+    ("publish_date", "定时发布：这一天起发布，可不写", False),
+    ("expire_date", "到期撤下：这一天之后不再发布，可不写", False),
+]
+BY_KIND = {
+    "speech": [("speaker", "讲话人职务，须为词表 roles 中的一项", True), ("occasion", "会议名称", True)],
+    "case": [
+        ("discipline", "违反的纪律：政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律之一", True),
+        ("outcome", "处理结果，如 党内严重警告、政务撤职", True),
+        ("lessons", "警示要点，至少一项", True),
+    ],
+    "plan": [("year", "计划年度", True), ("sessions", "学习安排，至少一次", True)],
+    "quiz": [("pass_mark", "及格分", True), ("questions", "题目，至少一题", True)],
+}
+OPTIONAL_EXAMPLES = {"summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31"}
+
+_LIST_FIELDS = {"topics", "lessons"}
+_PLAN_SESSION = """\
+  - date: {date}   # 学习日期，须在计划年度内；定期学习改写 repeat，见编辑指南“学习日历”
+    topic: {topic}   # 学习主题
+    form: {form}   # 集中学习、专题研讨、警示教育、自学、知识测试之一
+    readings: []   # 学习材料，如 speeches/2024-xxx"""
+_QUIZ_QUESTION = """\
+  - type: 单选题   # 单选题、多选题、判断题、填空题之一
+    question: {question}
+    options: [{option}, 选项二]
+    answer: A
+    points: 1
+    explanation: {explanation}   # 解析"""
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, (bool, int)):
+        return json.dumps(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def front_matter(kind: str, values: dict[str, Any], hints: dict[str, str], note: str) -> str:
+    """The YAML block, every field with its comment; unknown required values as placeholders."""
+    lines = ["---", *(f"# {line}" for line in note.splitlines())]
+    for key, comment, required in COMMON + BY_KIND[kind]:
+        label = comment.split("，")[0].split("：")[0]
+        hint = f"，{hints[key]}" if key in hints else ""
+        if key in values and values[key] not in (None, "", []):
+            lines.append(f"{key}: {_value(values[key])}   # {comment}")
+        elif key == "sessions":
+            lines.append(f"{key}:   # {comment}")
+            lines.append(_PLAN_SESSION.format(date=placeholder("学习日期"), topic=placeholder("学习主题"), form=placeholder("学习形式")))
+        elif key == "questions":
+            lines.append(f"{key}:   # {comment}")
+            lines.append(_QUIZ_QUESTION.format(question=placeholder("题目"), option=placeholder("选项一"), explanation=placeholder("解析")))
+        elif required:
+            empty = placeholder(label + hint)
+            lines.append(f"{key}: {_value([empty]) if key in _LIST_FIELDS else _value(empty)}   # {comment}")
+        else:
+            lines.append(f"# {key}: {_value(OPTIONAL_EXAMPLES.get(key, ''))}   # {comment}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
