@@ -53,8 +53,10 @@ def guess(kind: str, title: str, texts: list[str], roles: list[str]) -> Guess:
     if kind == "speech" and (match := _SPEECH_TITLE.match(title)):
         speaker, occasion = match["speaker"].strip(), match["occasion"].strip()
         result.fields["occasion"] = occasion
-        if speaker in roles:
-            result.fields["speaker"] = speaker
+        # Titles often name the place or person before the role (XX市纪委书记): match the role at the end.
+        role = max((r for r in roles if speaker.endswith(r)), key=len, default=None)
+        if role:
+            result.fields["speaker"] = role
         else:
             result.hints["speaker"] = f"原文为“{speaker}”，须为词表 roles 中的一项"
     if kind == "plan" and result.year:
