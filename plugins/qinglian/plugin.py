@@ -156,6 +156,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             return views.home_markdown(page.file.src_uri, markdown)
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        _, views = self._state()
+        return views.fill(html)
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.inline_assets.externalise(output, "../" * page.url.count("/"))
 

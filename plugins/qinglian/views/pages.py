@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -62,9 +64,8 @@ def page_numbers(number: int, pages: int) -> list[int | None]:
     return numbers
 
 
-def _one_html_block(html: str) -> str:
-    # A blank line would end a raw HTML block in Markdown, so none may remain inside.
-    return "\n".join(line for line in html.splitlines() if line.strip())
+_SLOT_PREFIX = "qlslot"
+_SLOT = re.compile(rf"(?:<p>)?({_SLOT_PREFIX}[0-9a-f]{{32}})(?:</p>)?")
 
 
 class PortalViews:
@@ -74,6 +75,8 @@ class PortalViews:
         self.corpus = corpus
         self.settings = settings
         self.clock = clock
+        # Rendered HTML waiting for its page, by placeholder (see ``render``).
+        self.held: dict[str, str] = {}
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.quizzes = QuizPages(self)
         self.env = jinja2.Environment(
@@ -95,6 +98,11 @@ class PortalViews:
         )
 
     def render(self, template: str, here: str, **context: Any) -> str:
+        """A template's HTML, held back from Markdown: the Markdown gets a placeholder paragraph.
+
+        Markdown would parse the generated HTML again, which cost more than all other work of a
+        page; ``fill`` puts the HTML in place once Markdown has made the page's HTML.
+        """
         here_url = page_url(here, self.settings.directory_urls)
 
         def href(target: str) -> str:
@@ -102,7 +110,13 @@ class PortalViews:
             return relative_href(here_url, page_url(src_uri, self.settings.directory_urls)) + hash_mark + fragment
 
         html = self.env.get_template(template).render(href=href, **context)
-        return _one_html_block(html)
+        marker = f"{_SLOT_PREFIX}{uuid.uuid4().hex}"
+        self.held[marker] = html
+        return marker
+
+    def fill(self, html: str) -> str:
+        """The page's HTML with every held fragment in place of its placeholder paragraph."""
+        return _SLOT.sub(lambda match: self.held.pop(match[1], match[0]), html)
 
     # Listings
 
@@ -187,10 +201,10 @@ class PortalViews:
         )
         withheld = doc.withheld(self.clock.today)
         if withheld is not None:
-            header = self.render("withheld_banner.html", doc.src_uri, doc=doc, reason=withheld) + "\n" + header
+            header = self.render("withheld_banner.html", doc.src_uri, doc=doc, reason=withheld) + "\n\n" + header
         scheduled = self.calendar.scheduling(doc)
         if scheduled:
-            header += "\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
+            header += "\n\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
         # Headings stay Markdown so they reach the table of contents.
         parts = [header, body.strip()]
         if doc.collection.name == "quizzes":
