@@ -8,14 +8,18 @@
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
 every document in its navigation and its built-in search with jieba, the typical setup.
-Reported per build: wall time and peak RSS (medians over --runs), and the median and
-maximum size of a document page's HTML. Ratios are Qinglian / stock.
+Reported per build: wall time and peak RSS (medians over --runs), the median and maximum
+size of a document page's HTML, and, in headless Chromium (Debian's, never downloaded),
+the bytes of search requests up to the first results of a query typed into the header
+search box and the time from the last keystroke to those results. Ratios are Qinglian / stock.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
+import http.server
 import os
 import random
 import re
@@ -24,8 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -35,12 +40,20 @@ TARGET_BYTES = 10_000
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A phrase every synthetic corpus contains (it comes from the example content), and a number.
+QUERIES = ("警示教育", "2024")
+
+
 @dataclass
 class Measurement:
     seconds: float
     peak_rss_mb: float
     median_page_kb: float
     max_page_kb: float
+    # Per query: (KB of search requests until results, ms from last keystroke to results or None).
+    queries: dict[str, tuple[float, float | None]] = field(default_factory=dict)
 
 
 def example_sentences() -> list[str]:
@@ -143,7 +156,54 @@ def measure(project: Path, runs: int) -> Measurement:
         times.append(seconds)
         peaks.append(peak)
     sizes = page_sizes(project / "site")
-    return Measurement(statistics.median(times), statistics.median(peaks), statistics.median(sizes) / 1024, max(sizes) / 1024)
+    measurement = Measurement(statistics.median(times), statistics.median(peaks), statistics.median(sizes) / 1024, max(sizes) / 1024)
+    measurement.queries = {query: first_query(project / "site", query) for query in QUERIES}
+    return measurement
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float, float | None]:
+    """Open the home page, type ``query`` into the header search, wait for the first result.
+
+    Returns the KB transferred by search requests (index, worker, chunks) from page load until
+    the results, and the milliseconds from the last keystroke to the first result (None if no
+    result appeared within ``timeout_ms``).
+    """
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    transferred: list[int] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+
+            def count(response) -> None:  # noqa: ANN001 - Playwright's Response
+                if "search" in response.url or "pagefind" in response.url:
+                    transferred.append(response.request.sizes()["responseBodySize"])
+
+            page.on("response", count)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="networkidle")
+            page.locator("label.md-search__icon, .md-search__input").first.click(force=True)
+            page.keyboard.type(query)
+            # Typing Chinese through an input method ends with key events; insertText alone has none.
+            page.keyboard.press("End")
+            typed = time.perf_counter()
+            try:
+                page.locator(".md-search-result__item, .ql-search__result").first.wait_for(timeout=timeout_ms)
+                elapsed: float | None = (time.perf_counter() - typed) * 1000
+            except Exception:  # noqa: BLE001 - Playwright's TimeoutError; no result is a result here
+                elapsed = None
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return sum(transferred) / 1024, elapsed
 
 
 def quiz_bank(questions: int, seed: int) -> str:
@@ -241,6 +301,12 @@ def main() -> int:
             f"{'ratio q/s':<10}{q.seconds / s.seconds:>10.2f}{q.peak_rss_mb / s.peak_rss_mb:>14.2f}"
             f"{q.median_page_kb / s.median_page_kb:>17.3f}{q.max_page_kb / s.max_page_kb:>14.3f}"
         )
+    print()
+    print(f"{'first query':<24}{'search KB':>12}{'results ms':>12}")
+    for name, m in results.items():
+        for query, (kb, ms) in m.queries.items():
+            shown = f"{ms:.0f}" if ms is not None else "none"
+            print(f"{name + ' ' + query:<24}{kb:>12.0f}{shown:>12}")
     return 0
 
 
