@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import json
 import statistics
 from pathlib import Path
 
@@ -127,3 +128,12 @@ def test_images_beside_documents_are_published(project: Project):
     project.build_ok("--strict")
     assert (project.root / "site/speeches/images/meeting.svg").is_file()
     assert 'src="../images/meeting.svg"' in project.html("speeches/2024-warning/index.html")
+
+
+def test_search_index_holds_documents_not_listings(example_site: Path):
+    index = json.loads((example_site / "search/search_index.json").read_text(encoding="utf-8"))
+    pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+    assert "speeches/2024-eight-rules-deployment/" in pages and "help/" in pages
+    for excluded in ("speeches/", "topics/", "topics/eight-rules/", "units/", "archive/", "archive/2024/", "calendar/",
+                     "calendar/2026-11/", "quizzes/", "quizzes/2024-eight-rules-self-test/answers/", "benchmarks/", "operators/"):
+        assert excluded not in pages, excluded

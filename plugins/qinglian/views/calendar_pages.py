@@ -103,7 +103,9 @@ class CalendarPages:
 
     def _page(self, uri: str, title: str, template: str, in_nav: bool = False, **context: object) -> GeneratedPage:
         html = self.views.render(template, uri, cal=self, title=title, **context)
-        return GeneratedPage(uri, title, front_matter(title, hide=("navigation", "toc") if template == "calendar_month.html" else ("toc",)) + html + "\n", in_nav)
+        hide = ("navigation", "toc") if template == "calendar_month.html" else ("toc",)
+        # Sessions are searchable through their plans; calendar views would only repeat them.
+        return GeneratedPage(uri, title, front_matter(title, hide=hide, search_exclude=True) + html + "\n", in_nav)
 
     def _index(self) -> GeneratedPage:
         by_year = [(year, list(months)) for year, months in groupby(self.calendar.months, key=lambda m: m[0])]

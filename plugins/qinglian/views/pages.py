@@ -138,7 +138,8 @@ class PortalViews:
                 page_links=[(n, listing_uri(base, n) if n else None) for n in page_numbers(number, pages)],
             )
             page_title = title if number == 1 else f"{title}（第 {number} 页）"
-            yield GeneratedPage(here, page_title, front_matter(page_title) + html + "\n", in_nav and number == 1)
+            # Listings repeat the documents' titles and summaries; search should find the documents.
+            yield GeneratedPage(here, page_title, front_matter(page_title, search_exclude=True) + html + "\n", in_nav and number == 1)
 
     def collection_pages(self) -> Iterator[GeneratedPage]:
         for collection in self.corpus.collections:
@@ -153,7 +154,7 @@ class PortalViews:
         index_uri = f"{kind}/index.md"
         rows = [(term, listing_uri(f"{kind}/{slug}", 1), len(by_term[term])) for term, slug in terms.items()]
         html = self.render("term_index.html", index_uri, intro=f"共 {len(rows)} 个{label}，点击查看相关文档。", terms=rows)
-        yield GeneratedPage(index_uri, index_title, front_matter(index_title) + html + "\n", True)
+        yield GeneratedPage(index_uri, index_title, front_matter(index_title, search_exclude=True) + html + "\n", True)
         for term, slug in terms.items():
             yield from self._listing(f"{kind}/{slug}", f"{label}：{term}", by_term[term], f"{label}“{term}”下的全部文档，" + COLLECTION_INTRO, False)
 
@@ -169,7 +170,7 @@ class PortalViews:
             counts = [sum(1 for d in docs if d.collection is c) for c in self.corpus.collections]
             years.append((year, listing_uri(f"archive/{year}", 1), counts, len(docs)))
         html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years)
-        yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档") + html + "\n", True)
+        yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档", search_exclude=True) + html + "\n", True)
         for year, docs in self.corpus.by_year.items():
             yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)
 

@@ -113,4 +113,4 @@ class QuizPages:
             total=len(self.banks()),
             script=QUIZ_SCRIPT,
         )
-        return GeneratedPage(uri, title, front_matter(title) + html + "\n", True)
+        return GeneratedPage(uri, title, front_matter(title, search_exclude=True) + html + "\n", True)
