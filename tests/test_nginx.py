@@ -43,7 +43,7 @@ def nginx_portal(portal: Project, tmp_path: Path, nginx_factory) -> str:
     return nginx_factory(dest).url
 
 
-def head(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -92,21 +92,21 @@ def test_pages_load_through_nginx_without_errors_or_csp_violations(browser, ngin
 
 
 def test_headers_for_pages_feeds_and_assets(nginx_portal: str):
-    status, headers, body = head(nginx_portal, gzip_ok=True)
+    status, headers, body = get(nginx_portal, gzip_ok=True)
     assert status == 200 and headers["content-encoding"] == "gzip"
     assert "XX市清廉教育学习平台" in gzip.decompress(body).decode("utf-8")
     assert headers["cache-control"] == "public, max-age=300"
     assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "SAMEORIGIN"
     assert "'unsafe-inline'" not in headers["content-security-policy"]
 
-    status, headers, body = head(nginx_portal + "calendar/feeds/all.ics")
+    status, headers, body = get(nginx_portal + "calendar/feeds/all.ics")
     assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
     assert headers["cache-control"] == "public, max-age=300" and body.startswith(b"BEGIN:VCALENDAR")
     assert "content-security-policy" in headers
 
-    html = head(nginx_portal)[2].decode("utf-8")
+    html = get(nginx_portal)[2].decode("utf-8")
     bundle = html.split('<script src="')[-1].split('"')[0]
-    status, headers, _ = head(nginx_portal + bundle)
+    status, headers, _ = get(nginx_portal + bundle)
     assert status == 200 and "immutable" in headers["cache-control"], bundle
     inline = html.split('assets/qinglian/inline/')[1].split('"')[0]
-    assert "immutable" in head(nginx_portal + "assets/qinglian/inline/" + inline)[1]["cache-control"]
+    assert "immutable" in get(nginx_portal + "assets/qinglian/inline/" + inline)[1]["cache-control"]

@@ -77,14 +77,14 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
         raise ContentRejected("内容检查未通过，原因见上文。") from None
     finally:
         config.plugins.on_shutdown()
-    if plugin.loaded is None or plugin.views is None:
+    if plugin.loaded is None:
         raise ContentRejected("qinglian 插件没有运行。")
     directory_urls = config.use_directory_urls
     return BuildReport(
         loaded=plugin.loaded,
         pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.corpus.documents},
         withheld_pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.withheld},
-        feeds=[f.uri for f in plugin.views.generated_files() if f.uri.startswith(FEED_FOLDER)],
+        feeds=[f.uri for f in plugin.generated_files if f.uri.startswith(FEED_FOLDER)],
         search_indexes=["search/search_index.json"] if "search" in config.plugins or "material/search" in config.plugins else [],
         site_url=config.site_url or "",
     )

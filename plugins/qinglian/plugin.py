@@ -25,6 +25,7 @@ from .content.loader import LoadResult, attachment_files, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
 from .structure.problems import Severity, display_path
+from .views.generated import GeneratedFile
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
 
 log = get_plugin_logger(__name__)
@@ -41,6 +42,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.views: PortalViews | None = None
         self.documents: dict[str, Document] = {}
         self.generated: list[GeneratedPage] = []
+        self.generated_files: list[GeneratedFile] = []
+        # Withheld documents by src_uri, for the links that lead to them.
+        self.withheld_pages: dict[str, Document] = {}
         self.root = Path.cwd()
         self.inline_assets = InlineAssets()
 
@@ -89,6 +93,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if loaded.corpus.sessions and not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
         self.generated = self.views.generated_pages()
+        self.generated_files = self.views.generated_files()
+        self.withheld_pages = {d.src_uri: d for d in loaded.withheld}
         docs_dir = Path(config.docs_dir)
         taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.withheld)]
         conflicts = [uri for uri in (*taken, *(page.src_uri for page in self.generated)) if (docs_dir / uri).exists()]
@@ -109,11 +115,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return clock
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        loaded, views = self._state()
+        loaded, _ = self._state()
         for asset in ("qinglian.css", "quiz.js"):
             content = resources.files("qinglian.assets").joinpath(asset).read_bytes()
             files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
-        for generated_file in views.generated_files():
+        for generated_file in self.generated_files:
             files.append(File.generated(config, generated_file.uri, content=generated_file.content))
         # Withheld documents are MkDocs drafts: built by ``mkdocs serve`` for preview, never by ``build``.
         for document, inclusion in [
@@ -178,21 +184,22 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return server
 
     def _unlink_withheld(self, markdown: str, page: Page, document: Document | None, loaded: LoadResult) -> str:
-        if not loaded.withheld:
+        if not self.withheld_pages:
+            return markdown
+        unlinked, links = unlink_withheld(markdown, page.file.src_uri, 1, self.withheld_pages)
+        if not links:
             return markdown
         # MkDocs hands over the text without its front matter; find where it starts in the file.
         source = page.file.content_string
-        first_line = source.count("\n", 0, max(source.find(markdown[:80]), 0)) + 1
+        offset = source.count("\n", 0, max(source.find(markdown[:80]), 0))
         shown = document.shown_path if document else display_path(Path(page.file.abs_src_path or page.file.src_path), self.root)
-        withheld = {d.src_uri: d for d in loaded.withheld}
-        markdown, links = unlink_withheld(markdown, page.file.src_uri, first_line, withheld)
         for link in links:
             reason = link.document.withheld(loaded.today)
             log.warning(
-                f"{shown}:{link.line}: 链接“{link.text}”指向未发布的文档 {link.document.key}"
+                f"{shown}:{link.line + offset}: 链接“{link.text}”指向未发布的文档 {link.document.key}"
                 f"（{reason.value if reason else ''}），已显示为普通文字。"
             )
-        return markdown
+        return unlinked
 
     @staticmethod
     def _page_title(files: Files) -> Callable[[str], str | None]:

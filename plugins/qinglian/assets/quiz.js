@@ -164,20 +164,26 @@
     save(this.slug, this.state);
   };
 
+  /* Each question of the attempt with its key and the points it earned; the key is decoded once. */
+  Quiz.prototype.marks = function () {
+    if (!this.key) this.key = decodeKey(this.form.getAttribute("data-key"));
+    var attempt = this.state.attempt;
+    var self = this;
+    return attempt.questions.map(function (number) {
+      var fieldset = self.form.querySelector('.ql-q[data-number="' + number + '"]');
+      var q = self.key[number];
+      q.kind = fieldset.getAttribute("data-kind");
+      var response = attempt.answers[number];
+      if (response === undefined) response = null;
+      if (q.kind === "truefalse" && response !== null) response = response === "true";
+      return { fieldset: fieldset, q: q, got: score(q, response, self.multiple) };
+    });
+  };
+
   Quiz.prototype.submit = function () {
     this.remember();
     var attempt = this.state.attempt;
-    var key = decodeKey(this.form.getAttribute("data-key"));
-    var total = 0;
-    var self = this;
-    attempt.questions.forEach(function (number) {
-      var fieldset = self.form.querySelector('.ql-q[data-number="' + number + '"]');
-      var q = key[number];
-      q.kind = fieldset.getAttribute("data-kind");
-      var response = attempt.answers[number];
-      if (q.kind === "truefalse" && response != null) response = response === "true";
-      total += score(q, response === undefined ? null : response, self.multiple);
-    });
+    var total = this.marks().reduce(function (sum, mark) { return sum + mark.got; }, 0);
     attempt.submitted = true;
     attempt.score = Math.round(total * 100) / 100;
     this.state.best = Math.max(this.state.best || 0, attempt.score);
@@ -190,16 +196,10 @@
 
   Quiz.prototype.review = function () {
     var attempt = this.state.attempt;
-    var key = decodeKey(this.form.getAttribute("data-key"));
     var self = this;
     var wrong = 0;
-    attempt.questions.forEach(function (number) {
-      var fieldset = self.form.querySelector('.ql-q[data-number="' + number + '"]');
-      var q = key[number];
-      q.kind = fieldset.getAttribute("data-kind");
-      var response = attempt.answers[number];
-      var given = q.kind === "truefalse" && response != null ? response === "true" : response;
-      var got = score(q, given === undefined ? null : given, self.multiple);
+    this.marks().forEach(function (mark) {
+      var fieldset = mark.fieldset, q = mark.q, got = mark.got;
       fieldset.classList.add(got >= q.p ? "ql-q--right" : got > 0 ? "ql-q--partial" : "ql-q--wrong");
       if (got < q.p) wrong += 1;
       var review = fieldset.querySelector(".ql-q__review");

@@ -89,8 +89,9 @@ def load_content(
         units=vocabulary.slugs.get("units", {}),
         topics=vocabulary.slugs.get("topics", {}),
     )
-    _resolve_sessions(corpus, {d.key: d for d in withheld}, failed, log, today)
-    _build_banks(corpus, {d.key: d for d in withheld}, failed, log, today)
+    references = _References(corpus, {d.key: d for d in withheld}, failed, log, today)
+    _resolve_sessions(references)
+    _build_banks(references)
     return LoadResult(corpus, log, withheld, sources, today)
 
 
@@ -199,21 +200,18 @@ def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:
     documents[:] = [d for d in documents if d.key not in duplicates]
 
 
-def _resolve_sessions(
-    corpus: Corpus, withheld: dict[str, Document], failed: set[str], log: ProblemLog, today: dt.date
-) -> None:
-    plans = corpus.by_collection["plans"] + [d for d in withheld.values() if d.collection.name == "plans"]
-    known = list(corpus.by_key) + list(withheld)
-    for plan in plans:
+def _resolve_sessions(references: _References) -> None:
+    corpus, today = references.corpus, references.today
+    for plan in references.documents_of("plans"):
         entries: list[list[Session]] = []
         same_day: Counter[dt.date] = Counter()
         for index, raw in enumerate(plan.fields["sessions"]):
             readings = [
                 (reference, target)
                 for reference in raw["readings"]
-                if (target := _referenced(reference, plan, corpus, withheld, failed, known, log, today)) is not None
+                if (target := references.resolve(reference, plan)) is not None
             ]
-            quiz = _quiz_of(raw["quiz"], plan, corpus, withheld, failed, known, log, today) if raw["quiz"] else None
+            quiz = references.quiz(raw["quiz"], plan) if raw["quiz"] else None
             entry = []
             for date in raw["occurrences"]:
                 same_day[date] += 1
@@ -241,33 +239,14 @@ def _resolve_sessions(
     corpus.sessions.sort(key=session_order)
 
 
-def _quiz_of(
-    reference: Reference,
-    plan: Document,
-    corpus: Corpus,
-    withheld: dict[str, Document],
-    failed: set[str],
-    known: list[str],
-    log: ProblemLog,
-    today: dt.date,
-) -> Document | None:
-    if reference.collection != QUIZZES.name:
-        log.add(
-            Problem(reference.source_path, reference.line, reference.field, "在线测试的引用，如 quizzes/2024-eight-rules", f"“{reference}”", "quiz 只能指向 quizzes 栏目中的题库。")
-        )
-        return None
-    return _referenced(reference, plan, corpus, withheld, failed, known, log, today)
-
-
-def _build_banks(corpus: Corpus, withheld: dict[str, Document], failed: set[str], log: ProblemLog, today: dt.date) -> None:
+def _build_banks(references: _References) -> None:
     """Turn each quiz's validated questions into a ``QuizBank`` with resolved sources."""
-    known = list(corpus.by_key) + list(withheld)
-    for document in corpus.by_collection[QUIZZES.name] + [d for d in withheld.values() if d.collection is QUIZZES]:
+    for document in references.documents_of(QUIZZES.name):
         questions = []
         for number, raw in enumerate(document.fields["questions"], start=1):
             source = None
             if raw["source"] is not None:
-                target = _referenced(raw["source"], document, corpus, withheld, failed, known, log, today)
+                target = references.resolve(raw["source"], document)
                 source = (raw["source"], target) if target is not None else None
             questions.append(
                 Question(
@@ -291,64 +270,81 @@ def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:
     return (session.date, session.start or dt.time(0), session.plan.key, session.entry)
 
 
-def _referenced(
-    reference: Reference,
-    owner: Document,
-    corpus: Corpus,
-    withheld: dict[str, Document],
-    failed: set[str],
-    known: list[str],
-    log: ProblemLog,
-    today: dt.date,
-) -> Document | None:
-    """The document a reference points to, or ``None`` after reporting why it cannot be used."""
-    target = corpus.resolve(reference)
-    hidden = withheld.get(reference.key)
-    if target is None and hidden is not None and owner.withheld(today) is None:
-        # A draft is a mistake to point to; a dated release is not, so it only warns until then.
-        reason = hidden.withheld(today)
-        when = {
-            Withheld.SCHEDULED: f"定时于 {hidden.publish_date} 发布，届时自动列入",
-            Withheld.EXPIRED: f"已于 {hidden.expire_date} 到期撤下",
-        }.get(reason, "")  # type: ignore[arg-type]
-        log.add(
-            Problem(
-                reference.source_path,
-                reference.line,
-                reference.field,
-                "已发布的文档",
-                f"“{reference}”，该文档是草稿（draft: true）" if reason is Withheld.DRAFT else f"“{reference}”，该文档{when}",
-                "请等该文档发布后再引用，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这一项不会显示。",
-                Severity.ERROR if reason is Withheld.DRAFT else Severity.WARNING,
+@dataclass
+class _References:
+    """Resolves references between documents and reports those that cannot be used."""
+
+    corpus: Corpus
+    withheld: dict[str, Document]
+    # Keys of documents whose own file failed, so references to them are not reported again.
+    failed: set[str]
+    log: ProblemLog
+    today: dt.date
+
+    def __post_init__(self) -> None:
+        self.known = list(self.corpus.by_key) + list(self.withheld)
+
+    def documents_of(self, collection: str) -> list[Document]:
+        """Published and withheld documents of a collection: withheld ones are still previewed."""
+        return self.corpus.by_collection[collection] + [d for d in self.withheld.values() if d.collection.name == collection]
+
+    def quiz(self, reference: Reference, plan: Document) -> Document | None:
+        if reference.collection != QUIZZES.name:
+            self.log.add(
+                Problem(reference.source_path, reference.line, reference.field, "在线测试的引用，如 quizzes/2024-eight-rules", f"“{reference}”", "quiz 只能指向 quizzes 栏目中的题库。")
             )
-        )
-        return None
-    target = target or hidden
-    if target is None and reference.key not in failed:
-        log.add(
-            Problem(
-                reference.source_path,
-                reference.line,
-                reference.field,
-                "指向已有文档的引用（栏目/网址名）",
-                f"“{reference}”，没有这个文档",
-                suggestion(reference.key, known),
+            return None
+        return self.resolve(reference, plan)
+
+    def resolve(self, reference: Reference, owner: Document) -> Document | None:
+        """The document a reference points to, or ``None`` after reporting why it cannot be used."""
+        target = self.corpus.resolve(reference)
+        hidden = self.withheld.get(reference.key)
+        if target is None and hidden is not None and owner.withheld(self.today) is None:
+            # A draft is a mistake to point to; a dated release is not, so it only warns until then.
+            reason = hidden.withheld(self.today)
+            when = {
+                Withheld.SCHEDULED: f"定时于 {hidden.publish_date} 发布，届时自动列入",
+                Withheld.EXPIRED: f"已于 {hidden.expire_date} 到期撤下",
+            }.get(reason, "")  # type: ignore[arg-type]
+            self.log.add(
+                Problem(
+                    reference.source_path,
+                    reference.line,
+                    reference.field,
+                    "已发布的文档",
+                    f"“{reference}”，该文档是草稿（draft: true）" if reason is Withheld.DRAFT else f"“{reference}”，该文档{when}",
+                    "请等该文档发布后再引用，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这一项不会显示。",
+                    Severity.ERROR if reason is Withheld.DRAFT else Severity.WARNING,
+                )
             )
-        )
-    if target is not None and reference.anchor and not has_heading(target, reference.anchor):
-        headings = heading_texts(target.body)
-        log.add(
-            Problem(
-                reference.source_path,
-                reference.line,
-                reference.field,
-                f"{target.key} 中已有的小标题（# 之后写小标题文字）",
-                f"“#{reference.anchor}”，该文档没有这个小标题",
-                suggestion(reference.anchor, headings) + ("现有小标题：" + "；".join(headings) if headings else "该文档没有小标题。"),
+            return None
+        target = target or hidden
+        if target is None and reference.key not in self.failed:
+            self.log.add(
+                Problem(
+                    reference.source_path,
+                    reference.line,
+                    reference.field,
+                    "指向已有文档的引用（栏目/网址名）",
+                    f"“{reference}”，没有这个文档",
+                    suggestion(reference.key, self.known),
+                )
             )
-        )
-        return None
-    return target
+        if target is not None and reference.anchor and not has_heading(target, reference.anchor):
+            headings = heading_texts(target.body)
+            self.log.add(
+                Problem(
+                    reference.source_path,
+                    reference.line,
+                    reference.field,
+                    f"{target.key} 中已有的小标题（# 之后写小标题文字）",
+                    f"“#{reference.anchor}”，该文档没有这个小标题",
+                    suggestion(reference.anchor, headings) + ("现有小标题：" + "；".join(headings) if headings else "该文档没有小标题。"),
+                )
+            )
+            return None
+        return target
 
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -189,7 +188,3 @@ FORM_CLASSES = {"集中学习": "study", "专题研讨": "seminar", "警示教�
 
 def form_class(form: str) -> str:
     return FORM_CLASSES.get(form, "other")
-
-
-def is_weekend(day: dt.date) -> bool:
-    return day.weekday() >= 5

@@ -51,7 +51,7 @@ class QuizPages:
         anchor = f"#{self.views.settings.slugify(reference.anchor)}" if reference.anchor else ""
         return document.src_uri + anchor, document.title + (f"（{reference.anchor}）" if reference.anchor else "")
 
-    def answer_key(self, bank: QuizBank, here: str, href: Any) -> str:
+    def answer_key(self, bank: QuizBank, href: Any) -> str:
         """What the script needs to score an attempt, encoded so it is not readable page text."""
         questions: dict[str, Any] = {}
         # Questions often share a source; each is listed once and named by its position.
@@ -76,13 +76,12 @@ class QuizPages:
 
     def quiz_html(self, document: Document) -> str:
         bank = bank_of(document)
-        here = document.src_uri
         return self.views.render(
             "quiz.html",
-            here,
+            document.src_uri,
             doc=document,
             bank=bank,
-            key=lambda href: self.answer_key(bank, here, href),
+            key=lambda href: self.answer_key(bank, href),
             kinds=KIND_CODES,
             parts=question_parts,
             letters=LETTERS,
