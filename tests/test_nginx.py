@@ -72,17 +72,15 @@ def test_pages_load_through_nginx_without_errors_or_csp_violations(browser, ngin
     # The 404 page is Material's, in Chinese, with working styles and scripts at any depth.
     assert page.locator("h1").first.inner_text() == "404 - 找不到页面"
     page.screenshot(path=str(tmp_path / "404.png"))
-    # Material's search runs in a web worker that fetches the index; both must pass the policy.
-    assert fetched.get("search/search_index.json") == 200
-    assert any(path.startswith("assets/javascripts/workers/search.") and status == 200 for path, status in fetched.items())
+    # Search loads Pagefind's script, WebAssembly and index chunks; all must pass the policy.
     page.goto(nginx_portal, wait_until="networkidle")
-    page.locator(".md-search__input").first.click(force=True)
+    page.locator(".ql-search__input").click()
     page.keyboard.type("八项规定")
-    # An input method ends with key events, which the search box listens to; insertText has none.
-    page.keyboard.press("End")
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
-    # Material shows jieba's word boundaries as zero-width spaces.
-    assert "八项规定" in page.locator(".md-search-result").inner_text().replace("\u200b", "")
+    page.locator(".ql-search__panel .ql-result").first.wait_for(timeout=15000)
+    assert "八项规定" in page.locator(".ql-search__panel .ql-result").first.inner_text()
+    assert fetched.get("pagefind/shards.json") == 200
+    assert any(path.endswith("/wasm.unknown.pagefind") and status == 200 for path, status in fetched.items())
+    assert any(path.endswith(".pf_fragment") and status == 200 for path, status in fetched.items())
     page.screenshot(path=str(tmp_path / "search.png"))
     assert page.evaluate("window.__violations") == []
     # The browser logs the 404 status of the missing page itself; nothing else may fail.

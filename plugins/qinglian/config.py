@@ -23,3 +23,10 @@ class QinglianConfig(Config):
     # Fix the build date (2024-03-15 or 2024-03-15T23:30) for reproducible previews and tests;
     # the QINGLIAN_BUILD_DATE environment variable takes precedence.
     build_date = c.Optional(c.Type((str, dt.date)))  # type: ignore[arg-type]
+    # Site search with Pagefind; replaces Material's built-in search plugin.
+    search = c.Type(bool, default=True)
+    # Documents per index shard: each shard is indexed by its own Pagefind process, which
+    # needs about 1.1 MB per 10 KB document, and the browser merges the shards per query.
+    search_shard_size = c.Type(int, default=800)
+    # Finished shards are kept here (relative to mkdocs.yml) and reused while unchanged.
+    search_cache_dir = c.Type(str, default=".cache/qinglian/search")

@@ -85,6 +85,6 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
         pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.corpus.documents},
         withheld_pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.withheld},
         feeds=[f.uri for f in plugin.generated_files if f.uri.startswith(FEED_FOLDER)],
-        search_indexes=["search/search_index.json"] if "search" in config.plugins or "material/search" in config.plugins else [],
+        search_indexes=plugin.search_report.files if plugin.search_report else [],
         site_url=config.site_url or "",
     )

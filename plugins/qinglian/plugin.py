@@ -24,9 +24,14 @@ from .inline_assets import InlineAssets
 from .content.loader import LoadResult, attachment_files, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
+from .search.indexer import IndexReport, SearchIndexer
+from .search.pagefind import PagefindError
+from .search.records import SearchRecord, document_record, page_record
 from .structure.problems import Severity, display_path
 from .views.generated import GeneratedFile
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
+from .views.search_box import SEARCH_SCRIPT, with_search_box
+from .views.urls import page_url
 
 log = get_plugin_logger(__name__)
 
@@ -47,6 +52,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.withheld_pages: dict[str, Document] = {}
         self.root = Path.cwd()
         self.inline_assets = InlineAssets()
+        self.indexer: SearchIndexer | None = None
+        self.search_report: IndexReport | None = None
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
@@ -60,6 +67,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             config.theme.dirs.insert(0, theme_dir)
         # The default heading ids drop Chinese entirely; readings link to headings by their text.
         config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
+        if self.config.search:
+            if SEARCH_SCRIPT not in config.extra_javascript:
+                config.extra_javascript.append(SEARCH_SCRIPT)
+            for name in ("search", "material/search"):
+                if name in config.plugins:
+                    log.warning(f"mkdocs.yml 的 plugins 中有 {name}：qinglian 自带全站搜索，请删除 {name}，否则页面上会有两个搜索框。")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -92,7 +105,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         )
         if loaded.corpus.sessions and not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
-        self.generated = self.views.generated_pages()
+        self.generated = self.views.generated_pages() + ([self.views.search_page()] if self.config.search else [])
         self.generated_files = self.views.generated_files()
         self.withheld_pages = {d.src_uri: d for d in loaded.withheld}
         docs_dir = Path(config.docs_dir)
@@ -116,7 +129,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         loaded, _ = self._state()
-        for asset in ("qinglian.css", "quiz.js"):
+        for asset in ("qinglian.css", "quiz.js", "search.js"):
             content = resources.files("qinglian.assets").joinpath(asset).read_bytes()
             files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
         for generated_file in self.generated_files:
@@ -147,7 +160,32 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 "index.md" in hand_written,
                 hand_written_navigation([uri for uri in hand_written if uri != "index.md"], self._page_title(files)),
             )
+        if self.config.search:
+            # Indexing runs beside the page rendering, on the second core.
+            self.indexer = SearchIndexer(self.root / self.config.search_cache_dir, self.config.search_shard_size)
+            self.indexer.start(self._search_records(files, config))
         return files
+
+    def _search_records(self, files: Files, config: MkDocsConfig) -> list[SearchRecord]:
+        loaded, _ = self._state()
+        directory_urls = config.use_directory_urls
+        records = [document_record(d, page_url(d.src_uri, directory_urls)) for d in loaded.corpus.documents]
+        generated = {page.src_uri for page in self.generated}
+        for file in files.documentation_pages():
+            if file.src_uri in self.documents or file.src_uri in generated or not file.inclusion.is_included():
+                continue
+            try:
+                source = split_front_matter(file.content_string)
+            except FrontMatterError:
+                continue
+            search = source.data.get("search")
+            if isinstance(search, dict) and search.get("exclude"):
+                continue
+            title = source.data.get("title")
+            if not isinstance(title, str):
+                title = next((line[2:].strip() for line in source.body.splitlines() if line.startswith("# ")), file.name)
+            records.append(page_record(page_url(file.src_uri, directory_urls), title, source.body))
+        return records
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()
@@ -167,17 +205,34 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return views.fill(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self.inline_assets.externalise(output, "../" * page.url.count("/"))
+        root = "../" * page.url.count("/")
+        if self.config.search:
+            output = with_search_box(output, root or "./")
+        return self.inline_assets.externalise(output, root)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page is served at any address, so it reaches the root by an absolute path.
         if template_name.endswith(".html"):
             root = urlsplit(config.site_url or "/").path or "/"
-            return self.inline_assets.externalise(output_content, root if root.endswith("/") else root + "/")
+            root = root if root.endswith("/") else root + "/"
+            if self.config.search:
+                output_content = with_search_box(output_content, root)
+            return self.inline_assets.externalise(output_content, root)
         return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.inline_assets.write(Path(config.site_dir))
+        if self.indexer is not None:
+            try:
+                report = self.search_report = self.indexer.finish(Path(config.site_dir))
+            except PagefindError as exc:
+                raise PluginError(str(exc)) from None
+            finally:
+                self.indexer = None
+            log.info(
+                f"搜索索引：{report.records} 个页面，{len(report.shards)} 个分片"
+                f"（重建 {len(report.rebuilt)} 个，其余沿用缓存），用时 {report.seconds:.1f} 秒。"
+            )
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))

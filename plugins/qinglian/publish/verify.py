@@ -13,10 +13,13 @@ from urllib.parse import unquote, urlsplit
 
 import icalendar
 
+from ..search.indexer import read_fragment
 from ..structure.document import Document
 
 # Files that cannot hold a document's text.
-_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".wasm", ".zip"}
+_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".wasm", ".zip",
+           # Pagefind's word index, metadata and program; its page fragments are read as text.
+           ".pf_index", ".pf_meta", ".pf_filter", ".pagefind"}
 _LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src")}
 _SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《》\s#*_>|`\[\]-]+")
 MAX_EXAMPLES = 5
@@ -70,6 +73,10 @@ def probes(document: Document) -> list[str]:
 
 def readable_text(path: Path) -> str:
     """A file's text as a reader or a search engine would see it, whatever its encoding."""
+    if path.suffix == ".pf_fragment":
+        fragment = read_fragment(path)
+        meta = fragment.get("meta")
+        return " ".join([*(str(v) for v in meta.values()), str(fragment["text"])] if isinstance(meta, dict) else [str(fragment["text"])])
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)

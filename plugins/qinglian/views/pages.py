@@ -44,6 +44,7 @@ COLLECTION_INTRO = "按发布日期从新到旧排列。"
 TOPICS_URI = "topics/index.md"
 UNITS_URI = "units/index.md"
 ARCHIVE_URI = "archive/index.md"
+SEARCH_URI = "search.md"
 
 
 def listing_uri(base: str, number: int) -> str:
@@ -173,6 +174,11 @@ class PortalViews:
         yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档", search_exclude=True) + html + "\n", True)
         for year, docs in self.corpus.by_year.items():
             yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)
+
+    def search_page(self) -> GeneratedPage:
+        """The page a header search leads to, ``search/?q=…``, with filters."""
+        html = self.render("search_page.html", SEARCH_URI)
+        return GeneratedPage(SEARCH_URI, "搜索", front_matter("搜索", hide=("navigation", "toc"), search_exclude=True) + html + "\n", False)
 
     def generated_pages(self) -> list[GeneratedPage]:
         return [

@@ -1,0 +1,141 @@
+"""Building the search shards in the background and placing them in the site."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .pagefind import PagefindError, write_index
+from .records import FILTER_LABELS, SearchRecord
+from .shards import Shard, plan_shards
+from .text import decode_index_text
+
+# Under the site root; the browser reads SHARD_LIST to learn which shards to merge.
+SEARCH_FOLDER = "pagefind"
+SHARD_LIST = f"{SEARCH_FOLDER}/shards.json"
+_COMPLETE = "pagefind-entry.json"
+# Pagefind also writes its own ready-made interfaces; the portal has its own, in Chinese.
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+def pagefind_version() -> str:
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+@dataclass
+class IndexReport:
+    shards: list[str]
+    records: int
+    # Shards indexed in this build; the rest came from the cache unchanged.
+    rebuilt: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> list[str]:
+        return [SHARD_LIST, *(f"{SEARCH_FOLDER}/{name}/{_COMPLETE}" for name in self.shards)]
+
+
+class SearchIndexer:
+    """Indexes shards one at a time on a background thread while the pages are rendered.
+
+    Finished shards are kept in ``cache_dir`` under their fingerprint; a later build whose
+    shard has the same records copies it instead of indexing again.
+    """
+
+    def __init__(self, cache_dir: Path, shard_limit: int) -> None:
+        self.cache_dir = cache_dir
+        self.shard_limit = shard_limit
+        self._shards: list[Shard] = []
+        self._rebuilt: list[str] = []
+        self._failure: Exception | None = None
+        self._thread: threading.Thread | None = None
+        self._started = 0.0
+
+    def start(self, records: list[SearchRecord]) -> None:
+        self._shards = plan_shards(records, self.shard_limit, pagefind_version())
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._index_all, name="qinglian-search-index", daemon=True)
+        self._thread.start()
+
+    def _index_all(self) -> None:
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            for shard in self._shards:
+                target = self.cache_dir / shard.name
+                if (target / _COMPLETE).is_file():
+                    continue
+                partial = self.cache_dir / f"{shard.name}.partial-{os.getpid()}"
+                shutil.rmtree(partial, ignore_errors=True)
+                write_index((record.payload for record in shard.records), partial)
+                for name in _UNUSED:
+                    (partial / name).unlink(missing_ok=True)
+                shutil.rmtree(target, ignore_errors=True)
+                partial.rename(target)
+                self._rebuilt.append(shard.name)
+        except (PagefindError, OSError) as exc:
+            self._failure = exc
+
+    def finish(self, site_dir: Path) -> IndexReport:
+        """Wait for the shards and copy them into ``site_dir``; raises ``PagefindError`` on failure."""
+        if self._thread is None:
+            raise PagefindError("搜索索引没有开始生成。")
+        self._thread.join()
+        if self._failure is not None:
+            raise PagefindError(f"搜索索引生成失败：{self._failure}")
+        folder = site_dir / SEARCH_FOLDER
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for shard in self._shards:
+            shutil.copytree(self.cache_dir / shard.name, folder / shard.name, copy_function=_link_or_copy)
+        names = [shard.name for shard in self._shards]
+        listing = {"shards": [f"{name}/" for name in names], "filters": FILTER_LABELS}
+        (site_dir / SHARD_LIST).write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
+        self._prune(set(names))
+        return IndexReport(
+            shards=names,
+            records=sum(len(shard.records) for shard in self._shards),
+            rebuilt=list(self._rebuilt),
+            seconds=time.perf_counter() - self._started,
+        )
+
+    def _prune(self, keep: set[str]) -> None:
+        for entry in self.cache_dir.iterdir():
+            if entry.name not in keep and ".partial-" not in entry.name:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    # Hard links make placing a 10,000-document index nearly free; copies where links can't go.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def read_fragment(path: Path) -> dict[str, object]:
+    """One page as a Pagefind shard stores it (url, meta, filters), with its text decoded."""
+    data = gzip.decompress(path.read_bytes())
+    fragment = json.loads(data.removeprefix(FRAGMENT_SIGNATURE))
+    fragment["text"] = decode_index_text(str(fragment.get("content", "")))
+    return fragment
+
+
+def indexed_pages(site_dir: Path) -> list[dict[str, object]]:
+    """Every page the site's search index holds."""
+    return [read_fragment(path) for path in sorted((site_dir / SEARCH_FOLDER).glob("*/fragment/*.pf_fragment"))]
