@@ -67,6 +67,9 @@ def document_record(document: Document, url: str) -> SearchRecord:
         value = document.fields.get(name)
         if isinstance(value, str):
             details.append(value)
+    lessons = document.fields.get("lessons")
+    if isinstance(lessons, list):
+        details += [str(lesson) for lesson in lessons]
     if isinstance(document.fields.get("discipline"), str):
         filters["discipline"] = [document.fields["discipline"]]
     summary = document.summary or ""

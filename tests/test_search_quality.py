@@ -1,0 +1,145 @@
+"""Query quality of the site search, measured in headless Chromium against the built example.
+
+Every document that contains a query's phrase must be found (recall 1.0), and every one of
+them must be listed before any result that only holds the phrase's characters apart.
+A decoy case holds the character pairs of several phrases without the phrases themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, serving
+
+# Query -> the example documents whose title, metadata or text contain it (each part, for
+# space-separated queries). Written down by reading the example content.
+EXPECTED = {
+    "八项规定": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "quizzes/2024-eight-rules-self-test/",
+                 "speeches/2024-eight-rules-deployment/"],
+    "以案促改": ["cases/2024-hiring-interference/", "cases/2025-school-meal-funds/", "plans/2025-district-study-plan/",
+                 "quizzes/2025-grassroots-cases-quiz/", "speeches/2024-warning-education-conference/",
+                 "speeches/2025-transport-top-leader/"],
+    "一把手": ["cases/2024-hiring-interference/", "cases/2025-project-kickbacks/", "plans/2026-city-commission-study-plan/",
+               "speeches/2024-warning-education-conference/", "speeches/2025-transport-top-leader/"],
+    "四风": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "quizzes/2024-eight-rules-self-test/",
+             "speeches/2024-eight-rules-deployment/", "speeches/2024-warning-education-conference/",
+             "speeches/2025-education-grassroots/"],
+    "警示教育": ["cases/2024-subsidy-embezzlement/", "cases/2025-project-kickbacks/", "plans/2024-city-organs-study-plan/",
+                 "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/",
+                 "speeches/2024-warning-education-conference/", "speeches/2025-discipline-study-mobilisation/"],
+    "2024年 警示教育": ["cases/2024-subsidy-embezzlement/", "plans/2024-city-organs-study-plan/",
+                        "speeches/2024-warning-education-conference/"],
+    "党纪学习教育": ["plans/2024-city-organs-study-plan/", "plans/2025-district-study-plan/",
+                     "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/",
+                     "speeches/2024-organs-clean-culture/", "speeches/2025-discipline-study-mobilisation/"],
+    "违规吃喝": ["cases/2024-banquet-in-canteen/"],
+    "吃喝": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "speeches/2024-warning-education-conference/"],
+    "红包": ["speeches/2024-eight-rules-deployment/"],
+    "纪律处分": ["plans/2025-district-study-plan/", "speeches/2025-discipline-study-mobilisation/"],
+    "XX区 食堂": ["cases/2024-banquet-in-canteen/"],
+}
+
+DECOY_URL = "cases/2025-decoy-pairs/"
+# The decoy holds 八项/项规/规定, 一把/把手, 警示/示教/教育 and 以案/案促/促改, never the phrases.
+DECOY = """\
+---
+title: XX县某站原站长XX违规处置公共资产问题的通报
+date: 2025-09-02
+unit: XX区纪委监委
+discipline: 工作纪律
+outcome: 诫勉谈话
+topics: [廉洁文化]
+summary: 未按程序处置站内闲置资产。
+lessons:
+  - 资产处置必须走完审批程序。
+---
+
+## 基本案情
+
+XX站制定了八项措施，却没有对照事项规范执行，也没有按有关规定报批。XX作为第一把关人，
+本应手把手带好新人，却在站内张贴警示标牌后便不再过问，展示教材摆放多年无人翻阅，日常教育流于形式。
+
+## 处理情况
+
+上级部门以案说法，对个案促进整改，并督促改进资产台账管理。
+"""
+DECOYED = {"八项规定", "一把手", "警示教育", "以案促改"}
+
+
+@pytest.fixture(scope="module")
+def quality_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("quality")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # Only the home page besides the collections, so every page that holds a phrase is listed above.
+    (root / "docs").mkdir()
+    (root / "docs/index.md").write_text("---\ntitle: 首页\n---\n\n欢迎访问。\n", encoding="utf-8")
+    (root / "content/cases/2025-decoy-pairs.md").write_text(DECOY, encoding="utf-8")
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict"], cwd=root, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
+    )
+    if result.returncode != 0:
+        pytest.fail(f"build failed:\n{result.stderr}")
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def quality_url(quality_site: Path) -> Iterator[str]:
+    with serving(quality_site) as url:
+        yield url
+
+
+def all_results(page, base: str, query: str) -> list[str]:  # noqa: ANN001 - Playwright's Page
+    """The result addresses of the search page for ``query``, in order, after showing them all."""
+    page.goto(f"{base}search/?q={quote(query)}")
+    page.locator(".ql-search-page__status", has_text="结果").wait_for(timeout=15000)
+    more = page.locator(".ql-search-page__more")
+    while more.is_visible():
+        before = page.locator(".ql-search-page__results .ql-result").count()
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.ql-search-page__results .ql-result').length > n", arg=before
+        )
+    links = page.locator(".ql-search-page__results .ql-result__link").evaluate_all("as => as.map(a => a.href)")
+    return [urlsplit(link).path.removeprefix(urlsplit(base).path) for link in links]
+
+
+def test_phrases_are_all_found_and_listed_before_partial_matches(page, quality_url: str):
+    expected_total = found_total = ordered = 0
+    decoys_found = 0
+    for query, expected in EXPECTED.items():
+        results = all_results(page, quality_url, query)
+        assert len(results) == len(set(results)), (query, results)
+        found = [url for url in expected if url in results]
+        expected_total += len(expected)
+        found_total += len(found)
+        phrase_positions = [results.index(url) for url in found]
+        others = [i for i, url in enumerate(results) if url not in expected]
+        if not others or max(phrase_positions, default=-1) < min(others):
+            ordered += 1
+        if query in DECOYED:
+            # The decoy holds every pair, so it is found, but after all phrase matches.
+            assert DECOY_URL in results, query
+            decoys_found += 1
+        assert set(found) == set(expected), (query, sorted(set(expected) - set(found)))
+        assert not others or max(phrase_positions) < min(others), (query, results)
+    recall = found_total / expected_total
+    print(
+        f"\nsearch quality: recall {recall:.2f} ({found_total}/{expected_total}); phrase-first ordering held in "
+        f"{ordered}/{len(EXPECTED)} queries; decoys found and ranked last in {decoys_found}/{len(DECOYED)}"
+    )
+    assert recall == 1.0 and ordered == len(EXPECTED)
+
+
+def test_a_decoy_alone_is_no_phrase_match(page, quality_url: str):
+    """Pages with the characters apart are still results: the reader may have meant them."""
+    results = all_results(page, quality_url, "八项规定")
+    assert results[-1] == DECOY_URL
