@@ -103,7 +103,7 @@ def test_headers_for_pages_feeds_and_assets(nginx_portal: str):
     assert "content-security-policy" in headers
 
     html = get(nginx_portal)[2].decode("utf-8")
-    bundle = html.split('<script src="')[-1].split('"')[0]
+    bundle = next(src.split('"')[0] for src in html.split('<script src="')[1:] if "bundle." in src.split('"')[0])
     status, headers, _ = get(nginx_portal + bundle)
     assert status == 200 and "immutable" in headers["cache-control"], bundle
     inline = html.split('assets/qinglian/inline/')[1].split('"')[0]

@@ -70,9 +70,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.config.search:
             if SEARCH_SCRIPT not in config.extra_javascript:
                 config.extra_javascript.append(SEARCH_SCRIPT)
-            for name in ("search", "material/search"):
-                if name in config.plugins:
-                    log.warning(f"mkdocs.yml 的 plugins 中有 {name}：qinglian 自带全站搜索，请删除 {name}，否则页面上会有两个搜索框。")
+            if "search" in config.plugins or "material/search" in config.plugins:
+                log.warning("mkdocs.yml 的 plugins 中有 search：qinglian 自带全站搜索，请删除 search，否则页面上会有两个搜索框。")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

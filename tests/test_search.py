@@ -1,0 +1,103 @@
+"""Search records, the pair encoding, shards and incremental indexing (no browser)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Project, speech
+from qinglian.search.indexer import indexed_pages
+from qinglian.search.records import SearchRecord
+from qinglian.search.shards import plan_shards
+from qinglian.search.text import decode_index_text, encode_for_index, markdown_to_text
+
+
+@pytest.mark.parametrize("text", [
+    "深入贯彻中央八项规定精神，2023年警示教育大会。",
+    "一把手要带头",
+    "XX市 2024 年度 ABC 计划",
+    "腐",
+    "“四风”问题；以案为鉴、以案促改！",
+])
+def test_pair_encoding_keeps_the_text_once_spaces_are_made_plain(text: str):
+    encoded = encode_for_index(text)
+    # Pagefind turns every space into " "; Chinese needs none, so only Latin neighbours keep one.
+    assert decode_index_text(" ".join(encoded.split())) == re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", text)
+
+
+def test_pairs_overlap_and_each_run_ends_with_its_last_character():
+    assert encode_for_index("八项规定").split() == ["八项", "项规", "规定", "定"]
+    words = encode_for_index("2023年四风，问题").split()
+    assert words == ["2023", "年四", "四风", "风", "，", "问题", "题"]
+
+
+def test_markdown_to_text_keeps_words_not_markup():
+    text = markdown_to_text("## 一、标题 {#first}\n\n- **加粗**和[链接](../a.md)\n\n| 列 | 值 |\n| --- | --- |\n| 甲 | 乙 |\n\n<div>块</div>\n")
+    assert text.split("\n") == ["一、标题", "加粗和链接", "列   值", "甲   乙", "块"]
+
+
+def record(url: str, collection: str, year: int) -> SearchRecord:
+    return SearchRecord(url=url, title=url, collection=collection, date="", text=url, shard_key=(collection, year))
+
+
+def test_shards_keep_collection_years_together_and_stay_under_the_limit():
+    records = [record(f"s{i}/", "speeches", 2020 + i % 3) for i in range(9)] + [record(f"c{i}/", "cases", 2021) for i in range(5)]
+    shards = plan_shards(records, limit=6, engine_version="1")
+    assert all(len(shard.records) <= 6 for shard in shards)
+    assert sum(len(shard.records) for shard in shards) == 14
+    for shard in shards:
+        keys = {r.shard_key for r in shard.records}
+        for key in keys:
+            assert all(r.shard_key != key for other in shards if other is not shard for r in other.records)
+    # Editing one record changes the fingerprint of its shard only.
+    edited = [*records[:-1], SearchRecord(url="c4/", title="改", collection="cases", date="", text="改", shard_key=("cases", 2021))]
+    after = plan_shards(edited, limit=6, engine_version="1")
+    changed = {s.name for s in after} - {s.name for s in shards}
+    assert len(changed) == 1
+
+
+def shard_log(result) -> tuple[int, int]:  # noqa: ANN001 - CompletedProcess
+    found = re.search(r"搜索索引：\d+ 个页面，(\d+) 个分片（重建 (\d+) 个", result.stderr)
+    assert found, result.stderr
+    return int(found[1]), int(found[2])
+
+
+def test_rebuild_reindexes_only_the_shard_that_changed(project: Project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "      search_shard_size: 2\n", encoding="utf-8")
+    for year in (2021, 2022, 2023):
+        project.write(f"content/speeches/{year}-talk.md", speech(title=f"{year}年的讲话", date=f"{year}-05-01"))
+    first = project.build()
+    assert first.returncode == 0, first.stderr
+    shards, rebuilt = shard_log(first)
+    assert shards >= 2 and rebuilt == shards
+    assert shard_log(project.build()) == (shards, 0)
+    project.write("content/speeches/2022-talk.md", speech(title="2022年修改后的讲话", date="2022-05-01"))
+    again = project.build()
+    assert shard_log(again) == (shards, 1)
+    titles = {page["meta"]["title"] for page in indexed_pages(project.root / "site")}
+    assert "2022年修改后的讲话" in titles and "2022年的讲话" not in titles
+    # Only the shards of the current build stay in the cache.
+    assert len(list((project.root / ".cache/qinglian/search").iterdir())) == shards
+
+
+def test_every_page_has_the_search_box_and_the_404_page_reaches_the_root(example_site: Path):
+    html = (example_site / "speeches/2024-eight-rules-deployment/index.html").read_text(encoding="utf-8")
+    assert '<form class="ql-search" role="search" method="get" action="../../search/" data-root="../../">' in html
+    assert 'src="../../assets/qinglian/search.js"' in html
+    not_found = (example_site / "404.html").read_text(encoding="utf-8")
+    assert 'action="/search/" data-root="/"' in not_found
+    # Material's own search is off: no second box and no lunr index.
+    assert "md-search__input" not in html and not (example_site / "search/search_index.json").exists()
+    assert (example_site / "search/index.html").is_file()
+
+
+def test_material_search_plugin_alongside_is_a_warning(project: Project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0
+    assert "plugins 中有 search：qinglian 自带全站搜索，请删除 search" in result.stderr
+    assert project.build("--strict").returncode != 0

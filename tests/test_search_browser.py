@@ -1,0 +1,78 @@
+"""The search box, the search page, its filters and highlighted terms, in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def type_query(page, text: str) -> None:  # noqa: ANN001 - Playwright's Page
+    page.locator(".ql-search__input").click()
+    page.keyboard.type(text)
+    page.locator(".ql-search__panel .ql-result").first.wait_for(timeout=15000)
+
+
+def test_header_box_shows_title_collection_date_and_marked_excerpt(page, served_site: str, tmp_path: Path):
+    page.goto(served_site + "speeches/")
+    type_query(page, "四风")
+    first = page.locator(".ql-search__panel .ql-result").first
+    assert first.locator(".ql-result__title").inner_text()
+    assert re.fullmatch(r"(领导讲话|案例通报|学习计划|在线测试|其他页面)( · \d{4}年\d{1,2}月\d{1,2}日)?", first.locator(".ql-result__meta").inner_text())
+    assert first.locator(".ql-result__excerpt mark").first.inner_text() == "四风"
+    page.screenshot(path=str(tmp_path / "panel.png"))
+    # Enter leads to the search page with the query in its address.
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert unquote(urlsplit(page.url).query) == "q=四风"
+    page.locator(".ql-search-page__results .ql-result").first.wait_for()
+    assert page.requested_hosts == {urlsplit(served_site).netloc}
+    assert page.console_errors == []
+
+
+def test_search_page_filters_with_counts(page, served_site: str, tmp_path: Path):
+    page.goto(served_site + "search/?q=四风")
+    status = page.locator(".ql-search-page__status")
+    status.filter(has_text="结果").wait_for(timeout=15000)
+    total = int(re.search(r"找到 (\d+) 条", status.inner_text())[1])
+    legends = page.locator(".ql-facet legend").all_inner_texts()
+    assert legends[:2] == ["栏目", "年份"] and "专题" in legends
+    cases = page.locator(".ql-facet__option", has_text="案例通报")
+    count = int(cases.locator(".ql-facet__count").inner_text())
+    assert 0 < count < total
+    cases.locator("input").check()
+    page.wait_for_function(f"() => /找到 {count} 条/.test(document.querySelector('.ql-search-page__status').textContent)")
+    metas = page.locator(".ql-search-page__results .ql-result__meta").all_inner_texts()
+    assert len(metas) == count and all(meta.startswith("案例通报") for meta in metas)
+    assert "collection=" in page.url
+    page.screenshot(path=str(tmp_path / "filters.png"), full_page=True)
+    # The filtered address is a link that reproduces the same results.
+    page.goto(page.url)
+    page.wait_for_function(f"() => /找到 {count} 条/.test(document.querySelector('.ql-search-page__status').textContent)")
+    assert page.locator(".ql-facet__option", has_text="案例通报").locator("input").is_checked()
+    assert page.console_errors == []
+
+
+def test_result_opens_with_terms_highlighted(page, served_site: str):
+    page.goto(served_site + "search/?q=" + "以案促改")
+    page.locator(".ql-search-page__results .ql-result__link").first.click()
+    page.wait_for_url("**?q=*")
+    hits = page.locator("article mark.ql-hit")
+    hits.first.wait_for()
+    assert set(hits.all_inner_texts()) == {"以案促改"}
+    assert page.console_errors == []
+
+
+def test_search_from_a_file_says_it_needs_the_web_server(browser, example_site: Path):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto((example_site / "index.html").as_uri())
+    page.locator(".ql-search__input").click()
+    panel = page.locator(".ql-search__panel")
+    panel.wait_for()
+    assert "需要通过网站服务器访问" in panel.inner_text()
+    page.goto((example_site / "search/index.html").as_uri() + "?q=四风")
+    status = page.locator(".ql-search-page__status")
+    page.wait_for_function("() => document.querySelector('.ql-search-page__status').textContent.includes('file://')")
+    assert "需要通过网站服务器访问" in status.inner_text()
+    context.close()
