@@ -38,24 +38,22 @@ def test_markdown_to_text_keeps_words_not_markup():
     assert text.split("\n") == ["一、标题", "加粗和链接", "列   值", "甲   乙", "块"]
 
 
-def record(url: str, collection: str, year: int) -> SearchRecord:
-    return SearchRecord(url=url, title=url, collection=collection, date="", text=url, shard_key=(collection, year))
+def record(url: str, date: str, text: str = "") -> SearchRecord:
+    return SearchRecord(url=url, title=url, collection="领导讲话", date="", text=text or url, order_key=date)
 
 
-def test_shards_keep_collection_years_together_and_stay_under_the_limit():
-    records = [record(f"s{i}/", "speeches", 2020 + i % 3) for i in range(9)] + [record(f"c{i}/", "cases", 2021) for i in range(5)]
+def test_shards_are_cut_oldest_first_so_edits_and_new_documents_touch_one_shard():
+    records = [record(f"s{i}/", f"202{i % 5}-01-{i + 1:02d}") for i in range(14)]
     shards = plan_shards(records, limit=6, engine_version="1")
-    assert all(len(shard.records) <= 6 for shard in shards)
-    assert sum(len(shard.records) for shard in shards) == 14
-    for shard in shards:
-        keys = {r.shard_key for r in shard.records}
-        for key in keys:
-            assert all(r.shard_key != key for other in shards if other is not shard for r in other.records)
-    # Editing one record changes the fingerprint of its shard only.
-    edited = [*records[:-1], SearchRecord(url="c4/", title="改", collection="cases", date="", text="改", shard_key=("cases", 2021))]
-    after = plan_shards(edited, limit=6, engine_version="1")
-    changed = {s.name for s in after} - {s.name for s in shards}
-    assert len(changed) == 1
+    assert [len(shard.records) for shard in shards] == [6, 6, 2]
+    dates = [r.order_key for shard in shards for r in shard.records]
+    assert dates == sorted(dates)
+    edited = [*records[:3], record("s3/", records[3].order_key, "改过的正文"), *records[4:]]
+    assert len({s.name for s in plan_shards(edited, 6, "1")} - {s.name for s in shards}) == 1
+    newest = [*records, record("new/", "2030-01-01")]
+    assert len({s.name for s in plan_shards(newest, 6, "1")} - {s.name for s in shards}) == 1
+    # A new Pagefind version rebuilds everything.
+    assert not {s.name for s in plan_shards(records, 6, "2")} & {s.name for s in shards}
 
 
 def shard_log(result) -> tuple[int, int]:  # noqa: ANN001 - CompletedProcess

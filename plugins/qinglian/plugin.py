@@ -230,7 +230,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 self.indexer = None
             log.info(
                 f"搜索索引：{report.records} 个页面，{len(report.shards)} 个分片"
-                f"（重建 {len(report.rebuilt)} 个，其余沿用缓存），用时 {report.seconds:.1f} 秒。"
+                f"（重建 {len(report.rebuilt)} 个，其余沿用缓存），索引用时 {report.seconds:.1f} 秒（与页面生成同时进行）。"
             )
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

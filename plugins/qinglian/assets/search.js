@@ -173,10 +173,13 @@
         var listing = await response.json();
         var primary = new URL(listing.shards[0], base);
         var pagefind = await import(new URL("pagefind.js", primary).href);
-        await pagefind.options({ basePath: primary.pathname, excerptLength: 20 });
+        // The main thread is fine for an index of this size, and skips a 40 KB worker script.
+        await pagefind.options({ basePath: primary.pathname, excerptLength: 20, noWorker: true });
         for (var i = 1; i < listing.shards.length; i++) {
           await pagefind.mergeIndex(new URL(listing.shards[i], base).pathname);
         }
+        // Loads the program and the shard metadata now, while the reader is still typing.
+        await pagefind.init();
         var filtersLoaded = null;
         return {
           pagefind: pagefind,
@@ -306,6 +309,11 @@
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      var term = parseQuery(input.value).term;
+      if (term && enginePromise) {
+        // Fetch the index chunks for the words typed so far; the search itself waits a moment.
+        enginePromise.then(function (loaded) { return loaded.pagefind.preload(term); }).catch(function () {});
+      }
       timer = setTimeout(update, 40);
     });
     input.addEventListener("focus", function () {

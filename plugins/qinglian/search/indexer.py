@@ -41,6 +41,7 @@ class IndexReport:
     records: int
     # Shards indexed in this build; the rest came from the cache unchanged.
     rebuilt: list[str] = field(default_factory=list)
+    # Spent indexing the rebuilt shards, alongside the page rendering.
     seconds: float = 0.0
 
     @property
@@ -62,11 +63,10 @@ class SearchIndexer:
         self._rebuilt: list[str] = []
         self._failure: Exception | None = None
         self._thread: threading.Thread | None = None
-        self._started = 0.0
+        self._indexing_seconds = 0.0
 
     def start(self, records: list[SearchRecord]) -> None:
         self._shards = plan_shards(records, self.shard_limit, pagefind_version())
-        self._started = time.perf_counter()
         self._thread = threading.Thread(target=self._index_all, name="qinglian-search-index", daemon=True)
         self._thread.start()
 
@@ -77,6 +77,7 @@ class SearchIndexer:
                 target = self.cache_dir / shard.name
                 if (target / _COMPLETE).is_file():
                     continue
+                began = time.perf_counter()
                 partial = self.cache_dir / f"{shard.name}.partial-{os.getpid()}"
                 shutil.rmtree(partial, ignore_errors=True)
                 write_index((record.payload for record in shard.records), partial)
@@ -85,6 +86,7 @@ class SearchIndexer:
                 shutil.rmtree(target, ignore_errors=True)
                 partial.rename(target)
                 self._rebuilt.append(shard.name)
+                self._indexing_seconds += time.perf_counter() - began
         except (PagefindError, OSError) as exc:
             self._failure = exc
 
@@ -108,7 +110,7 @@ class SearchIndexer:
             shards=names,
             records=sum(len(shard.records) for shard in self._shards),
             rebuilt=list(self._rebuilt),
-            seconds=time.perf_counter() - self._started,
+            seconds=self._indexing_seconds,
         )
 
     def _prune(self, keep: set[str]) -> None:

@@ -31,8 +31,8 @@ class SearchRecord:
     date: str
     text: str
     filters: dict[str, list[str]] = field(default_factory=dict)
-    # Orders shards: records of one collection and year stay together.
-    shard_key: tuple[str, int] = ("", 0)
+    # Orders records into shards, oldest first: an ISO date, empty for undated pages.
+    order_key: str = ""
 
     def indexed_content(self) -> str:
         """Title, metadata and body as one text, encoded for Pagefind."""
@@ -81,7 +81,7 @@ def document_record(document: Document, url: str) -> SearchRecord:
         # Metadata last, so an excerpt comes from the summary or the text when they hold the words.
         text="\n".join(part for part in (summary, markdown_to_text(document.body), " ".join(details)) if part),
         filters=filters,
-        shard_key=(document.collection.name, document.year),
+        order_key=document.date.isoformat(),
     )
 
 
@@ -94,5 +94,4 @@ def page_record(url: str, title: str, markdown: str) -> SearchRecord:
         date="",
         text=markdown_to_text(markdown),
         filters={"collection": [OTHER_PAGES]},
-        shard_key=("~pages", 0),
     )

@@ -2,16 +2,15 @@
 
 Pagefind keeps a whole index in memory until it writes it — about 1.1 MB per 10 KB
 document with the pair encoding — so each shard is indexed by its own process, one at a
-time, and the browser merges the shards at query time. Records of one collection and year
-stay together, so editing one document re-indexes only the shard that holds it.
+time, and the browser merges the shards at query time. Records are cut oldest first: editing
+a document re-indexes only the shard that holds it, and new documents, which are usually
+the newest, change only the last shard.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 
 from .records import SearchRecord
 
@@ -30,24 +29,9 @@ class Shard:
 
 
 def plan_shards(records: list[SearchRecord], limit: int, engine_version: str) -> list[Shard]:
-    """Pack whole collection-year groups into shards of at most ``limit`` records."""
-    ordered = sorted(records, key=lambda record: (record.shard_key, record.url))
-    groups: list[list[SearchRecord]] = []
-    for _, group in groupby(ordered, key=lambda record: record.shard_key):
-        members = list(group)
-        groups += [members[start:start + limit] for start in range(0, len(members), limit)]
-    return [_shard(members, engine_version) for members in _pack(groups, limit)]
-
-
-def _pack(groups: list[list[SearchRecord]], limit: int) -> Iterator[list[SearchRecord]]:
-    current: list[SearchRecord] = []
-    for group in groups:
-        if current and len(current) + len(group) > limit:
-            yield current
-            current = []
-        current += group
-    if current:
-        yield current
+    """Cut the records, oldest first, into shards of ``limit`` records (the last may be smaller)."""
+    ordered = sorted(records, key=lambda record: (record.order_key, record.url))
+    return [_shard(ordered[start:start + limit], engine_version) for start in range(0, len(ordered), limit)]
 
 
 def _shard(members: list[SearchRecord], engine_version: str) -> Shard:
