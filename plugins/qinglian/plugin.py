@@ -14,12 +14,15 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from jinja2 import Environment
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
+from .fragment_cache import FragmentCache, shared_navigation_key
 from .inline_assets import InlineAssets
 from .content.loader import LoadResult, attachment_files, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
@@ -185,6 +188,15 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 title = next((line[2:].strip() for line in source.body.splitlines() if line.startswith("# ")), file.name)
             records.append(page_record(page_url(file.src_uri, directory_urls), title, source.body))
         return records
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["qinglian_cached"] = FragmentCache()
+        return env
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        hidden = page.meta.get("hide") if isinstance(page.meta.get("hide"), list) else None
+        context["qinglian_shared"] = shared_navigation_key(page.url, hidden, page.file.inclusion.is_in_nav() or page.is_homepage)
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()

@@ -39,9 +39,9 @@ class SearchRecord:
         heading = " ".join(part for part in (self.title, self.collection, self.date) if part)
         return encode_for_index(heading + "\n" + self.text)
 
-    @cached_property
+    @property
     def payload(self) -> dict[str, object]:
-        """The record as Pagefind's AddRecord request takes it."""
+        """The record as Pagefind's AddRecord request takes it; made when sent, not kept (it is large)."""
         return {
             "url": self.url,
             "content": self.indexed_content(),
@@ -52,7 +52,8 @@ class SearchRecord:
 
     @cached_property
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(self.payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        fields = [self.url, self.title, self.collection, self.date, self.text, self.filters]
+        return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def document_record(document: Document, url: str) -> SearchRecord:

@@ -1,0 +1,30 @@
+"""Reusing template output that many pages share (see theme/main.html)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from markupsafe import Markup
+
+
+class FragmentCache:
+    """A Jinja ``{% call %}`` target: renders its body once per key, then repeats the result."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, *key: Hashable, caller: Callable[[], str]) -> Markup:
+        if key not in self._rendered:
+            self._rendered[key] = Markup(caller())
+        return self._rendered[key]
+
+
+def shared_navigation_key(url: str, hidden: list[str] | None, in_navigation: bool) -> tuple[str, ...] | None:
+    """What the navigation of a page outside the navigation depends on: its folder and what it hides.
+
+    Pages in the navigation mark themselves active in it, so theirs is their own.
+    """
+    if in_navigation:
+        return None
+    folder = url[: url.rstrip("/").rfind("/") + 1]
+    return (folder, *sorted(hidden or ()))
