@@ -245,6 +245,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 f"（重建 {len(report.rebuilt)} 个，其余沿用缓存），索引用时 {report.seconds:.1f} 秒（与页面生成同时进行）。"
             )
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexer is not None:
+            self.indexer.cancel()
+            self.indexer = None
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
         return server

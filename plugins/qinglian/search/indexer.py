@@ -6,10 +6,12 @@ import gzip
 import json
 import os
 import shutil
-import threading
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from .pagefind import PagefindError, write_index
@@ -49,54 +51,74 @@ class IndexReport:
         return [SHARD_LIST, *(f"{SEARCH_FOLDER}/{name}/{_COMPLETE}" for name in self.shards)]
 
 
-class SearchIndexer:
-    """Indexes shards one at a time on a background thread while the pages are rendered.
+def index_shards(shards: list[Shard], cache_dir: Path) -> float:
+    """Index each shard into ``cache_dir/<name>``, one Pagefind process at a time; return the seconds."""
+    began = time.perf_counter()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for shard in shards:
+        partial = cache_dir / f"{shard.name}.partial-{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        write_index((record.payload for record in shard.records), partial)
+        for name in _UNUSED:
+            (partial / name).unlink(missing_ok=True)
+        target = cache_dir / shard.name
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+    return time.perf_counter() - began
 
-    Finished shards are kept in ``cache_dir`` under their fingerprint; a later build whose
-    shard has the same records copies it instead of indexing again.
+
+def _index_in_child(shards: list[Shard], cache_dir: Path, report: Connection) -> None:
+    try:
+        report.send(("done", index_shards(shards, cache_dir)))
+    except (PagefindError, OSError) as exc:
+        report.send(("failed", str(exc)))
+
+
+class SearchIndexer:
+    """Indexes the shards that changed in a child process while the pages are rendered.
+
+    The child has its own interpreter lock, so encoding and sending records never waits for
+    the rendering (a thread did, and left Pagefind idle). Finished shards are kept in
+    ``cache_dir`` under their fingerprint; a later build whose shard has the same records
+    copies it instead of indexing again.
     """
 
     def __init__(self, cache_dir: Path, shard_limit: int) -> None:
         self.cache_dir = cache_dir
         self.shard_limit = shard_limit
         self._shards: list[Shard] = []
-        self._rebuilt: list[str] = []
-        self._failure: Exception | None = None
-        self._thread: threading.Thread | None = None
-        self._indexing_seconds = 0.0
+        self._missing: list[Shard] = []
+        self._child: BaseProcess | None = None
+        self._report: Connection | None = None
 
     def start(self, records: list[SearchRecord]) -> None:
         self._shards = plan_shards(records, self.shard_limit, pagefind_version())
-        self._thread = threading.Thread(target=self._index_all, name="qinglian-search-index", daemon=True)
-        self._thread.start()
-
-    def _index_all(self) -> None:
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            for shard in self._shards:
-                target = self.cache_dir / shard.name
-                if (target / _COMPLETE).is_file():
-                    continue
-                began = time.perf_counter()
-                partial = self.cache_dir / f"{shard.name}.partial-{os.getpid()}"
-                shutil.rmtree(partial, ignore_errors=True)
-                write_index((record.payload for record in shard.records), partial)
-                for name in _UNUSED:
-                    (partial / name).unlink(missing_ok=True)
-                shutil.rmtree(target, ignore_errors=True)
-                partial.rename(target)
-                self._rebuilt.append(shard.name)
-                self._indexing_seconds += time.perf_counter() - began
-        except (PagefindError, OSError) as exc:
-            self._failure = exc
+        self._missing = [shard for shard in self._shards if not (self.cache_dir / shard.name / _COMPLETE).is_file()]
+        if not self._missing:
+            return
+        # Fork: the child starts at once with the records in hand, nothing pickled.
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        self._child = context.Process(
+            target=_index_in_child, args=(self._missing, self.cache_dir, sending), name="qinglian-search-index", daemon=True
+        )
+        self._child.start()
+        sending.close()
+        self._report = receiving
 
     def finish(self, site_dir: Path) -> IndexReport:
         """Wait for the shards and copy them into ``site_dir``; raises ``PagefindError`` on failure."""
-        if self._thread is None:
-            raise PagefindError("搜索索引没有开始生成。")
-        self._thread.join()
-        if self._failure is not None:
-            raise PagefindError(f"搜索索引生成失败：{self._failure}")
+        seconds = 0.0
+        if self._child is not None and self._report is not None:
+            try:
+                outcome, detail = self._report.recv()
+            except EOFError:
+                outcome, detail = "failed", f"索引进程意外退出（退出码 {self._child.exitcode}）"
+            self._child.join()
+            self._child = None
+            if outcome != "done":
+                raise PagefindError(f"搜索索引生成失败：{detail}")
+            seconds = float(detail)
         folder = site_dir / SEARCH_FOLDER
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
@@ -109,13 +131,21 @@ class SearchIndexer:
         return IndexReport(
             shards=names,
             records=sum(len(shard.records) for shard in self._shards),
-            rebuilt=list(self._rebuilt),
-            seconds=self._indexing_seconds,
+            rebuilt=[shard.name for shard in self._missing],
+            seconds=seconds,
         )
 
+    def cancel(self) -> None:
+        """Stop indexing when the build fails; shards already finished stay in the cache."""
+        if self._child is not None:
+            self._child.terminate()
+            self._child.join()
+            self._child = None
+
     def _prune(self, keep: set[str]) -> None:
+        # Runs when no indexing is under way, so unfinished folders are left over from a crash.
         for entry in self.cache_dir.iterdir():
-            if entry.name not in keep and ".partial-" not in entry.name:
+            if entry.name not in keep:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
