@@ -137,3 +137,29 @@ def test_search_index_holds_documents_not_listings(example_site: Path):
     for excluded in ("speeches/", "topics/", "topics/eight-rules/", "units/", "archive/", "archive/2024/", "calendar/",
                      "calendar/2026-11/", "quizzes/", "quizzes/2024-eight-rules-self-test/answers/", "benchmarks/", "operators/"):
         assert excluded not in pages, excluded
+
+
+def navigation_html(html: str) -> str:
+    """The tabs and the primary sidebar of a page, which the build may reuse across pages."""
+    tabs = re.search(r'<nav class="md-tabs".*?</nav>', html, re.S)
+    sidebar = re.search(r'<div class="md-sidebar md-sidebar--primary".*?<div class="md-sidebar md-sidebar--secondary"', html, re.S)
+    assert tabs and sidebar
+    return re.sub(r"\s+", " ", tabs[0] + sidebar[0])
+
+
+def test_reused_navigation_matches_each_page(example_site: Path):
+    def page(path: str) -> str:
+        return (example_site / path / "index.html").read_text(encoding="utf-8")
+
+    # Documents of one folder share their navigation, relative links and all.
+    first, second = page("speeches/2024-eight-rules-deployment"), page("speeches/2025-education-grassroots")
+    assert navigation_html(first) == navigation_html(second)
+    assert 'href="../../cases/"' in navigation_html(first)
+    # A page in the navigation keeps its own: its tab and its entry are active.
+    listing = navigation_html(page("speeches"))
+    assert listing != navigation_html(first)
+    assert re.search(r'md-tabs__item md-tabs__item--active">\s*<a href="\./"', page("speeches"))
+    assert "md-tabs__item--active" not in navigation_html(first)
+    # A document one level deeper gets links from its own depth.
+    answers = navigation_html(page("quizzes/2024-eight-rules-self-test/answers"))
+    assert 'href="../../../cases/"' in answers
