@@ -259,6 +259,10 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
             page.on("response", count)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="networkidle")
             page.locator(".ql-search__input, label.md-search__icon, .md-search__input").first.click(force=True)
+            # Qinglian loads the search program when the box gets focus; a reader takes a moment
+            # before the first character (an input method needs several keystrokes), so typing
+            # starts a second later, for both builds. The bytes of that loading still count.
+            page.wait_for_timeout(1000)
             page.keyboard.type(query)
             # Typing Chinese through an input method ends with key events; insertText alone has none.
             page.keyboard.press("End")
