@@ -140,6 +140,9 @@ def test_phrases_are_all_found_and_listed_before_partial_matches(page, quality_u
 
 
 def test_a_decoy_alone_is_no_phrase_match(page, quality_url: str):
-    """Pages with the characters apart are still results: the reader may have meant them."""
+    """Pages with the characters apart are still results, the reader may have meant them, but a line sets them apart."""
     results = all_results(page, quality_url, "八项规定")
     assert results[-1] == DECOY_URL
+    items = page.locator(".ql-search-page__results > li").all_inner_texts()
+    assert items[-2] == "以下结果不包含完整的“八项规定”，只分别含有其中的字。"
+    assert sum(1 for text in items if text.startswith("以下结果")) == 1

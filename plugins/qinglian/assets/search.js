@@ -263,6 +263,19 @@
     );
   };
 
+  /* The results as list items; where the pages without the whole phrase begin, a line says so. */
+  Search.prototype.listItems = function (items) {
+    var parts = this.query.parts;
+    var describe = this.describe.bind(this);
+    return items.map(function (item, index) {
+      var divider = "";
+      if (parts.length && item.exact === false && (index === 0 || items[index - 1].exact !== false)) {
+        divider = '<li class="ql-results__divider">以下结果不包含完整的“' + escapeHtml(parts.join(" ")) + "”，只分别含有其中的字。</li>";
+      }
+      return divider + '<li class="ql-result">' + describe(item) + "</li>";
+    }).join("");
+  };
+
   function message(error) {
     return MESSAGES[error instanceof Unavailable ? error.reason : "failed"];
   }
@@ -299,7 +312,7 @@
         var all = root + "search/?q=" + encodeURIComponent(query);
         show(
           '<ol class="ql-results">' +
-          items.map(function (item) { return '<li class="ql-result">' + search.describe(item) + "</li>"; }).join("") +
+          search.listItems(items) +
           '</ol><a class="ql-search__all" href="' + escapeHtml(all) + '">查看全部 ' + search.results.length + " 条结果</a>"
         );
       } catch (error) {
@@ -392,7 +405,7 @@
 
     async function showMore() {
       var items = await current.top(shown + PAGE_SIZE);
-      list.innerHTML = items.map(function (item) { return '<li class="ql-result">' + current.describe(item) + "</li>"; }).join("");
+      list.innerHTML = current.listItems(items);
       shown = items.length;
       more.hidden = shown >= current.results.length;
     }
