@@ -430,7 +430,7 @@
         await showMore();
         if (current !== search) return;
         status.textContent = search.results.length
-          ? (query ? "找到 " + search.results.length + " 条包含“" + query + "”的结果" : "共 " + search.results.length + " 条结果") +
+          ? (query ? "找到 " + search.results.length + " 条与“" + query + "”相关的结果" : "共 " + search.results.length + " 条结果") +
             "，包含完整词语的排在前面。"
           : format(MESSAGES.empty, { q: query });
       } catch (error) {
