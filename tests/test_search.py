@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,17 @@ def test_material_search_plugin_alongside_is_a_warning(project: Project):
     assert result.returncode == 0
     assert "plugins 中有 search：qinglian 自带全站搜索，请删除 search" in result.stderr
     assert project.build("--strict").returncode != 0
+
+
+def test_a_shard_counts_as_written_only_when_every_file_is_whole(example_site: Path, tmp_path: Path):
+    from qinglian.search.pagefind import bundle_complete
+
+    shard = next((example_site / "pagefind").glob("*/pagefind-entry.json")).parent
+    copy = tmp_path / "shard"
+    shutil.copytree(shard, copy)
+    assert bundle_complete(copy)
+    fragment = next((copy / "fragment").iterdir())
+    fragment.write_bytes(fragment.read_bytes()[:-20])
+    assert not bundle_complete(copy)
+    (copy / "pagefind-entry.json").write_text("", encoding="utf-8")
+    assert not bundle_complete(copy)

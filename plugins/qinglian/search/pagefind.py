@@ -9,9 +9,12 @@ replies on a reader thread.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
+import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -123,4 +126,37 @@ def write_index(payloads: Iterable[dict[str, Any]], output: Path) -> int:
             count += 1
         # The service answers in order, so this reply comes after every record's.
         service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+        # Pagefind replies before its last file is on disk (seen under load: an empty
+        # pagefind-entry.json), and stops writing when its input closes; so wait for the files.
+        _wait_for_bundle(output)
     return count
+
+
+def _wait_for_bundle(output: Path, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not bundle_complete(output):
+        if time.monotonic() > deadline:
+            raise PagefindError(f"Pagefind 没有在 {timeout:.0f} 秒内写完索引文件：{output}")
+        time.sleep(0.1)
+
+
+def bundle_complete(output: Path) -> bool:
+    """Whether the entry, each metadata file and every file they name are whole gzip streams."""
+    try:
+        entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+        for code, language in entry["languages"].items():
+            meta = gzip.decompress((output / f"pagefind.{language['hash']}.pf_meta").read_bytes())
+            # File names in the metadata are the language code, "_" and a hexadecimal hash.
+            for name in {match.decode() for match in re.findall(re.escape(code.encode()) + rb"_[0-9a-f]{7,}", meta)}:
+                files = [output / folder / f"{name}.{suffix}" for folder, suffix in _CHUNKS]
+                present = [file for file in files if file.is_file()]
+                if not present:
+                    return False
+                gzip.decompress(present[0].read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile):
+        return False
+    return True
+
+
+# Where the names in a metadata file point: page fragments, word chunks, filter chunks.
+_CHUNKS = (("fragment", "pf_fragment"), ("index", "pf_index"), ("filter", "pf_filter"))
