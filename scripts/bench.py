@@ -263,10 +263,13 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
             # before the first character (an input method needs several keystrokes), so typing
             # starts a second later, for both builds. The bytes of that loading still count.
             page.wait_for_timeout(1000)
-            # An input method commits the whole word at once, then key events follow (Material's
-            # box listens to those; insertText alone has none).
-            page.keyboard.insert_text(query)
-            page.keyboard.press("End")
+            if query.isascii():
+                page.keyboard.type(query)
+            else:
+                # An input method commits the whole word at once, then key events follow
+                # (Material's box listens to those; insertText alone has none).
+                page.keyboard.insert_text(query)
+                page.keyboard.press("End")
             typed = time.perf_counter()
             try:
                 page.locator(".md-search-result__item, .ql-search__panel .ql-result").first.wait_for(timeout=timeout_ms)
