@@ -132,12 +132,16 @@ def tree_rss_kb(root_pid: int) -> int:
     """Resident memory of a process and all its descendants (Pagefind runs as a child), in KB."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
             continue
-        pid = int(status.parent.name)
+        try:
+            text = Path("/proc", name, "status").read_text()
+        except OSError:
+            # The process ended between listing and reading.
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        pid = int(name)
         children.setdefault(int(fields.get("PPid", "0").strip()), []).append(pid)
         rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
     total, stack = 0, [root_pid]
