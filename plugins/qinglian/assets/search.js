@@ -19,6 +19,7 @@
   var MESSAGES = {
     file: "站内搜索需要通过网站服务器访问。当前页面是从本地文件直接打开的（地址以 file:// 开头），请改用网站地址访问，或联系网站管理员。",
     failed: "搜索暂时无法使用，请稍后再试或联系网站管理员。",
+    browser: "当前浏览器版本过旧，无法使用站内搜索。请使用 Chrome、Edge 或 360 安全浏览器等的较新版本（Chromium 80 以上）。",
     loading: "正在搜索……",
     empty: "没有找到包含“{q}”的内容。可以换一个词，或减少词语再试。",
     prompt: "请输入要查找的词语，例如：八项规定、以案促改、四风。",
@@ -173,7 +174,13 @@
         if (!response.ok) throw new Unavailable("failed");
         var listing = await response.json();
         var primary = new URL(listing.shards[0], base);
-        var pagefind = await import(new URL("pagefind.js", primary).href);
+        var pagefind;
+        try {
+          pagefind = await import(new URL("pagefind.js", primary).href);
+        } catch (error) {
+          // A browser too old for Pagefind's script cannot even parse it.
+          throw new Unavailable(error instanceof SyntaxError ? "browser" : "failed");
+        }
         // The main thread is fine for an index of this size, and skips a 40 KB worker script.
         await pagefind.options({ basePath: primary.pathname, excerptLength: 20, noWorker: true });
         for (var i = 1; i < listing.shards.length; i++) {
