@@ -19,12 +19,11 @@ class FragmentCache:
         return self._rendered[key]
 
 
-def shared_navigation_key(url: str, hidden: list[str] | None, in_navigation: bool) -> tuple[str, ...] | None:
-    """What the navigation of a page outside the navigation depends on: its folder and what it hides.
+def shared_navigation_key(url: str, in_navigation: bool) -> str | None:
+    """What the navigation of a page outside the navigation depends on: its folder, which its links start from.
 
     Pages in the navigation mark themselves active in it, so theirs is their own.
     """
     if in_navigation:
         return None
-    folder = url[: url.rstrip("/").rfind("/") + 1]
-    return (folder, *sorted(hidden or ()))
+    return url[: url.rstrip("/").rfind("/") + 1]

@@ -194,8 +194,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-        hidden = page.meta.get("hide") if isinstance(page.meta.get("hide"), list) else None
-        context["qinglian_shared"] = shared_navigation_key(page.url, hidden, page.file.inclusion.is_in_nav() or page.is_homepage)
+        context["qinglian_shared"] = shared_navigation_key(page.url, page.file.inclusion.is_in_nav() or page.is_homepage)
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

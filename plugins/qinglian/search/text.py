@@ -15,7 +15,6 @@ twin in search.js) recovers the sentences, so the browser shows and checks real 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -36,11 +35,6 @@ _ATTRIBUTES = re.compile(r"\{:?\s*[#.][^}]*\}")
 _LINE_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|!!!\s*\w+|\?\?\?\+?\s*\w+)", re.M)
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|`+|~~)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
-
-
-def normalise(text: str) -> str:
-    """The form both the index and the browser compare in: NFKC (全角 ASCII to half width), lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def markdown_to_text(markdown: str) -> str:
