@@ -31,3 +31,6 @@ class QinglianConfig(Config):
     search_shard_size = c.Type(int, default=500)
     # Finished shards are kept here (relative to mkdocs.yml) and reused while unchanged.
     search_cache_dir = c.Type(str, default=".cache/qinglian/search")
+    # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
+    # HTML outside the raw-HTML policy. Every build reports them.
+    raw_html_exempt = c.ListOfItems(c.Type(str), default=[])

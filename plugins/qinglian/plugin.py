@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import html
 import os
 from importlib import resources
 from pathlib import Path
@@ -23,8 +24,10 @@ from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
 from .fragment_cache import FragmentCache, shared_navigation_key
-from .inline_assets import InlineAssets
-from .content.loader import LoadResult, attachment_files, load_content
+from .inline_assets import ForeignScript, InlineAssets, ThemeScripts
+from .content.hand_written import check_hand_written, is_exempt
+from .content.html_policy import check_html
+from .content.loader import LoadResult, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
 from .search.indexer import IndexReport, SearchIndexer
@@ -83,6 +86,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
         loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today)
+        hand_written = check_hand_written(Path(config.docs_dir), root, self.config.raw_html_exempt, own_assets(config))
+        for exempted in hand_written.exempted:
+            log.info(f"{exempted}：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。")
+        loaded.log.problems += hand_written.log.problems
         problems = loaded.log.sorted()
         for problem in problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
@@ -144,7 +151,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             files.append(File.generated(config, document.src_uri, abs_src_path=str(document.source), inclusion=inclusion))
             self.documents[document.src_uri] = document
         content_dir = self.content_dir(config)
-        for attachment in attachment_files(content_dir):
+        for attachment in loaded.attachments:
             files.append(File.generated(config, attachment.relative_to(content_dir).as_posix(), abs_src_path=str(attachment)))
         hand_written = sorted(
             f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents and f.inclusion.is_in_nav()
@@ -191,6 +198,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["qinglian_cached"] = FragmentCache()
+        if env.loader is not None:
+            sources = (env.loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"]))
+            self.inline_assets.theme_scripts = ThemeScripts.from_templates(sources)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
@@ -199,6 +209,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()
+        # The theme prints these as HTML; a value from front matter is text.
+        for key in ("title", "description", "subtitle"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = html.escape(page.meta[key])
         document = self.documents.get(page.file.src_uri)
         markdown = self._unlink_withheld(markdown, page, document, loaded)
         if document is not None:
@@ -212,13 +226,21 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         _, views = self._state()
+        # The sources passed the raw-HTML policy before the build began; this is the second
+        # line of defence, on what Markdown actually made of them.
+        if not is_exempt(page.file.src_uri, self.config.raw_html_exempt):
+            violations = check_html(html)
+            if violations:
+                shown = self._shown_path(page)
+                found = "、".join(v.found for v in violations[:3])
+                raise PluginError(f"{shown}: 正文应只含允许的 HTML，实际含有 {found}。{violations[0].hint}")
         return views.fill(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         root = "../" * page.url.count("/")
         if self.config.search:
             output = with_search_box(output, root or "./")
-        return self.inline_assets.externalise(output, root)
+        return self._externalise(output, root, self._shown_path(page))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page is served at any address, so it reaches the root by an absolute path.
@@ -227,8 +249,23 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             root = root if root.endswith("/") else root + "/"
             if self.config.search:
                 output_content = with_search_box(output_content, root)
-            return self.inline_assets.externalise(output_content, root)
+            return self._externalise(output_content, root, template_name)
         return output_content
+
+    def _externalise(self, output: str, root: str, shown: str) -> str:
+        try:
+            return self.inline_assets.externalise(output, root)
+        except ForeignScript as exc:
+            raise PluginError(
+                f"{shown}: 页面中出现了主题之外的内嵌脚本（{exc.script[:80]!r}）。"
+                "脚本不会被发布；请检查该页面的正文、元数据和模板。"
+            ) from None
+
+    def _shown_path(self, page: Page) -> str:
+        document = self.documents.get(page.file.src_uri)
+        if document is not None:
+            return document.shown_path
+        return display_path(Path(page.file.abs_src_path), self.root) if page.file.abs_src_path else page.file.src_uri
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.inline_assets.write(Path(config.site_dir))
@@ -281,7 +318,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 title = split_front_matter(file.content_string).data.get("title")
             except FrontMatterError:
                 return None
-            return title if isinstance(title, str) else None
+            # Section titles reach the theme's navigation as HTML.
+            return html.escape(title) if isinstance(title, str) else None
 
         return title_of
 
@@ -289,6 +327,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.loaded is None or self.views is None:
             raise PluginError("qinglian: content was not loaded; the pre_build event did not run.")
         return self.loaded, self.views
+
+
+def own_assets(config: MkDocsConfig) -> list[str]:
+    """The site's own stylesheets and scripts in docs/, which may be published as they are."""
+    names = [*config.extra_css, *(getattr(script, "path", script) for script in config.extra_javascript)]
+    return [str(name) for name in names if name not in (STYLESHEET, SEARCH_SCRIPT)]
 
 
 def heading_slugify(config: MkDocsConfig) -> Callable[[str], str]:

@@ -119,6 +119,7 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
 
     ``first_line`` is the file line on which ``text`` starts.
     """
+    _refuse_aliases(text, first_line)
     loader = _FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
@@ -137,12 +138,39 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(first_line, "有效的 YAML", str(exc)) from None
+    except RecursionError:
+        raise FrontMatterError(first_line, "有效的 YAML", f"嵌套超过 {MAX_DEPTH} 层的结构") from None
     finally:
         loader.dispose()
     located: dict[KeyPath, int] = {}
     duplicates: list[tuple[KeyPath, int]] = []
-    _locate(node, (), first_line, located, duplicates)
+    _locate(node, (), first_line, located, duplicates, 0)
     return YamlDocument(data, located, duplicates)
+
+
+# Editors' metadata is a few levels deep; anything deeper is a mistake or an attack.
+MAX_DEPTH = 20
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    """Anchors (&name) and aliases (*name) let a few hundred bytes stand for gigabytes
+    ("billion laughs"); editors never need them, so they are refused before anything is built."""
+    if "&" not in text and "*" not in text:
+        return
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                line = first_line + token.start_mark.line
+                kind = "锚点“&" if isinstance(token, yaml.AnchorToken) else "引用“*"
+                raise FrontMatterError(
+                    line,
+                    "直接写出的值",
+                    f"YAML {kind}{token.value}”",
+                    "元数据中不允许使用 YAML 的锚点（&）和引用（*）；请把值直接写出来。"
+                    "若 & 或 * 是值的一部分，请给整个值加上引号。",
+                )
+    except yaml.YAMLError:
+        return  # the parser reports the syntax error itself, with its line
 
 
 def _locate(
@@ -151,7 +179,10 @@ def _locate(
     offset: int,
     located: dict[KeyPath, int],
     duplicates: list[tuple[KeyPath, int]],
+    depth: int,
 ) -> None:
+    if depth > MAX_DEPTH and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        raise FrontMatterError(offset + node.start_mark.line, "不超过 20 层的结构", f"嵌套超过 {MAX_DEPTH} 层的结构")
     if isinstance(node, yaml.MappingNode):
         seen: set[KeyPath] = set()
         for key_node, value_node in node.value:
@@ -161,12 +192,12 @@ def _locate(
                 duplicates.append((key_path, line))
             seen.add(key_path)
             located[key_path] = line
-            _locate(value_node, key_path, offset, located, duplicates)
+            _locate(value_node, key_path, offset, located, duplicates, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             item_path = path + (index,)
             located[item_path] = offset + item.start_mark.line
-            _locate(item, item_path, offset, located, duplicates)
+            _locate(item, item_path, offset, located, duplicates, depth + 1)
 
 
 def type_name(value: object) -> str:

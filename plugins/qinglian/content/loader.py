@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..structure.corpus import Corpus
@@ -19,6 +19,8 @@ from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
+from .html_policy import check_markdown
+from .tree import ATTACHMENT_TYPES, MAX_PAGE_BYTES, PAGE_TYPES, walk
 from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_VOCABULARY_FILE = "vocabulary.yml"
@@ -34,30 +36,48 @@ class LoadResult:
     withheld: list[Document]
     sources: list[Path]
     today: dt.date
-
-
-def _is_hidden(path: Path, content_dir: Path) -> bool:
-    # Editors keep templates and notes in _folders and tools leave .files; neither is published.
-    return any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+    # Pictures and other files beside the documents, checked for type, size and links.
+    attachments: list[Path] = field(default_factory=list)
 
 
 def content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file an editor may have meant as a document."""
-    return sorted(
-        path
-        for path in content_dir.rglob("*.md")
-        if path.name not in _IGNORED_NAMES and not _is_hidden(path, content_dir)
-    )
+    return [path for path in walk(content_dir).files if path.suffix in PAGE_TYPES and path.name not in _IGNORED_NAMES]
 
 
-def attachment_files(content_dir: Path) -> list[Path]:
-    """Images and other files that documents link to, inside the collection folders."""
-    return sorted(
-        path
-        for name in COLLECTIONS
-        for path in (content_dir / name).rglob("*")
-        if path.is_file() and path.suffix != ".md" and not _is_hidden(path, content_dir)
-    )
+def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
+    """Documents and attachments to publish; links, unknown types and oversized files are errors."""
+    tree = walk(content_dir)
+    for link in tree.links:
+        log.add(Problem(
+            display_path(link.path, root), 1, "", "普通文件或文件夹",
+            f"符号链接，指向“{link.target}”",
+            "为防止把服务器上的其他文件发布出去，内容目录中不允许符号链接；请删除该链接，把文件本身复制进来。",
+        ))
+    documents, attachments = [], []
+    for path in tree.files:
+        relative = path.relative_to(content_dir)
+        if path.suffix in PAGE_TYPES:
+            if path.name not in _IGNORED_NAMES:
+                documents.append(path)
+            continue
+        if len(relative.parts) < 2 or relative.parts[0] not in COLLECTIONS:
+            continue  # vocabulary.yml and notes beside the collections are never published
+        size = path.stat().st_size
+        if path.suffix.lower() not in ATTACHMENT_TYPES:
+            log.add(Problem(
+                display_path(path, root), 1, "", "允许发布的附件类型（" + " ".join(sorted(ATTACHMENT_TYPES)) + "）",
+                f"“{path.suffix or path.name}”文件",
+                "网页、脚本、SVG 等文件会在读者的浏览器中运行，不能作为附件发布；请转为 PDF 或图片，或移出内容目录。",
+            ))
+        elif size > MAX_ATTACHMENT_BYTES:
+            log.add(Problem(
+                display_path(path, root), 1, "", f"不超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 的附件",
+                f"{size / 1024 / 1024:.0f} MB", "请压缩后再提交。",
+            ))
+        else:
+            attachments.append(path)
+    return documents, attachments
 
 
 def load_content(
@@ -72,7 +92,7 @@ def load_content(
     documents: list[Document] = []
     # Keys of documents whose own file failed, so references to them are not reported twice over.
     failed: set[str] = set()
-    sources = content_files(content_dir)
+    sources, attachments = _published_files(content_dir, root, log)
     for path in sources:
         document = load_document(path, content_dir, root, vocabulary, log)
         if document is not None:
@@ -92,7 +112,7 @@ def load_content(
     references = _References(corpus, {d.key: d for d in withheld}, failed, log, today)
     _resolve_sessions(references)
     _build_banks(references)
-    return LoadResult(corpus, log, withheld, sources, today)
+    return LoadResult(corpus, log, withheld, sources, today, attachments)
 
 
 def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog) -> Document | None:
@@ -112,6 +132,13 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         return None
     collection, schema = COLLECTIONS[folder]
 
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        log.add(Problem(
+            shown, 1, "", f"不超过 {MAX_PAGE_BYTES // 1024 // 1024} MB 的文档", f"{size / 1024 / 1024:.1f} MB",
+            "文档过大会拖慢所有读者的浏览器；请把长文拆成几篇，或把原件作为 PDF 附件。",
+        ))
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -124,6 +151,8 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         return None
 
     findings = scan(text)
+    for violation in check_markdown(front_matter.body, front_matter.body_line):
+        log.add(Problem(shown, violation.line, "正文", "允许的 HTML", violation.found, violation.hint))
     _report_findings(findings, shown, front_matter.lines, log)
     # Lines still holding a placeholder are reported once, as such, not again by the schema.
     waiting = {f.line for f in findings if f.kind == "placeholder"}

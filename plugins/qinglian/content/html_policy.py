@@ -1,0 +1,207 @@
+"""The raw-HTML policy: which HTML an editor's page may contain.
+
+Markdown lets an editor write HTML, and whatever is written reaches every reader. A page
+may hold only the harmless HTML that documents need (tables, line breaks, superscripts,
+classed spans and divs, relative images, ordinary links); anything that can run code,
+load another site or restyle the page is refused, with the line where it stands.
+
+The same allow-list judges an editor's Markdown source (``qinglian check`` and the start
+of a build, before the previous site is touched) and the HTML a page turns into (every
+build, as a second line of defence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from markdown.extensions.attr_list import get_attrs_and_remainder
+
+ALLOWED_TAGS = frozenset(
+    """
+    p br hr h1 h2 h3 h4 h5 h6 strong b em i u s del ins sup sub small mark abbr q cite kbd
+    span div blockquote pre code ul ol li dl dt dd table caption colgroup col thead tbody tfoot tr th td
+    figure figcaption img a details summary
+    """.split()
+)
+# Attributes any allowed element may carry. ``markdown`` is md_in_html's switch.
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "markdown"})
+ELEMENT_ATTRIBUTES = {
+    "a": frozenset({"href", "name", "rel"}),
+    "img": frozenset({"src", "alt", "width", "height", "loading"}),
+    "td": frozenset({"colspan", "rowspan", "align", "valign"}),
+    "th": frozenset({"colspan", "rowspan", "align", "valign", "scope"}),
+    "col": frozenset({"span", "width"}),
+    "colgroup": frozenset({"span"}),
+    "ol": frozenset({"start", "type", "reversed"}),
+    "table": frozenset({"summary"}),
+    "abbr": frozenset(),
+    "details": frozenset({"open"}),
+    "li": frozenset({"value"}),
+}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data"})
+_IMAGE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp);", re.I)
+# Markdown's tables align columns with this style and nothing else; other styles are refused.
+_ALIGN_STYLE = re.compile(r"\s*text-align:\s*(?:left|right|center)\s*;?\s*", re.I)
+# Characters browsers drop from a URL before reading its scheme (``java\tscript:``).
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+HINTS = {
+    "tag": "正文只能使用表格、换行、上下标、带 class 的 span/div、相对地址的图片和普通链接等 HTML；"
+    "请删去该标签，或改用 Markdown 写法。见编辑指南“正文中的 HTML”。",
+    "event": "on 开头的属性会在读者的浏览器中运行脚本，正文中一律不允许；请删去该属性。",
+    "attribute": "该属性不在允许范围内（样式请用 class，不要用 style）；请删去该属性。",
+    "url": "链接只能是 http(s) 网址、站内相对地址或 mailto: 邮件地址；图片只能用站内相对地址或 data:image。",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One piece of HTML the policy refuses; ``line`` counts from 1 within the text checked."""
+
+    line: int
+    kind: str  # tag, event, attribute or url
+    found: str
+
+    @property
+    def hint(self) -> str:
+        return HINTS[self.kind]
+
+
+def url_allowed(url: str, *, image: bool) -> bool:
+    """Links: relative, http(s) or mailto. Images: relative to the site, or inline data:image."""
+    cleaned = _URL_NOISE.sub("", url)
+    if image and _IMAGE_DATA.match(cleaned):
+        return True
+    scheme = urlsplit(cleaned).scheme.lower()
+    if not scheme:
+        # //host/x leaves the site as surely as http://host/x does.
+        return not cleaned.startswith(("//", "\\\\"))
+    return not image and scheme in LINK_SCHEMES
+
+
+def attribute_violation(tag: str, name: str, value: str | None, line: int) -> Violation | None:
+    name = name.lower()
+    shown = f"<{tag} {name}=\"{(value or '')[:60]}\">" if tag else f"{{: {name}=\"{(value or '')[:60]}\" }}"
+    if name.startswith("on"):
+        return Violation(line, "event", shown)
+    if name in _URL_ATTRIBUTES and value is not None and name in ("href", "src"):
+        if not url_allowed(value, image=(name == "src")):
+            return Violation(line, "url", shown)
+    if name in GLOBAL_ATTRIBUTES or name.startswith(("aria-", "data-")):
+        return None
+    if name == "style" and value is not None and _ALIGN_STYLE.fullmatch(value):
+        return None
+    allowed = ELEMENT_ATTRIBUTES.get(tag, frozenset())
+    if not tag and any(name in names for names in ELEMENT_ATTRIBUTES.values()):
+        # attr_list attaches to whatever element precedes it; judge the name alone there.
+        return None
+    if name in allowed:
+        return None
+    return Violation(line, "attribute", shown)
+
+
+class _PolicyParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.violations: list[Violation] = []
+
+    def _line(self) -> int:
+        return self.getpos()[0]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self._line()
+        if tag not in ALLOWED_TAGS:
+            self.violations.append(Violation(line, "tag", f"<{tag}>"))
+            return
+        for name, value in attrs:
+            violation = attribute_violation(tag, name, value, line)
+            if violation is not None:
+                self.violations.append(violation)
+
+    handle_startendtag = handle_starttag
+
+    def unknown_decl(self, data: str) -> None:
+        self.violations.append(Violation(self._line(), "tag", f"<![{data[:40]}"))
+
+
+def check_html(html: str) -> list[Violation]:
+    """Everything in ``html`` (a page's rendered body) that the policy refuses."""
+    parser = _PolicyParser()
+    parser.feed(html)
+    parser.close()
+    return parser.violations
+
+
+# -- Markdown source ------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}")
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+# Markdown's autolinks, <https://…> and <name@host>: links, not tags.
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
+_IMAGE_LINK = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)")
+
+
+def _blank(text: str) -> str:
+    # Keep line breaks so positions still map to the editor's lines.
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _without_code(body: str) -> str:
+    """``body`` with fenced code blocks and code spans blanked: code shows markup, it does not run it."""
+    lines = body.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match[1][0] * len(match[1])
+            lines[index] = ""
+        elif fence is not None:
+            if match and match[1].startswith(fence):
+                fence = None
+            lines[index] = ""
+    return _CODE_SPAN.sub(lambda m: _blank(m[0]), "\n".join(lines))
+
+
+def check_markdown(body: str, first_line: int = 1) -> list[Violation]:
+    """Everything in a Markdown body that the policy refuses, with file lines.
+
+    ``first_line`` is the file line on which ``body`` starts. Raw HTML is read by a real HTML
+    parser; Markdown's own link syntax and attr_list blocks are judged by the same rules.
+    """
+    text = _without_code(body)
+    violations = [
+        Violation(text.count("\n", 0, m.start()) + first_line, "url", m[0][:60])
+        for m in _AUTOLINK.finditer(text)
+        if "@" not in m[1].split(":", 1)[0] and not url_allowed(m[1], image=False)
+    ]
+    text = _AUTOLINK.sub(lambda m: _blank(m[0]), text)
+    violations += [
+        Violation(v.line + first_line - 1, v.kind, v.found)
+        for v in check_html(text)
+    ]
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        for match in _ATTR_LIST.finditer(line):
+            attrs, remainder = get_attrs_and_remainder(match[1])
+            if remainder.strip():
+                continue  # not an attribute list after all (Markdown leaves it as text)
+            for name, value in attrs:
+                if name in (".", "#"):
+                    continue
+                violation = attribute_violation("", name, value, number)
+                if violation is not None:
+                    violations.append(violation)
+        images = {m.start(1) for m in _IMAGE_LINK.finditer(line)}
+        for match in _INLINE_LINK.finditer(line):
+            if not url_allowed(match[1], image=match.start(1) in images):
+                violations.append(Violation(number, "url", f"({match[1][:60]})"))
+        reference = _REFERENCE.match(line)
+        if reference and not url_allowed(reference[1], image=False) and not url_allowed(reference[1], image=True):
+            violations.append(Violation(number, "url", reference[0].strip()[:60]))
+    return sorted(set(violations), key=lambda v: (v.line, v.found))
