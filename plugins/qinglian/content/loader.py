@@ -20,7 +20,7 @@ from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
-from .tree import ATTACHMENT_TYPES, MAX_PAGE_BYTES, PAGE_TYPES, walk
+from .tree import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_PAGE_BYTES, PAGE_TYPES, walk
 from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_VOCABULARY_FILE = "vocabulary.yml"
@@ -89,6 +89,11 @@ def load_content(
     """
     log = ProblemLog()
     vocabulary = load_vocabulary(content_dir / vocabulary_file, root, log)
+    if log.errors:
+        # Every document is judged against the vocabulary; without a sound one, nothing more
+        # can be said that would not be noise.
+        corpus = Corpus(collections=[collection for collection, _ in COLLECTIONS.values()], documents=[], units={}, topics={})
+        return LoadResult(corpus, log, [], [], today)
     documents: list[Document] = []
     # Keys of documents whose own file failed, so references to them are not reported twice over.
     failed: set[str] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Units and topics get pages of their own, so each needs an ASCII address.
 KINDS_WITH_PAGES = ("units", "topics")
 PLAIN_KINDS = ("roles",)
+# Thousands of units and topics fit in far less.
+MAX_VOCABULARY_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -39,8 +42,14 @@ def load_vocabulary(path: Path, root: Path, log: ProblemLog) -> Vocabulary:
     def report(line: int, key: str, expected: str, found: str, hint: str = "") -> None:
         log.add(Problem(shown, line, key, expected, found, hint))
 
+    if path.is_symlink():
+        report(1, "", "普通文件", f"符号链接，指向“{os.readlink(path)}”", "请删除该链接，把词表文件本身放在这里。")
+        return vocabulary
     if not path.is_file():
         report(1, "", "词表文件（声明发文单位 units 和专题 topics）", "文件不存在", "请按编辑指南创建该文件。")
+        return vocabulary
+    if path.stat().st_size > MAX_VOCABULARY_BYTES:
+        report(1, "", f"不超过 {MAX_VOCABULARY_BYTES // 1024} KB 的词表", f"{path.stat().st_size // 1024} KB")
         return vocabulary
     try:
         document = parse_yaml(path.read_text(encoding="utf-8-sig"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,22 +40,69 @@ def decode_text(data: bytes) -> str:
         raise UnreadableSource("无法识别的文本编码（应为 UTF-8 或 GB18030/GBK）") from None
 
 
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+
+
 def read_text_file(path: Path) -> list[Paragraph]:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise UnreadableSource(f"文件有 {size / 1024 / 1024:.0f} MB，超过上限 {MAX_TEXT_BYTES // 1024 // 1024} MB")
     text = decode_text(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
     return [Paragraph(line.strip(), number) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
+
+
+# Bounds on a Word file, far above any speech or bulletin: a crafted file must not exhaust
+# the editor's machine or hang the import.
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+MAX_DOCX_PARAGRAPHS = 20_000
+MAX_PARAGRAPH_CHARS = 50_000
+_PARAGRAPH_START = re.compile(rb"<w:p[\s>/]")
+
+
+def check_docx_package(path: Path) -> None:
+    """Refuse a .docx whose unpacked size, paragraph count or entity declarations are out of bounds."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > MAX_DOCX_UNPACKED:
+                raise UnreadableSource(
+                    f"解压后的内容有 {unpacked / 1024 / 1024:.0f} MB，超过上限 {MAX_DOCX_UNPACKED // 1024 // 1024} MB"
+                    "（正常的讲话稿远小于此；文件可能已损坏或被改造）"
+                )
+            for entry in entries:
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                # Read no more than the declared size: a lying header cannot make us read more.
+                with package.open(entry) as stream:
+                    data = stream.read(MAX_DOCX_UNPACKED + 1)
+                if len(data) > MAX_DOCX_UNPACKED:
+                    raise UnreadableSource(f"{entry.filename} 解压后超过 {MAX_DOCX_UNPACKED // 1024 // 1024} MB")
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    raise UnreadableSource(f"{entry.filename} 含有 XML 实体声明（<!ENTITY>），Word 不会生成这样的文件，已拒绝读取")
+                if entry.filename == "word/document.xml":
+                    count = len(_PARAGRAPH_START.findall(data))
+                    if count > MAX_DOCX_PARAGRAPHS:
+                        raise UnreadableSource(f"文件有 {count} 个段落，超过上限 {MAX_DOCX_PARAGRAPHS} 个；请把文件拆开后分别导入")
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableSource(f"不是有效的 Word（.docx）文件，或文件已损坏（{exc}）") from None
 
 
 def read_docx(path: Path) -> list[Paragraph]:
     import docx  # python-docx; only the importer needs it
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
+    check_docx_package(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise UnreadableSource(f"不是有效的 Word（.docx）文件（{exc.__class__.__name__}）") from None
     paragraphs = []
     for number, paragraph in enumerate(document.paragraphs, start=1):
         text = paragraph.text.strip()
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            raise UnreadableSource(f"第 {number} 段有 {len(text)} 个字符，超过上限 {MAX_PARAGRAPH_CHARS} 个；请检查该段是否缺少换行")
         if not text:
             continue
         style = paragraph.style.name if paragraph.style is not None else ""
