@@ -394,3 +394,24 @@ def test_only_listed_attachments_and_no_outside_files_are_published(accepted: Pa
     published = {p.relative_to(accepted).as_posix() for p in accepted.rglob("*") if p.is_file()}
     assert "speeches/images/photo.png" in published
     assert not [p for p in published if p.endswith((".svg", ".md")) and not p.startswith("assets/")]
+
+
+def test_publish_verification_refuses_scripts_that_are_not_the_themes(example_site: Path, tmp_path: Path):
+    from importlib import resources
+
+    from qinglian.inline_assets import FOLDER, ThemeScripts
+    from qinglian.publish.verify import foreign_scripts
+
+    templates = Path(str(resources.files("material") / "templates"))
+    theme = ThemeScripts.from_templates(p.read_text(encoding="utf-8") for p in templates.rglob("*.html"))
+    site = tmp_path / "site"
+    shutil.copytree(example_site, site)
+    assert foreign_scripts(site, theme) == []
+    page = site / "speeches" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"{SCRIPT}{IMG}</body>"), encoding="utf-8")
+    inline = next((site / FOLDER).glob("*.js"))
+    inline.write_text(PAYLOAD, encoding="utf-8")
+    found = "\n".join(foreign_scripts(site, theme))
+    assert "speeches/index.html：内嵌脚本" in found
+    assert "speeches/index.html：事件处理属性 <img onerror>" in found
+    assert f"{inline.relative_to(site).as_posix()} 不是主题自带的脚本" in found

@@ -108,3 +108,23 @@ def test_headers_for_pages_feeds_and_assets(nginx_portal: str):
     assert status == 200 and "immutable" in headers["cache-control"], bundle
     inline = html.split('assets/qinglian/inline/')[1].split('"')[0]
     assert "immutable" in get(nginx_portal + "assets/qinglian/inline/" + inline)[1]["cache-control"]
+
+
+@pytest.mark.parametrize("name", [".secret.js", ".env.css", ".key.png", ".x.svg", ".feed.ics", ".git/config", "speeches/.draft.md"])
+def test_dotfiles_are_refused_with_security_headers(nginx_portal: str, tmp_path: Path, name: str):
+    release = tmp_path / "www" / "current"
+    target = release / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("SECRET", encoding="utf-8")
+    status, headers, body = get(nginx_portal + name)
+    assert status == 403 and b"SECRET" not in body, name
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_not_found_carries_security_and_compatibility_headers(nginx_portal: str):
+    status, headers, body = get(nginx_portal + "no-such-page/")
+    assert status == 404 and "找不到页面" in body.decode("utf-8")
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["x-ua-compatible"] == "IE=edge"

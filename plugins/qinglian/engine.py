@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .content.loader import LoadResult
+from .inline_assets import ThemeScripts
 from .plugin import QinglianPlugin
 from .views.calendar_pages import FEED_FOLDER
 from .views.urls import page_url
@@ -35,6 +36,8 @@ class BuildReport:
     feeds: list[str] = field(default_factory=list)
     search_indexes: list[str] = field(default_factory=list)
     site_url: str = ""
+    # The inline scripts the theme's templates can write; anything else in a release is foreign.
+    theme_scripts: ThemeScripts = field(default_factory=ThemeScripts)
 
 
 def html_file(src_uri: str, directory_urls: bool) -> str:
@@ -87,4 +90,5 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
         feeds=[f.uri for f in plugin.generated_files if f.uri.startswith(FEED_FOLDER)],
         search_indexes=plugin.search_report.files if plugin.search_report else [],
         site_url=config.site_url or "",
+        theme_scripts=plugin.inline_assets.theme_scripts,
     )

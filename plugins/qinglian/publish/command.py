@@ -88,6 +88,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         report.search_indexes,
         report.feeds,
         urlsplit(report.site_url).path or "/",
+        report.theme_scripts,
     )
     if problems:
         shutil.rmtree(build_dir, ignore_errors=True)

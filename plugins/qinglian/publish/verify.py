@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import icalendar
 
+from ..inline_assets import FOLDER as INLINE_FOLDER, ThemeScripts
 from ..search.indexer import read_fragment
 from ..structure.document import Document
 
@@ -63,6 +64,70 @@ def broken_links(site: Path, site_path: str = "/") -> list[str]:
             if resolved.startswith("..") or not _exists(site, resolved):
                 broken.append(f"{here}: {target}")
     return broken
+
+
+class _Scripts(HTMLParser):
+    """Script elements and event-handler attributes of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+        self.inline: list[str] = []
+        self.handlers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.handlers += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+        self.handlers += [f"<{tag} {name}=javascript:>" for name, value in attrs
+                          if value and name in ("href", "src", "action") and _SCRIPT_URL.match(value)]
+        if tag == "script":
+            if values.get("src"):
+                self.sources.append(values["src"] or "")
+            elif (values.get("type") or "").lower() != "application/json":
+                self._in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data.strip())
+
+
+_SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:java|vb)script:", re.I)
+
+
+def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/") -> list[str]:
+    """Scripts in the release that are not the theme's, Qinglian's or Pagefind's own files.
+
+    The build refuses such scripts already; this is the second line of defence, judged on
+    the files that would go live.
+    """
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        here = page.relative_to(site).as_posix()
+        parser = _Scripts()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        found += [f"{here}：内嵌脚本“{script[:40]}”" for script in parser.inline]
+        found += [f"{here}：事件处理属性 {handler}" for handler in parser.handlers]
+        for source in parser.sources:
+            parts = urlsplit(source)
+            if parts.scheme or parts.netloc:
+                found.append(f"{here}：外部脚本 {source}")
+                continue
+            path = unquote(parts.path)
+            if path.startswith(site_path):
+                resolved = path[len(site_path):]
+            else:
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+            if resolved.startswith(INLINE_FOLDER + "/"):
+                target = site / resolved
+                if target.is_file() and not theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace")):
+                    found.append(f"{here}：{resolved} 不是主题自带的脚本")
+            elif not resolved.startswith(("assets/", "pagefind/")):
+                found.append(f"{here}：脚本 {resolved} 不在 assets/ 或 pagefind/ 中")
+    return found
 
 
 def probes(document: Document) -> list[str]:
@@ -133,6 +198,7 @@ def verify_release(
     search_indexes: list[str],
     feeds: list[str],
     site_path: str = "/",
+    theme_scripts: ThemeScripts | None = None,
 ) -> list[str]:
     """Every reason the release in ``site`` must not go live; empty when it may."""
     problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if not (site / page).is_file()]
@@ -142,4 +208,9 @@ def verify_release(
         problems.append(f"……另有 {len(links) - MAX_EXAMPLES} 个无法打开的站内链接")
     problems += unreadable_files(site, search_indexes, feeds)
     problems += leaks(site, withheld, withheld_pages)
+    if theme_scripts is not None:
+        scripts = foreign_scripts(site, theme_scripts, site_path)
+        problems += scripts[:MAX_EXAMPLES]
+        if len(scripts) > MAX_EXAMPLES:
+            problems.append(f"……另有 {len(scripts) - MAX_EXAMPLES} 处不允许的脚本")
     return problems
