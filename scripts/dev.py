@@ -3,7 +3,7 @@
 
     python3 scripts/dev.py serve   # venv + packages, then serve http://127.0.0.1:8000
     python3 scripts/dev.py build   # venv + packages, then build the portal into site/
-    python3 scripts/dev.py test    # venv + packages + Debian chromium and nginx, then the whole test suite
+    python3 scripts/dev.py test    # venv + packages + Debian chromium and nginx + old Chromium kernels, then the whole test suite
 
 Only python3 and the package registries are needed. Chromium comes from Debian's
 packages (apt-get, as root or through sudo); a browser is never downloaded.
@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx"]
+# npm and brotli fetch and unpack the old Chromium kernels of the browser matrix.
+DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "npm", "brotli"]
 
 
 def run(*command: str | Path, **kwargs: object) -> None:
@@ -61,6 +62,8 @@ def main(argv: list[str]) -> int:
     elif action == "test":
         ensure_venv("[test]")
         ensure_debian_packages()
+        # Old headless Chromium builds for the browser matrix, cached outside the repository.
+        run(BIN / "python", ROOT / "scripts" / "old_chromium.py", cwd=ROOT, env=env)
         run(BIN / "python", "-m", "pytest", *argv[1:], cwd=ROOT, env=env)
     else:
         print(__doc__, file=sys.stderr)

@@ -123,12 +123,13 @@ def test_document_page_size_does_not_grow_with_corpus(project: Project, tmp_path
 
 
 def test_images_beside_documents_are_published(project: Project):
-    project.write("content/speeches/images/meeting.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
-    text = speech().replace("讲话正文。", "讲话正文。\n\n![会场](images/meeting.svg)")
+    (project.root / "content/speeches/images").mkdir(parents=True)
+    (project.root / "content/speeches/images/meeting.jpg").write_bytes(b"\xff\xd8\xff\xe0JFIF")
+    text = speech().replace("讲话正文。", "讲话正文。\n\n![会场](images/meeting.jpg)")
     project.write("content/speeches/2024-warning.md", text)
     project.build_ok("--strict")
-    assert (project.root / "site/speeches/images/meeting.svg").is_file()
-    assert 'src="../images/meeting.svg"' in project.html("speeches/2024-warning/index.html")
+    assert (project.root / "site/speeches/images/meeting.jpg").is_file()
+    assert 'src="../images/meeting.jpg"' in project.html("speeches/2024-warning/index.html")
 
 
 def test_search_index_holds_documents_not_listings(example_site: Path):

@@ -19,7 +19,7 @@
   var MESSAGES = {
     file: "站内搜索需要通过网站服务器访问。当前页面是从本地文件直接打开的（地址以 file:// 开头），请改用网站地址访问，或联系网站管理员。",
     failed: "搜索暂时无法使用，请稍后再试或联系网站管理员。",
-    browser: "当前浏览器版本过旧，无法使用站内搜索。请使用 Chrome、Edge 或 360 安全浏览器等的较新版本（Chromium 80 以上）。",
+    browser: "当前浏览器版本过旧，无法使用站内搜索。请使用 360 安全浏览器 12 及以上版本的极速模式，或其他 Chromium 79 以上内核的浏览器。",
     loading: "正在搜索……",
     empty: "没有找到包含“{q}”的内容。可以换一个词，或减少词语再试。",
     prompt: "请输入要查找的词语，例如：八项规定、以案促改、四风。",
@@ -50,7 +50,12 @@
     function words(text) {
       (text.match(WORD) || []).forEach(function (w) { tokens.push({ token: w, offset: offset++ }); });
     }
-    Array.from(part.matchAll(HAN_RUN)).forEach(function (run) {
+    // String.prototype.matchAll is newer than Chromium 67; exec walks the runs the same way.
+    var runs = [];
+    var found;
+    var runPattern = new RegExp(HAN_RUN.source, HAN_RUN.flags);
+    while ((found = runPattern.exec(part)) !== null) runs.push(found);
+    runs.forEach(function (run) {
       words(part.slice(position, run.index));
       var c = chars(run[0]);
       if (c.length === 1) {
@@ -163,6 +168,33 @@
 
   function Unavailable(reason) { this.reason = reason; }
 
+  // The smallest module that uses memory.copy, a bulk-memory instruction.
+  var BULK_MEMORY_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 10, 14, 1, 12, 0, 65, 0, 65, 0, 65, 0, 252, 10, 0, 0, 11];
+
+  function webAssemblyReady() {
+    try {
+      return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array(BULK_MEMORY_PROBE));
+    } catch (error) {
+      return false;
+    }
+  }
+
+  /* Pagefind's script, down-levelled at build time to a classic ES2017 script that leaves its
+     API in window.qinglianPagefind: a plain <script> element loads it in every kernel. */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      if (window.qinglianPagefind) return resolve(window.qinglianPagefind);
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () {
+        if (window.qinglianPagefind) resolve(window.qinglianPagefind);
+        else reject(new Unavailable("failed"));
+      };
+      script.onerror = function () { reject(new Unavailable("failed")); };
+      document.head.appendChild(script);
+    });
+  }
+
   var enginePromise = null;
 
   function engine(root) {
@@ -174,13 +206,9 @@
         if (!response.ok) throw new Unavailable("failed");
         var listing = await response.json();
         var primary = new URL(listing.shards[0], base);
-        var pagefind;
-        try {
-          pagefind = await import(new URL("pagefind.js", primary).href);
-        } catch (error) {
-          // A browser too old for Pagefind's script cannot even parse it.
-          throw new Unavailable(error instanceof SyntaxError ? "browser" : "failed");
-        }
+        // Pagefind's program needs WebAssembly with bulk memory (Chromium 75 and later).
+        if (!webAssemblyReady()) throw new Unavailable("browser");
+        var pagefind = await loadScript(new URL("pagefind.js", primary).href);
         // The main thread is fine for an index of this size, and skips a 40 KB worker script.
         await pagefind.options({ basePath: primary.pathname, excerptLength: 20, noWorker: true });
         for (var i = 1; i < listing.shards.length; i++) {
@@ -283,6 +311,12 @@
     }).join("");
   };
 
+  /* Where a reader can still find every document when search cannot run. */
+  function browseLinks(root) {
+    return '<p class="ql-search__browse">仍可按<a href="' + root + 'topics/">专题</a>、<a href="' + root +
+      'units/">发文单位</a>或<a href="' + root + 'archive/">归档</a>浏览全部文档。</p>';
+  }
+
   function message(error) {
     return MESSAGES[error instanceof Unavailable ? error.reason : "failed"];
   }
@@ -323,7 +357,7 @@
           '</ol><a class="ql-search__all" href="' + escapeHtml(all) + '">查看全部 ' + search.results.length + " 条结果</a>"
         );
       } catch (error) {
-        if (ticket === latest) show('<p class="ql-search__note">' + escapeHtml(message(error)) + "</p>");
+        if (ticket === latest) show('<p class="ql-search__note">' + escapeHtml(message(error)) + "</p>" + browseLinks(root));
       }
     }
 
@@ -443,7 +477,7 @@
       } catch (error) {
         status.textContent = message(error);
         facets.innerHTML = "";
-        list.innerHTML = "";
+        list.innerHTML = "<li>" + browseLinks(root) + "</li>";
         more.hidden = true;
       }
     }

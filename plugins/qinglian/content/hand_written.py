@@ -49,7 +49,7 @@ def check_hand_written(docs_dir: Path, root: Path, exemptions: Iterable[str] = (
             if path.suffix.lower() not in ATTACHMENT_TYPES and relative not in own:
                 result.log.add(Problem(
                     shown, 1, "", "允许发布的附件类型（" + " ".join(sorted(ATTACHMENT_TYPES)) + "）", f"“{path.suffix or path.name}”文件",
-                    "网页、脚本、SVG 等文件会在读者的浏览器中运行；站点自己的样式和脚本须在 mkdocs.yml 的 extra_css/extra_javascript 中列出。",
+                    "网页、脚本、SVG 等文件会在读者的浏览器中运行；站点自己的样式和脚本须在站点配置的 extra_css/extra_javascript 中列出。",
                 ))
             continue
         if size > MAX_PAGE_BYTES:

@@ -140,7 +140,8 @@ def check_html(html: str) -> list[Violation]:
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_ATTR_LIST = re.compile(r"\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}")
+# An escaped brace (\{) is text, not an attribute list.
+_ATTR_LIST = re.compile(r"(?<!\\)\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}")
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 # Markdown's autolinks, <https://…> and <name@host>: links, not tags.

@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from .browser_script import SCRIPT_NAME, browser_script, script_fingerprint
 from .pagefind import PagefindError, write_index
 from .records import FILTER_LABELS, SearchRecord
 from .shards import Shard, plan_shards
@@ -25,7 +26,9 @@ SHARD_LIST = f"{SEARCH_FOLDER}/shards.json"
 _COMPLETE = "pagefind-entry.json"
 # Pagefind also writes its own ready-made interfaces; the portal has its own, in Chinese.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+           # Search runs without a worker (noWorker), so the worker script is never loaded.
+           "pagefind-worker.js")
 
 
 def pagefind_version() -> str:
@@ -61,6 +64,8 @@ def index_shards(shards: list[Shard], cache_dir: Path) -> float:
         write_index((record.payload for record in shard.records), partial)
         for name in _UNUSED:
             (partial / name).unlink(missing_ok=True)
+        script = partial / SCRIPT_NAME
+        script.write_bytes(browser_script(script.read_bytes()))
         target = cache_dir / shard.name
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
@@ -92,7 +97,7 @@ class SearchIndexer:
         self._report: Connection | None = None
 
     def start(self, records: list[SearchRecord]) -> None:
-        self._shards = plan_shards(records, self.shard_limit, pagefind_version())
+        self._shards = plan_shards(records, self.shard_limit, f"{pagefind_version()}+{script_fingerprint()}")
         self._missing = [shard for shard in self._shards if not (self.cache_dir / shard.name / _COMPLETE).is_file()]
         if not self._missing:
             return

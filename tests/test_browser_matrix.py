@@ -1,0 +1,187 @@
+"""Every reader feature on the Chromium kernels readers actually have.
+
+360安全浏览器 12 (Chromium 78/79), 360 13 and 360企业版 (86), 奇安信 on UOS (90), and Debian's
+current Chromium, plus Chromium 67 for the oldest machines. The old kernels come from the
+npm package chrome-aws-lambda (scripts/old_chromium.py, run by the test command); all are
+driven the same way over the DevTools protocol (tests/cdp.py). Each test reads, prints,
+searches, takes a quiz and turns calendar pages, with zero page errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from cdp import Browser
+from conftest import CHROMIUM, REPO, serving
+
+sys.path.insert(0, str(REPO / "scripts"))
+from old_chromium import KERNELS, executable  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CURRENT = "current"
+MATRIX = [67, 79, 86, 90, CURRENT]
+# Pagefind's WebAssembly needs bulk memory, which Chromium has from 75.
+SEARCHES = {79, 86, 90, CURRENT}
+
+DOCUMENT = "speeches/2024-eight-rules-deployment/"
+QUIZ = "quizzes/2024-eight-rules-self-test/"
+
+
+def browser_path(kernel: int | str) -> Path:
+    path = CHROMIUM if kernel == CURRENT else executable(int(kernel))
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install Chromium {kernel} (python3 scripts/old_chromium.py); the matrix may not skip there.")
+        pytest.skip(f"Chromium {kernel} is missing: run `python3 scripts/old_chromium.py` (or `python3 scripts/dev.py test`).")
+    return path
+
+
+@pytest.fixture(scope="module")
+def matrix_site(example_site: Path) -> Iterator[str]:
+    with serving(example_site) as url:
+        yield url
+
+
+@pytest.fixture(params=MATRIX, ids=[f"chromium-{k}" for k in MATRIX])
+def kernel(request: pytest.FixtureRequest, matrix_site: str) -> Iterator[tuple[int | str, Browser]]:
+    browser = Browser(browser_path(request.param), ["--disable-gpu"])
+    try:
+        yield request.param, browser
+        # Every page of every test: no script exception, no console error, no failed load.
+        assert browser.events.page_errors == [], f"Chromium {request.param}: {browser.events.page_errors}"
+        assert browser.events.failed_loads == [], f"Chromium {request.param}: {browser.events.failed_loads}"
+        hosts = {urlsplit(url).netloc for url in browser.events.requested if url.startswith("http")}
+        assert hosts <= {urlsplit(matrix_site).netloc}, hosts
+    finally:
+        browser.close()
+
+
+def text(browser: Browser, selector: str) -> str:
+    return browser.evaluate(f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent || ''")
+
+
+def count(browser: Browser, selector: str) -> int:
+    return browser.evaluate(f"document.querySelectorAll({json.dumps(selector)}).length")
+
+
+def test_reading_and_printing(kernel, matrix_site: str, tmp_path: Path):
+    version, browser = kernel
+    browser.goto(matrix_site)
+    assert "XX市清廉教育学习平台" in browser.evaluate("document.title")
+    assert count(browser, ".md-content a[href]") > 5
+    browser.goto(matrix_site + "speeches/")
+    assert count(browser, ".md-content a.ql-card__title") >= 5
+    browser.goto(matrix_site + DOCUMENT)
+    assert "八项规定" in text(browser, "h1")
+    assert "发布日期" in text(browser, ".ql-doc-meta")
+    # The IE-mode notice stays hidden in the Chromium kernel.
+    assert browser.evaluate("getComputedStyle(document.querySelector('.ql-ie-notice')).display") == "none"
+    pdf = browser.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    (tmp_path / f"document-{version}.pdf").write_bytes(pdf)
+
+
+def test_search(kernel, matrix_site: str, tmp_path: Path):
+    version, browser = kernel
+    browser.goto(matrix_site + "speeches/")
+    browser.type_text(".ql-search__input", "八项规定")
+    if version not in SEARCHES:
+        browser.wait_for("document.querySelector('.ql-search__panel .ql-search__browse')")
+        assert "版本过旧" in text(browser, ".ql-search__panel")
+        browser.goto(matrix_site + "search/?q=" + quote("八项规定"))
+        browser.wait_for("document.querySelector('.ql-search-page__results .ql-search__browse')")
+        assert "版本过旧" in text(browser, ".ql-search-page__status")
+        browser.follow(".ql-search-page__results .ql-search__browse a")
+        assert browser.evaluate("location.pathname").endswith("/topics/")
+        return
+    # The header box: results while typing.
+    browser.wait_for("document.querySelectorAll('.ql-search__panel .ql-result').length")
+    assert "八项规定" in text(browser, ".ql-search__panel .ql-result")
+
+    # The search page: results, phrase first, filters with counts, highlighted excerpts.
+    browser.goto(matrix_site + "search/?q=" + quote("四风"))
+    browser.wait_for("document.querySelectorAll('.ql-search-page__results .ql-result').length", 30)
+    assert "包含完整词语的排在前面" in text(browser, ".ql-search-page__status")
+    assert text(browser, ".ql-search-page__results .ql-result .ql-result__excerpt mark") == "四风"
+    browser.wait_for("document.querySelectorAll('.ql-facet__count').length")
+    cases = browser.evaluate(
+        "(function(){var o=[].slice.call(document.querySelectorAll('.ql-facet__option')).filter(function(e){"
+        "return e.textContent.indexOf('案例通报')>=0})[0];o.querySelector('input').id=o.querySelector('input').id||'ql-cases';"
+        "return parseInt(o.querySelector('.ql-facet__count').textContent,10);})()"
+    )
+    assert cases >= 1
+    browser.screenshot(tmp_path / f"search-{version}.png")
+    browser.click("#" + browser.evaluate(
+        "[].slice.call(document.querySelectorAll('.ql-facet__option')).filter(function(e){"
+        "return e.textContent.indexOf('案例通报')>=0})[0].querySelector('input').id"))
+    browser.wait_for(
+        "(function(){var m=[].slice.call(document.querySelectorAll('.ql-search-page__results .ql-result__meta'));"
+        f"return m.length=={cases} && m.every(function(e){{return e.textContent.indexOf('案例通报')==0}});}})()"
+    )
+    # A result leads to its page with the words marked.
+    browser.follow(".ql-search-page__results .ql-result__link")
+    browser.wait_for("document.querySelectorAll('article mark.ql-hit').length", 20)
+    assert browser.evaluate("document.querySelector('article mark.ql-hit').textContent") == "四风"
+
+
+def test_quiz(kernel, matrix_site: str):
+    _, browser = kernel
+    browser.goto(matrix_site + QUIZ)
+    browser.click(".ql-q .ql-q__option input")
+    browser.click(".ql-quiz__submit")
+    browser.wait_for("!document.querySelector('.ql-quiz__result').hidden")
+    result = text(browser, ".ql-quiz__result")
+    assert "得分" in result and "/ 8 分" in result
+    browser.reload()
+    browser.wait_for("!document.querySelector('.ql-quiz__result').hidden")
+    assert text(browser, ".ql-quiz__result") .startswith(result[:8])
+    browser.click(".ql-quiz__restart")
+    browser.wait_for("document.querySelector('.ql-quiz__result').hidden")
+    browser.click(".ql-quiz__submit")
+    browser.wait_for("!document.querySelector('.ql-quiz__result').hidden")
+    assert "最高分" in text(browser, ".ql-quiz__result")
+
+
+def test_calendar(kernel, matrix_site: str):
+    _, browser = kernel
+    browser.goto(matrix_site + "calendar/2026-11/")
+    assert count(browser, ".ql-month__grid .ql-event") >= 1
+    browser.follow(".ql-month__next")
+    assert browser.evaluate("location.pathname").endswith("/calendar/2026-12/")
+    browser.follow(".ql-month__prev")
+    assert browser.evaluate("location.pathname").endswith("/calendar/2026-11/")
+    browser.goto(matrix_site + "calendar/")
+    assert count(browser, ".ql-agenda") == 1 and "2026年" in text(browser, ".ql-agenda")
+
+
+def test_ie_mode_shows_how_to_switch(matrix_site: str, tmp_path: Path):
+    """A dual-core browser in IE mode: document.documentMode is set, the notice appears."""
+    browser = Browser(browser_path(CURRENT), ["--disable-gpu"])
+    try:
+        browser.send("Page.addScriptToEvaluateOnNewDocument", source="Object.defineProperty(document, 'documentMode', {value: 11});")
+        browser.goto(matrix_site + DOCUMENT)
+        assert browser.evaluate("getComputedStyle(document.querySelector('.ql-ie-notice')).display") == "block"
+        assert "极速模式" in text(browser, ".ql-ie-notice")
+        browser.screenshot(tmp_path / "ie-mode.png")
+    finally:
+        browser.close()
+
+
+def test_every_page_asks_for_the_chromium_kernel(example_site: Path):
+    for page in [example_site / "index.html", example_site / "404.html", example_site / DOCUMENT / "index.html"]:
+        html = page.read_text(encoding="utf-8")
+        head = html.split("</head>")[0]
+        assert '<meta name="renderer" content="webkit">' in head, page
+        assert '<meta http-equiv="X-UA-Compatible" content="IE=edge">' in head, page
+
+
+def test_kernels_cover_the_readers_browsers():
+    assert set(KERNELS) == {67, 79, 86, 90}
