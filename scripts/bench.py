@@ -287,6 +287,59 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
     return sum(transferred) / 1024, elapsed
 
 
+def kernel_first_query(site: Path, kernel: str, query: str, runs: int) -> tuple[float, float | None]:
+    """First search on one of the readers' Chromium kernels (scripts/old_chromium.py).
+
+    Driven over the DevTools protocol, as the browser-matrix tests do: the query is committed
+    a second after focusing the box, as an input method does. Returns the median KB received
+    by search requests from page load on, and the median ms from the commit to the first result.
+    """
+    from cdp import Browser
+    from old_chromium import executable
+
+    binary = Path(CHROMIUM) if kernel == "current" else executable(int(kernel))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sizes, times = [], []
+    try:
+        for _ in range(runs):
+            browser = Browser(binary)
+            try:
+                browser.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+                browser.evaluate("document.querySelector('.ql-search__input').focus()")
+                browser.pump(1.0)
+                browser.type_text(".ql-search__input", query)
+                typed = time.perf_counter()
+                try:
+                    browser.wait_for("document.querySelectorAll('.ql-search__panel .ql-result').length", 30)
+                    times.append((time.perf_counter() - typed) * 1000)
+                except TimeoutError:
+                    pass
+                browser.pump(0.5)
+                sizes.append(sum(n for url, n in browser.events.received.items() if "search" in url or "pagefind" in url))
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+    return statistics.median(sizes) / 1024, statistics.median(times) if times else None
+
+
+def kernels_report(docs: int, seed: int, runs: int, kernels: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:
+        work = Path(scratch)
+        generate_corpus(docs, seed, work / "corpus")
+        qinglian_project(work / "corpus", work / "qinglian")
+        build(work / "qinglian")
+        print(f"{docs} documents, seed {seed}, first search per kernel, median of {runs} runs")
+        print(f"{'kernel':<10}{'query':<10}{'search KB':>12}{'results ms':>12}")
+        for kernel in kernels:
+            for query in QUERIES:
+                kb, ms = kernel_first_query(work / "qinglian" / "site", kernel, query, runs)
+                shown = f"{ms:.0f}" if ms is not None else "none"
+                print(f"{kernel:<10}{query:<10}{kb:>12.0f}{shown:>12}", flush=True)
+    return 0
+
+
 def quiz_bank(questions: int, seed: int) -> str:
     """A bank of ``questions`` questions cycling through the four types, with example sentences."""
     rng = random.Random(seed)
@@ -356,7 +409,10 @@ def main() -> int:
     parser.add_argument("--with-stock", action="store_true", help="also build stock Material at 10,000 documents")
     parser.add_argument("--quiz-page", type=int, metavar="QUESTIONS", help="only weigh a quiz page with this many questions")
     parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
+    parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.kernels:
+        return kernels_report(args.docs, args.seed, args.runs, args.kernels.split(","))
     if args.check:
         return check_time(args.docs, args.seed, args.runs)
     if args.quiz_page:

@@ -18,10 +18,10 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from cdp import Browser
 from conftest import CHROMIUM, REPO, serving
 
 sys.path.insert(0, str(REPO / "scripts"))
+from cdp import Browser  # noqa: E402
 from old_chromium import KERNELS, executable  # noqa: E402
 
 pytestmark = pytest.mark.browser

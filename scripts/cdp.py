@@ -39,7 +39,10 @@ class Events:
     console_errors: list[str] = field(default_factory=list)
     failed_loads: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
+    # Bytes received per request, as sent over the wire (compressed where the server compresses).
+    received: dict[str, int] = field(default_factory=dict)
     load_fired: int = 0
+    _urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def page_errors(self) -> list[str]:
@@ -131,6 +134,10 @@ class Browser:
             self.events.failed_loads.append(f"{params['entry'].get('url', '')}: {params['entry'].get('text', '')}")
         elif method == "Network.requestWillBeSent":
             self.events.requested.append(params["request"]["url"])
+            self.events._urls[params["requestId"]] = params["request"]["url"]
+        elif method == "Network.loadingFinished":
+            url = self.events._urls.get(params["requestId"], "")
+            self.events.received[url] = self.events.received.get(url, 0) + int(params.get("encodedDataLength", 0))
         elif method == "Page.loadEventFired":
             self.events.load_fired += 1
 
