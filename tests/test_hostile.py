@@ -415,3 +415,97 @@ def test_publish_verification_refuses_scripts_that_are_not_the_themes(example_si
     assert "speeches/index.html：内嵌脚本" in found
     assert "speeches/index.html：事件处理属性 <img onerror>" in found
     assert f"{inline.relative_to(site).as_posix()} 不是主题自带的脚本" in found
+
+
+# -- Hostile files given to the importer ------------------------------------------------------
+
+DOCUMENT_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}'
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>'
+)
+
+
+def crafted_docx(path: Path, body: str, doctype: str = "", *, corrupt_crc: bool = False) -> Path:
+    """A .docx written by hand around ``body``, the way an attacker would build one."""
+    import docx
+    import zipfile
+
+    template = path.with_suffix(".template.docx")
+    docx.Document().save(str(template))
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = DOCUMENT_XML.format(doctype=doctype, body=body).encode("utf-8")
+            target.writestr(item, data)
+    if corrupt_crc:
+        raw = bytearray(path.read_bytes())
+        marker = raw.find(b"word/document.xml") + len("word/document.xml")
+        raw[marker + 40] ^= 0xFF  # a byte of the compressed document: its CRC no longer matches
+        path.write_bytes(bytes(raw))
+    template.unlink()
+    return path
+
+
+def paragraph(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+ENTITY_BOMB = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+IMPORT_CASES = {
+    "entity-bomb": (lambda p: crafted_docx(p, paragraph("标题") + paragraph("&lol9;"), ENTITY_BOMB), "<!ENTITY>"),
+    "ten-million-character-paragraph": (lambda p: crafted_docx(p, paragraph("标题") + paragraph("廉" * 10_000_000)), "超过上限 50000 个字符"),
+    "bad-crc": (lambda p: crafted_docx(p, paragraph("标题") + paragraph("正文" * 2000), corrupt_crc=True), "已损坏"),
+    "455000-paragraphs": (lambda p: crafted_docx(p, paragraph("标题") + "<w:p/>" * 455_000), "455001 个段落"),
+    "not-a-zip": (lambda p: (p.write_bytes(b"PK\x03\x04 truncated"), p)[1], "不是有效的 Word"),
+}
+
+
+@pytest.mark.parametrize("name", list(IMPORT_CASES))
+def test_hostile_word_files_are_refused_with_a_message(project: Project, tmp_path: Path, name: str):
+    make, expected = IMPORT_CASES[name]
+    source = make(tmp_path / f"{name}.docx")
+    run = run_bounded([sys.executable, "-m", "qinglian.cli", "import", str(source), "--type", "speech"], project.root)
+    assert run.returncode == 1, run.output
+    assert "Traceback" not in run.output, run.output
+    assert f"{name}.docx: 无法导入" in run.output and expected in run.output, run.output
+    assert run.seconds < 10 and run.peak_mb < 500, (run.seconds, run.peak_mb)
+    assert not list((project.root / "content" / "speeches").glob("*xx*.md"))
+
+
+def test_imported_text_with_markup_shows_it_as_text(project: Project, tmp_path: Path, browser):
+    source = tmp_path / "copied.txt"
+    source.write_text(f"{SCRIPT}关于XX问题的通报\n\n正文{IMG}第一段。\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "qinglian.cli", "import", str(source), "--type", "speech", "--unit", "XX市纪委监委"],
+                            cwd=project.root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    path = project.root / result.stdout.strip().splitlines()[-1]
+    text = path.read_text(encoding="utf-8")
+    for key, value in {"date": "2024-03-05", "speaker": "市纪委书记", "occasion": "会议", "topics": "[警示教育]"}.items():
+        text = __import__("re").sub(rf"^({key}:) .*【待填写.*$", rf"\1 {value}", text, flags=__import__("re").M)
+    path.write_text(text, encoding="utf-8")
+    project.build_ok("--strict")
+    with serving(project.root / "site") as url:
+        page = browser.new_page()
+        page.goto(url + f"speeches/{path.stem}/")
+        assert SCRIPT in page.locator("h1").first.inner_text()
+        assert IMG in page.locator("article").inner_text()
+        assert page.evaluate("window.__pwned || 0") == 0
+        page.close()
+
+
+def test_inline_script_on_an_exempt_page_is_still_refused(project: Project):
+    project.write("mkdocs.yml", project.root.joinpath("mkdocs.yml").read_text(encoding="utf-8") + "      raw_html_exempt: [widget.md]\n")
+    project.write("docs/widget.md", "---\ntitle: 小工具\n---\n\n<iframe src=\"../\" title=\"首页\"></iframe>\n")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    assert "widget.md：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。" in result.stderr
+    project.write("docs/widget.md", f"---\ntitle: 小工具\n---\n\n{SCRIPT}\n")
+    result = project.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "docs/widget.md: 页面中出现了主题之外的内嵌脚本" in result.stderr

@@ -57,6 +57,8 @@ MAX_DOCX_UNPACKED = 50 * 1024 * 1024
 MAX_DOCX_PARAGRAPHS = 20_000
 MAX_PARAGRAPH_CHARS = 50_000
 _PARAGRAPH_START = re.compile(rb"<w:p[\s>/]")
+# Up to three UTF-8 bytes a character: a text run this long holds more than MAX_PARAGRAPH_CHARS.
+_OVERLONG_TEXT = re.compile(rb">[^<]{%d,}" % (3 * MAX_PARAGRAPH_CHARS + 1))
 
 
 def check_docx_package(path: Path) -> None:
@@ -84,6 +86,8 @@ def check_docx_package(path: Path) -> None:
                     count = len(_PARAGRAPH_START.findall(data))
                     if count > MAX_DOCX_PARAGRAPHS:
                         raise UnreadableSource(f"文件有 {count} 个段落，超过上限 {MAX_DOCX_PARAGRAPHS} 个；请把文件拆开后分别导入")
+                    if _OVERLONG_TEXT.search(data):
+                        raise UnreadableSource(f"文件中有一段文字超过上限 {MAX_PARAGRAPH_CHARS} 个字符；请检查该段是否缺少换行")
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise UnreadableSource(f"不是有效的 Word（.docx）文件，或文件已损坏（{exc}）") from None
 
