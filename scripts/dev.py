@@ -21,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-# npm and brotli fetch and unpack the old Chromium kernels of the browser matrix.
-DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "npm", "brotli"]
+DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli"]
+# npm fetches the old Chromium kernels of the browser matrix (brotli unpacks them). A machine
+# with Node from elsewhere already has npm; Debian's npm package would conflict with it.
+TOOLS = {"npm": "npm"}
 
 
 def run(*command: str | Path, **kwargs: object) -> None:
@@ -39,6 +41,7 @@ def ensure_venv(extras: str) -> None:
 
 def ensure_debian_packages() -> None:
     missing = [name for name in DEBIAN_PACKAGES if subprocess.run(["dpkg", "-s", name], capture_output=True).returncode != 0]
+    missing += [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
     if not missing:
         return
     if not shutil.which("apt-get"):

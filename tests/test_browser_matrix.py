@@ -126,6 +126,18 @@ def test_search(kernel, matrix_site: str, tmp_path: Path):
         "(function(){var m=[].slice.call(document.querySelectorAll('.ql-search-page__results .ql-result__meta'));"
         f"return m.length=={cases} && m.every(function(e){{return e.textContent.indexOf('案例通报')==0}});}})()"
     )
+    # Phrase first: every result above the dividing line holds the whole phrase, none below it.
+    # (教育警示 as a phrase is rarer than its two words apart: both kinds of result exist.)
+    browser.goto(matrix_site + "search/?q=" + quote("教育警示"))
+    browser.wait_for("document.querySelectorAll('.ql-search-page__results .ql-result').length", 30)
+    order = browser.evaluate(
+        "[].slice.call(document.querySelectorAll('.ql-search-page__results > li')).map(function(li){"
+        "return li.classList.contains('ql-results__divider') ? '|' : (li.textContent.indexOf('教育警示') >= 0 ? 'P' : 'x');}).join('')"
+    )
+    phrase, _, partial = order.partition("|")
+    assert phrase and set(phrase) == {"P"} and partial and set(partial) == {"x"}, order
+    browser.goto(matrix_site + "search/?q=" + quote("四风"))
+    browser.wait_for("document.querySelectorAll('.ql-search-page__results .ql-result').length", 30)
     # A result leads to its page with the words marked.
     browser.follow(".ql-search-page__results .ql-result__link")
     browser.wait_for("document.querySelectorAll('article mark.ql-hit').length", 20)
