@@ -169,9 +169,10 @@ def test_refused(project: Project, tmp_path: Path, case: Refused):
     before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
     write_case(project, case, outside)
 
-    runs = {"mkdocs build": run_bounded([*MKDOCS, "build"], project.root)}
-    if case.path.startswith("content/"):
-        runs["qinglian check"] = run_bounded([sys.executable, "-m", "qinglian.cli", "check"], project.root)
+    runs = {
+        "mkdocs build": run_bounded([*MKDOCS, "build"], project.root),
+        "qinglian check": run_bounded([sys.executable, "-m", "qinglian.cli", "check"], project.root),
+    }
     expected = f"{case.path}:{case.line}"
     for name, run in runs.items():
         assert run.returncode != 0, f"{name} accepted {case.id}:\n{run.output}"
@@ -509,3 +510,18 @@ def test_inline_script_on_an_exempt_page_is_still_refused(project: Project):
     result = project.build()
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "docs/widget.md: 页面中出现了主题之外的内嵌脚本" in result.stderr
+
+
+def test_publish_refuses_hostile_content_and_keeps_the_live_site(portal: Project, tmp_path: Path):
+    from test_publish import publish
+
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    live = {p: p.read_bytes() for p in (dest / "current").rglob("*") if p.is_file()}
+    target = portal.root / "content/speeches/2024-eight-rules-deployment.md"
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{IMG}\n", encoding="utf-8")
+    line = target.read_text(encoding="utf-8").count("\n")
+    result = publish(portal, dest)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"content/speeches/2024-eight-rules-deployment.md:{line}: 字段“正文”应为允许的 HTML" in result.stderr
+    assert {p: p.read_bytes() for p in (dest / "current").rglob("*") if p.is_file()} == live

@@ -9,10 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
 from . import __version__
 from .importer.command import import_files, new_document
 from .importer.metadata import KINDS
 from .publish import command as publish_command
+from .content.hand_written import check_hand_written
 from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
 from .structure.problems import Severity
 from .structure.quiz import bank_of
@@ -24,6 +27,12 @@ def _check(args: argparse.Namespace) -> int:
     loaded = _load(args.content, args.vocabulary)
     if loaded is None:
         return 2
+    docs = Path(args.docs)
+    if docs.is_dir():
+        # Hand-written pages reach readers too, under the same rules (the build checks them alike).
+        settings = _site_settings(Path(args.config))
+        hand_written = check_hand_written(docs.resolve(), Path.cwd().resolve(), settings["raw_html_exempt"], settings["own_assets"])
+        loaded.log.problems += hand_written.log.problems
     problems = loaded.log.sorted()
     if args.paths:
         # The whole content is still loaded, so references into and out of these files are checked.
@@ -44,6 +53,32 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{problem.severity.value}  {problem}")
         print(f"检查了 {len(loaded.sources)} 个文档：{errors} 个错误，{warnings} 个警告。")
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _site_settings(config: Path) -> dict[str, list[str]]:
+    """The parts of mkdocs.yml the checks need, read without running anything it names."""
+    settings: dict[str, list[str]] = {"raw_html_exempt": [], "own_assets": []}
+    if not config.is_file():
+        return settings
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may name Python objects (!!python/name:…); a check has no use for them.
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - constructors are disabled
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return settings
+    if not isinstance(data, dict):
+        return settings
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("qinglian"), dict):
+            settings["raw_html_exempt"] = [str(e) for e in plugin["qinglian"].get("raw_html_exempt") or []]
+    for key in ("extra_css", "extra_javascript"):
+        for item in data.get(key) or []:
+            settings["own_assets"].append(str(item.get("path", "")) if isinstance(item, dict) else str(item))
+    return settings
 
 
 def _within(path: Path, wanted: Path) -> bool:
@@ -93,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="路径", help="只报告这些文件或文件夹中的问题（默认报告全部）")
     check.add_argument("--content", default="content", help="内容目录（默认 content）")
     check.add_argument("--vocabulary", default=DEFAULT_VOCABULARY_FILE, help="词表文件，相对于内容目录")
+    check.add_argument("--docs", default="docs", help="手写页面目录（默认 docs，不存在时跳过）")
+    check.add_argument("--config", default="mkdocs.yml", help="网站配置文件，读取其中的 raw_html_exempt（默认 mkdocs.yml）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
     check.set_defaults(handler=_check)
