@@ -193,6 +193,8 @@ def test_every_page_asks_for_the_chromium_kernel(example_site: Path):
         head = html.split("</head>")[0]
         assert '<meta name="renderer" content="webkit">' in head, page
         assert '<meta http-equiv="X-UA-Compatible" content="IE=edge">' in head, page
+        # IE honours it only before any element other than <meta> and <title>.
+        assert head.index("X-UA-Compatible") < min(head.index(tag) for tag in ("<link", "<script", "<style") if tag in head), page
 
 
 def test_kernels_cover_the_readers_browsers():
