@@ -65,8 +65,10 @@ def main(argv: list[str]) -> int:
     elif action == "test":
         ensure_venv("[test]")
         ensure_debian_packages()
-        # Old headless Chromium builds for the browser matrix, cached outside the repository.
+        # Old headless Chromium builds for the browser matrix and axe-core for the accessibility
+        # tests, both from the npm registry and cached outside the repository.
         run(BIN / "python", ROOT / "scripts" / "old_chromium.py", cwd=ROOT, env=env)
+        run(BIN / "python", ROOT / "scripts" / "axe_core.py", cwd=ROOT, env=env)
         run(BIN / "python", "-m", "pytest", *argv[1:], cwd=ROOT, env=env)
     else:
         print(__doc__, file=sys.stderr)

@@ -327,18 +327,30 @@
     var input = form.querySelector("input[name=q]");
     var panel = form.querySelector(".ql-search__panel");
     var root = form.getAttribute("data-root");
+    var live = form.querySelector(".ql-search__live");
     var latest = 0;
 
-    function show(html) {
+    function show(html, announcement) {
       panel.innerHTML = html;
       panel.hidden = false;
+      // Screen readers hear how many results appeared without leaving the box.
+      if (live) live.textContent = announcement || panel.textContent;
+    }
+
+    function close() {
+      panel.hidden = true;
+      if (live) live.textContent = "";
+    }
+
+    function links() {
+      return Array.prototype.slice.call(panel.querySelectorAll("a"));
     }
 
     async function update() {
       var query = input.value.trim();
       var ticket = ++latest;
       if (!query) {
-        panel.hidden = true;
+        close();
         return;
       }
       try {
@@ -354,7 +366,8 @@
         show(
           '<ol class="ql-results">' +
           search.listItems(items) +
-          '</ol><a class="ql-search__all" href="' + escapeHtml(all) + '">查看全部 ' + search.results.length + " 条结果</a>"
+          '</ol><a class="ql-search__all" href="' + escapeHtml(all) + '">查看全部 ' + search.results.length + " 条结果</a>",
+          "找到 " + search.results.length + " 条结果，按向下方向键查看。"
         );
       } catch (error) {
         if (ticket === latest) show('<p class="ql-search__note">' + escapeHtml(message(error)) + "</p>" + browseLinks(root));
@@ -382,12 +395,37 @@
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
-        panel.hidden = true;
-        input.blur();
+        close();
+      } else if ((event.key === "ArrowDown" || event.key === "Down") && !panel.hidden && links().length) {
+        event.preventDefault();
+        links()[0].focus();
       }
     });
+    // Arrow keys walk the results; Escape, or Up from the first, goes back to the box.
+    panel.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+        input.focus();
+      } else if (event.key === "ArrowDown" || event.key === "Down") {
+        event.preventDefault();
+        if (at < all.length - 1) all[at + 1].focus();
+      } else if (event.key === "ArrowUp" || event.key === "Up") {
+        event.preventDefault();
+        if (at > 0) all[at - 1].focus();
+        else input.focus();
+      }
+    });
+    // The panel closes once the focus has left the search box and its results.
+    form.addEventListener("focusout", function () {
+      setTimeout(function () {
+        if (!form.contains(document.activeElement)) close();
+      }, 0);
+    });
     document.addEventListener("click", function (event) {
-      if (!form.contains(event.target)) panel.hidden = true;
+      if (!form.contains(event.target)) close();
     });
   }
 
@@ -424,6 +462,10 @@
     function drawFilters(search) {
       var labels = search.engine.labels;
       var counts = search.counts || {};
+      // Redrawing replaces the checkboxes; the reader's focus goes back to the same one.
+      var focused = facets.contains(document.activeElement) ? document.activeElement : null;
+      var focusedFilter = focused && focused.getAttribute("data-filter");
+      var focusedValue = focused && focused.value;
       facets.innerHTML = Object.keys(labels).map(function (name) {
         var values = Object.keys(counts[name] || {}).filter(function (v) {
           return counts[name][v] > 0 || (chosen[name] || []).indexOf(v) >= 0;
@@ -442,6 +484,12 @@
           }).join("") + "</fieldset>"
         );
       }).join("");
+      if (focusedFilter) {
+        var again = Array.prototype.filter.call(facets.querySelectorAll("input[data-filter]"), function (box) {
+          return box.getAttribute("data-filter") === focusedFilter && box.value === focusedValue;
+        })[0];
+        if (again) again.focus();
+      }
     }
 
     async function showMore() {
