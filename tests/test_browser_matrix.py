@@ -199,3 +199,20 @@ def test_every_page_asks_for_the_chromium_kernel(example_site: Path):
 
 def test_kernels_cover_the_readers_browsers():
     assert set(KERNELS) == {67, 79, 86, 90}
+
+
+def test_care_toolbar(kernel, matrix_site: str):
+    _, browser = kernel
+    browser.goto(matrix_site + DOCUMENT)
+    root_size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    standard = browser.evaluate(root_size)
+    browser.click("#ql-care [data-ql-size='xlarge']")
+    assert browser.evaluate(root_size) == pytest.approx(standard * 1.5)
+    browser.click("#ql-care [data-ql-toggle='contrast']")
+    assert browser.evaluate("getComputedStyle(document.querySelector('article p')).color") == "rgb(0, 0, 0)"
+    browser.goto(matrix_site + QUIZ)
+    assert browser.evaluate(root_size) == pytest.approx(standard * 1.5)
+    assert browser.evaluate("document.querySelector('#ql-care [data-ql-toggle=contrast]').getAttribute('aria-pressed')") == "true"
+    browser.click("#ql-care [data-ql-size='']")
+    browser.click("#ql-care [data-ql-toggle='contrast']")
+    assert browser.evaluate(root_size) == pytest.approx(standard)
