@@ -223,7 +223,7 @@ def test_keyboard_journeys(page, served_site: str):
     page.locator(".ql-search__panel .ql-result").first.wait_for()
     # Leaving the box closes the panel.
     page.keyboard.press("Shift+Tab")
-    assert page.locator(".ql-search__panel").is_hidden()
+    page.locator(".ql-search__panel").wait_for(state="hidden", timeout=2000)
     page.keyboard.press("Tab")
     page.keyboard.insert_text("以案促改")
     page.locator(".ql-search__panel .ql-result").first.wait_for()
@@ -251,3 +251,28 @@ def test_closed_drawer_links_are_out_of_the_tab_order(browser, served_site: str)
         reached.add(page.evaluate("document.activeElement.closest('.md-sidebar--primary') ? 'drawer' : 'page'"))
     assert "drawer" not in reached
     context.close()
+
+
+FOCUSABLE = [
+    ("", ".ql-search__input"),
+    ("", "#ql-care button"),
+    ("", ".md-tabs__link"),
+    (PAGE_TYPES["search-page"], ".ql-search-page__form input"),
+    (PAGE_TYPES["search-page"], ".ql-facet input"),
+    ("calendar/", ".ql-subscribe summary"),
+    (PAGE_TYPES["month"], ".ql-month__next"),
+    (QUIZ, ".ql-q input"),
+    (QUIZ, ".ql-quiz__submit"),
+    (PAGE_TYPES["plan"], ".ql-table-scroll"),
+]
+
+
+def test_every_control_shows_its_focus(page, served_site: str):
+    for path, selector in FOCUSABLE:
+        page.goto(served_site + path, wait_until="networkidle")
+        control = page.locator(selector).first
+        control.wait_for(state="attached")
+        page.keyboard.press("Tab")  # keyboard modality, as a reader who tabs around
+        control.focus()
+        style, width = control.evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
+        assert style != "none" and width >= 2, (path, selector, style, width)

@@ -337,7 +337,12 @@
       if (live) live.textContent = announcement || panel.textContent;
     }
 
+    var timer = null;
+
     function close() {
+      // A search still under way must not open the panel again once the reader closed it.
+      clearTimeout(timer);
+      latest++;
       panel.hidden = true;
       if (live) live.textContent = "";
     }
@@ -374,7 +379,6 @@
       }
     }
 
-    var timer = null;
     function typed() {
       clearTimeout(timer);
       var term = parseQuery(input.value).term;

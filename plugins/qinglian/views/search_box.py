@@ -15,7 +15,7 @@ def search_box(root: str) -> str:
         '<input class="ql-search__input" type="search" name="q" autocomplete="off" '
         'placeholder="搜索" aria-label="搜索全站文章" aria-describedby="ql-search-help">'
         '<span class="ql-visually-hidden" id="ql-search-help">输入后按向下方向键进入结果列表，按 Esc 关闭。</span>'
-        '<span class="ql-visually-hidden ql-search__live" role="status" aria-live="polite"></span>'
+        '<span class="ql-visually-hidden ql-search__live" aria-live="polite"></span>'
         '<div class="ql-search__panel" hidden></div></form>'
     )
 
