@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from ..structure.problems import Problem, ProblemLog, display_path
 from .frontmatter import FrontMatterError, split_front_matter
 from .html_policy import check_markdown
-from .tree import ATTACHMENT_TYPES, MAX_PAGE_BYTES, PAGE_TYPES, walk
+from .tree import ATTACHMENT_TYPES, MAX_PAGE_BYTES, PAGE_TYPES, attachment_type_problem, link_problem, size_problem, walk
 
 
 @dataclass
@@ -36,24 +36,16 @@ def check_hand_written(docs_dir: Path, root: Path, exemptions: Iterable[str] = (
     exemptions = [str(PurePosixPath(e)) + ("/" if e.endswith("/") else "") for e in exemptions]
     own = {str(PurePosixPath(a)) for a in own_assets}
     tree = walk(docs_dir)
-    for link in tree.links:
-        result.log.add(Problem(
-            display_path(link.path, root), 1, "", "普通文件或文件夹", f"符号链接，指向“{link.target}”",
-            "为防止把服务器上的其他文件发布出去，页面目录中不允许符号链接；请删除该链接，把文件本身复制进来。",
-        ))
+    result.log.problems += [link_problem(link, root) for link in tree.links]
     for path in tree.files:
         relative = path.relative_to(docs_dir).as_posix()
         shown = display_path(path, root)
-        size = path.stat().st_size
         if path.suffix not in PAGE_TYPES:
             if path.suffix.lower() not in ATTACHMENT_TYPES and relative not in own:
-                result.log.add(Problem(
-                    shown, 1, "", "允许发布的附件类型（" + " ".join(sorted(ATTACHMENT_TYPES)) + "）", f"“{path.suffix or path.name}”文件",
-                    "网页、脚本、SVG 等文件会在读者的浏览器中运行；站点自己的样式和脚本须在站点配置的 extra_css/extra_javascript 中列出。",
-                ))
+                result.log.add(attachment_type_problem(path, root))
             continue
-        if size > MAX_PAGE_BYTES:
-            result.log.add(Problem(shown, 1, "", f"不超过 {MAX_PAGE_BYTES // 1024 // 1024} MB 的页面", f"{size / 1024 / 1024:.1f} MB"))
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            result.log.add(size_problem(path, root, MAX_PAGE_BYTES, "页面"))
             continue
         if is_exempt(relative, exemptions):
             result.exempted.append(relative)

@@ -20,7 +20,9 @@ from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
-from .tree import ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_PAGE_BYTES, PAGE_TYPES, walk
+from .tree import (
+    ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_PAGE_BYTES, PAGE_TYPES, attachment_type_problem, link_problem, size_problem, walk,
+)
 from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_VOCABULARY_FILE = "vocabulary.yml"
@@ -48,12 +50,7 @@ def content_files(content_dir: Path) -> list[Path]:
 def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
     """Documents and attachments to publish; links, unknown types and oversized files are errors."""
     tree = walk(content_dir)
-    for link in tree.links:
-        log.add(Problem(
-            display_path(link.path, root), 1, "", "普通文件或文件夹",
-            f"符号链接，指向“{link.target}”",
-            "为防止把服务器上的其他文件发布出去，内容目录中不允许符号链接；请删除该链接，把文件本身复制进来。",
-        ))
+    log.problems += [link_problem(link, root) for link in tree.links]
     documents, attachments = [], []
     for path in tree.files:
         relative = path.relative_to(content_dir)
@@ -63,18 +60,10 @@ def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[li
             continue
         if len(relative.parts) < 2 or relative.parts[0] not in COLLECTIONS:
             continue  # vocabulary.yml and notes beside the collections are never published
-        size = path.stat().st_size
         if path.suffix.lower() not in ATTACHMENT_TYPES:
-            log.add(Problem(
-                display_path(path, root), 1, "", "允许发布的附件类型（" + " ".join(sorted(ATTACHMENT_TYPES)) + "）",
-                f"“{path.suffix or path.name}”文件",
-                "网页、脚本、SVG 等文件会在读者的浏览器中运行，不能作为附件发布；请转为 PDF 或图片，或移出内容目录。",
-            ))
-        elif size > MAX_ATTACHMENT_BYTES:
-            log.add(Problem(
-                display_path(path, root), 1, "", f"不超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB 的附件",
-                f"{size / 1024 / 1024:.0f} MB", "请压缩后再提交。",
-            ))
+            log.add(attachment_type_problem(path, root))
+        elif path.stat().st_size > MAX_ATTACHMENT_BYTES:
+            log.add(size_problem(path, root, MAX_ATTACHMENT_BYTES, "附件", "请压缩后再提交。"))
         else:
             attachments.append(path)
     return documents, attachments
@@ -137,12 +126,8 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         return None
     collection, schema = COLLECTIONS[folder]
 
-    size = path.stat().st_size
-    if size > MAX_PAGE_BYTES:
-        log.add(Problem(
-            shown, 1, "", f"不超过 {MAX_PAGE_BYTES // 1024 // 1024} MB 的文档", f"{size / 1024 / 1024:.1f} MB",
-            "文档过大会拖慢所有读者的浏览器；请把长文拆成几篇，或把原件作为 PDF 附件。",
-        ))
+    if path.stat().st_size > MAX_PAGE_BYTES:
+        log.add(size_problem(path, root, MAX_PAGE_BYTES, "文档", "文档过大会拖慢所有读者的浏览器；请把长文拆成几篇，或把原件作为 PDF 附件。"))
         return None
     try:
         text = path.read_text(encoding="utf-8")

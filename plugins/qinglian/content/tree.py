@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..structure.problems import Problem, display_path
+
 # Pictures, PDF and OFD (the national fixed-layout format), office documents (Microsoft
 # and WPS), and audio or video of warning-education films. None of them runs as script
 # when opened from the site.
@@ -86,3 +88,24 @@ def _target(path: Path) -> str:
         return os.readlink(path)
     except OSError:
         return "?"
+
+
+def link_problem(link: Link, root: Path) -> Problem:
+    return Problem(
+        display_path(link.path, root), 1, "", "普通文件或文件夹", f"符号链接，指向“{link.target}”",
+        "为防止把服务器上的其他文件发布出去，content/ 和 docs/ 中不允许符号链接；请删除该链接，把文件本身复制进来。",
+    )
+
+
+def attachment_type_problem(path: Path, root: Path) -> Problem:
+    return Problem(
+        display_path(path, root), 1, "", "允许发布的附件类型（" + " ".join(sorted(ATTACHMENT_TYPES)) + "）",
+        f"“{path.suffix or path.name}”文件",
+        "网页、脚本、SVG 等文件会在读者的浏览器中运行，不能发布；请转为 PDF 或图片，或移出该目录。"
+        "站点自己的样式和脚本须在站点配置的 extra_css/extra_javascript 中列出。",
+    )
+
+
+def size_problem(path: Path, root: Path, limit: int, what: str, hint: str = "") -> Problem:
+    size = path.stat().st_size
+    return Problem(display_path(path, root), 1, "", f"不超过 {limit / 1024 / 1024:g} MB 的{what}", f"{size / 1024 / 1024:.1f} MB", hint)
