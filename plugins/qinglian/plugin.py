@@ -138,7 +138,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         loaded, _ = self._state()
-        for asset in ("qinglian.css", "quiz.js", "search.js", "early.js"):
+        for asset in ("qinglian.css", "quiz.js", "search.js", "early.js", "regulation.js"):
             content = resources.files("qinglian.assets").joinpath(asset).read_bytes()
             files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
         for generated_file in self.generated_files:

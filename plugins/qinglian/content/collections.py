@@ -1,4 +1,4 @@
-"""The three collections and their front-matter schemas."""
+"""The collections and their front-matter schemas."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ DISCIPLINES = ("政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "
 SESSION_FORMS = ("集中学习", "专题研讨", "警示教育", "自学", "知识测试")
 
 
-class DocumentSchema(Schema):
+class PublishedSchema(Schema):
+    """Fields every collection shares; each names its own date and issuing unit."""
+
     title = Text("标题")
-    date = Date("发布日期")
-    unit = Term("发文单位", "units")
     topics = ListOf("专题", Term("专题", "topics"), min_items=1)
     summary = Text("摘要", required=False)
     slug = Slug("网址名", required=False)
@@ -50,15 +50,14 @@ class DocumentSchema(Schema):
         return values
 
 
+class DocumentSchema(PublishedSchema):
+    date = Date("发布日期")
+    unit = Term("发文单位", "units")
+
+
 class SpeechSchema(DocumentSchema):
     speaker = Term("讲话人职务", "roles")
     occasion = Text("会议名称")
-
-
-class CaseSchema(DocumentSchema):
-    discipline = Choice("违反的纪律", DISCIPLINES)
-    outcome = Text("处理结果")
-    lessons = ListOf("警示要点", Text("警示要点"), min_items=1)
 
 
 class RepeatSchema(Schema):
@@ -121,6 +120,46 @@ class QuizBankSchema(DocumentSchema):
         return check_bank(values, ctx, base)
 
 
+REGULATION_STATUSES = ("现行有效", "已修订", "已废止")
+
+
+class BasisSchema(Schema):
+    """One regulation a case applied, and the articles of it."""
+
+    regulation = Ref("依据的党纪法规")
+    articles = ListOf("条款", Text("条款"), min_items=1)
+
+
+class CaseSchema(DocumentSchema):
+    discipline = Choice("违反的纪律", DISCIPLINES)
+    outcome = Text("处理结果")
+    lessons = ListOf("警示要点", Text("警示要点"), min_items=1)
+    basis = ListOf("处理依据", Nested("处理依据", BasisSchema), required=False, default=[])
+
+
+class RegulationSchema(PublishedSchema):
+    issuer = Term("制定机关", "units")
+    adopted = Date("通过日期")
+    effective = Date("施行日期")
+    revised = ListOf("修订日期", Date("修订日期"), required=False, default=[])
+    status = Choice("效力状态", REGULATION_STATUSES, required=False, default="现行有效")
+    replaced_by = Ref("新版本", required=False)
+
+    @classmethod
+    def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+        if super().check(values, ctx, base) is None:
+            return None
+        if values["effective"] < values["adopted"]:
+            ctx.report(base + ("effective",), f"不早于通过日期 {values['adopted'].isoformat()} 的日期", values["effective"].isoformat())
+            return None
+        if values["status"] == "已修订" and values["replaced_by"] is None:
+            ctx.report(base + ("replaced_by",), "已修订的法规指向其新版本，如 regulations/2025-xx", "缺少该字段")
+            return None
+        # Listings, archives and unit pages know every document by its date and unit.
+        values["date"], values["unit"] = values["adopted"], values["issuer"]
+        return values
+
+
 def _occurrences(session: dict[str, Any], year: int, ctx: ValidationContext, at: KeyPath) -> list[dt.date] | None:
     """The dates a session entry stands for, or ``None`` after reporting why there are none."""
     in_year = f"{year} 年内的日期（计划年度 year 为 {year}）"
@@ -168,10 +207,12 @@ SPEECHES = Collection("speeches", "领导讲话", "讲话", "各级领导在廉�
 CASES = Collection("cases", "案例通报", "案例", "违纪违法典型案例通报与警示教育材料。")
 PLANS = Collection("plans", "学习计划", "计划", "各单位的年度廉政学习计划与学习安排。")
 QUIZZES = Collection("quizzes", "在线测试", "测试", "依据讲话和案例编写的自测题，用于自学自测。")
+REGULATIONS = Collection("regulations", "党纪法规", "法规", "本地区、本系统的党纪法规和廉洁从业规定，逐章逐条阅读。")
 
 COLLECTIONS: dict[str, tuple[Collection, type[Schema]]] = {
     SPEECHES.name: (SPEECHES, SpeechSchema),
     CASES.name: (CASES, CaseSchema),
     PLANS.name: (PLANS, PlanSchema),
     QUIZZES.name: (QUIZZES, QuizBankSchema),
+    REGULATIONS.name: (REGULATIONS, RegulationSchema),
 }

@@ -14,7 +14,8 @@ from ..structure.document import Document, Session, Withheld
 from ..structure.problems import Problem, ProblemLog, Severity, display_path
 from ..structure.quiz import Question, QuizBank
 from ..structure.references import Reference
-from .collections import COLLECTIONS, QUIZZES
+from ..structure.regulation import Article, RegulationText, normalise_anchor, parse_regulation
+from .collections import COLLECTIONS, QUIZZES, REGULATIONS
 from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .scan import Finding, scan
@@ -106,6 +107,8 @@ def load_content(
     references = _References(corpus, {d.key: d for d in withheld}, failed, log, today)
     _resolve_sessions(references)
     _build_banks(references)
+    _resolve_bases(references)
+    _link_regulations(references)
     return LoadResult(corpus, log, withheld, sources, today, attachments)
 
 
@@ -156,6 +159,13 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
             log.add(problem)
     if fields is None or any(f.kind == "placeholder" for f in findings):
         return None
+    if collection is REGULATIONS:
+        text = parse_regulation(front_matter.body, front_matter.body_line)
+        for problem in text.problems:
+            log.add(Problem(shown, problem.line, "正文", problem.expected, problem.found, _NUMBERING_HINT))
+        if text.problems:
+            return None
+        fields["text"] = text
 
     slug = fields.get("slug") or path.stem
     if not fields.get("slug") and (not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS):
@@ -178,8 +188,11 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         fields=fields,
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
+        lines=front_matter.lines,
     )
 
+
+_NUMBERING_HINT = "党纪法规的章按顺序编号，条在全文中连续编号（第一条、第二条……），节在每章内编号；请改正编号，或补上漏掉的一条。"
 
 _FINDINGS = {
     "placeholder": ("填写完整的内容", "导入或模板留下的占位符“{found}”", "请按提示填写，并删去“【待填写……】”。"),
@@ -258,6 +271,62 @@ def _resolve_sessions(references: _References) -> None:
     corpus.sessions.sort(key=session_order)
 
 
+def _resolve_bases(references: _References) -> None:
+    """Each case's 处理依据: the regulation and the articles of it that were applied."""
+    for case in references.documents_of("cases"):
+        citations: list[tuple[Document, Article]] = []
+        for index, basis in enumerate(case.fields["basis"]):
+            regulation = references.resolve(basis["regulation"], case)
+            if regulation is None:
+                continue
+            if regulation.collection is not REGULATIONS:
+                reference = basis["regulation"]
+                references.log.add(Problem(
+                    reference.source_path, reference.line, reference.field, "党纪法规的引用，如 regulations/2024-xx", f"“{reference}”",
+                    "basis 只能指向 regulations 栏目中的法规。",
+                ))
+                continue
+            text: RegulationText = regulation.fields["text"]
+            for position, label in enumerate(basis["articles"]):
+                article = text.article(label)
+                if article is None:
+                    line = case.lines.get(("basis", index, "articles", position), case.slug_line)
+                    field = f"basis[{index + 1}].articles[{position + 1}]"
+                    references.log.add(Problem(case.shown_path, line, field, f"{regulation.key} 中已有的条款", f"“{label}”，该法规没有这一条",
+                                               article_suggestion(text, label)))
+                    continue
+                citations.append((regulation, article))
+        case.fields["citations"] = citations
+
+
+def article_suggestion(text: RegulationText, label: str) -> str:
+    normal = normalise_anchor(label)
+    if normal != label.strip() and text.article(normal):
+        return f"请写作“{normal}”（条款按法规中印刷的写法，用汉字数字）。"
+    nearest = text.nearest_article(label)
+    last = text.articles[-1].label if text.articles else ""
+    hint = f"该法规共 {len(text.articles)} 条（第一条至{last}）。"
+    return (f"最接近的是“{nearest.label}”：{nearest.opening(24)}" if nearest else "") + hint
+
+
+def _link_regulations(references: _References) -> None:
+    """Under each article: the published cases that applied it and the sessions that assign it."""
+    for regulation in references.documents_of(REGULATIONS.name):
+        regulation.fields["cited_by"] = {}
+        regulation.fields["assigned_in"] = {}
+    for case in references.corpus.by_collection["cases"]:
+        for regulation, article in case.fields.get("citations", []):
+            cited = regulation.fields["cited_by"].setdefault(article.anchor, [])
+            if case not in cited:
+                cited.append(case)
+    for session in references.corpus.sessions:
+        for reference, target in session.readings:
+            if target.collection is REGULATIONS and reference.anchor:
+                entries = target.fields["assigned_in"].setdefault(reference.anchor, [])
+                if not any(s.plan is session.plan and s.entry == session.entry for s in entries):
+                    entries.append(session)
+
+
 def _build_banks(references: _References) -> None:
     """Turn each quiz's validated questions into a ``QuizBank`` with resolved sources."""
     for document in references.documents_of(QUIZZES.name):
@@ -315,6 +384,18 @@ class _References:
             return None
         return self.resolve(reference, plan)
 
+    def regulation_anchor(self, reference: Reference, regulation: Document) -> bool:
+        """Whether ``reference.anchor`` names an article or a chapter of ``regulation``; reports it if not."""
+        text: RegulationText = regulation.fields["text"]
+        anchor = reference.anchor or ""
+        if text.article(anchor) and normalise_anchor(anchor) == anchor or text.chapter(anchor) and normalise_anchor(anchor) == anchor:
+            return True
+        self.log.add(Problem(
+            reference.source_path, reference.line, reference.field, f"{regulation.key} 中已有的条或章（如 #第一条、#第一章）",
+            f"“#{anchor}”，该法规没有这一条或章", article_suggestion(text, anchor),
+        ))
+        return False
+
     def resolve(self, reference: Reference, owner: Document) -> Document | None:
         """The document a reference points to, or ``None`` after reporting why it cannot be used."""
         target = self.corpus.resolve(reference)
@@ -350,6 +431,8 @@ class _References:
                     suggestion(reference.key, self.known),
                 )
             )
+        if target is not None and reference.anchor and target.collection is REGULATIONS:
+            return target if self.regulation_anchor(reference, target) else None
         if target is not None and reference.anchor and not has_heading(target, reference.anchor):
             headings = heading_texts(target.body)
             self.log.add(

@@ -36,6 +36,8 @@ class Document:
     fields: dict[str, Any]
     body: str
     slug_line: int = 1
+    # The file line of every front-matter key and list item, for messages found after loading.
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -20,6 +20,7 @@ from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
+from .regulation_pages import REGULATION_SCRIPT, RegulationPages, grouped_citations
 from .urls import page_url, relative_href
 
 
@@ -80,6 +81,7 @@ class PortalViews:
         self.held: dict[str, str] = {}
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.quizzes = QuizPages(self)
+        self.regulations = RegulationPages(self.render, self.calendar.session_target)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
             autoescape=True,
@@ -205,6 +207,8 @@ class PortalViews:
             topics=topics,
             unit_target=listing_uri(f"units/{self.corpus.units[doc.unit]}", 1),
             collection_target=listing_uri(doc.collection.name, 1),
+            citations=grouped_citations(doc),
+            replaced_by=self._replacement(doc),
         )
         withheld = doc.withheld(self.clock.today)
         if withheld is not None:
@@ -213,6 +217,9 @@ class PortalViews:
         if scheduled:
             header += "\n\n" + self.render("scheduled.html", doc.src_uri, entries=scheduled, cal=self.calendar)
         # Headings stay Markdown so they reach the table of contents.
+        if doc.collection.name == "regulations":
+            body = self.regulations.body_markdown(doc)
+            header += "\n\n" + self.render("regulation_script.html", doc.src_uri, script=REGULATION_SCRIPT)
         parts = [header, body.strip()]
         if doc.collection.name == "quizzes":
             parts.append(self.quizzes.quiz_html(doc))
@@ -222,6 +229,10 @@ class PortalViews:
         if related:
             parts += ["## 相关文档", self.render("related.html", doc.src_uri, related=related)]
         return "\n\n".join(parts) + "\n"
+
+    def _replacement(self, doc: Document) -> Document | None:
+        reference = doc.fields.get("replaced_by")
+        return self.corpus.resolve(reference) if reference is not None else None
 
     def home_markdown(self, here: str, body: str) -> str:
         """The hand-written home page followed by the newest documents of each collection."""
