@@ -32,7 +32,7 @@ from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_
 from .structure.document import Document
 from .search.indexer import IndexReport, SearchIndexer
 from .search.pagefind import PagefindError
-from .search.records import SearchRecord, document_record, page_record
+from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import Severity, display_path
 from .views.generated import GeneratedFile
 from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
@@ -178,7 +178,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def _search_records(self, files: Files, config: MkDocsConfig) -> list[SearchRecord]:
         loaded, _ = self._state()
         directory_urls = config.use_directory_urls
-        records = [document_record(d, page_url(d.src_uri, directory_urls)) for d in loaded.corpus.documents]
+        records = [record for d in loaded.corpus.documents for record in records_of(d, page_url(d.src_uri, directory_urls))]
         generated = {page.src_uri for page in self.generated}
         for file in files.documentation_pages():
             if file.src_uri in self.documents or file.src_uri in generated or not file.inclusion.is_included():

@@ -282,7 +282,11 @@
 
   Search.prototype.link = function (item) {
     var url = this.engine.root + item.data.url.replace(/^\//, "");
-    return this.query.parts.length ? url + "?q=" + encodeURIComponent(this.query.parts.join(" ")) : url;
+    if (!this.query.parts.length) return url;
+    // An article of a regulation is a fragment of its page: the query goes before the #.
+    var hash = url.indexOf("#");
+    var query = "?q=" + encodeURIComponent(this.query.parts.join(" "));
+    return hash < 0 ? url + query : url.slice(0, hash) + query + url.slice(hash);
   };
 
   Search.prototype.describe = function (item) {
@@ -565,13 +569,15 @@
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);
     var first = null;
+    // A result inside one part of a page (an article of a regulation) shows that part's words first.
+    var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
     nodes.forEach(function (node) {
       var html = markPhrases(node.nodeValue, parts);
       if (html.indexOf("<mark>") < 0) return;
       var holder = document.createElement("span");
       holder.innerHTML = html;
       holder.querySelectorAll("mark").forEach(function (mark) { mark.className = "ql-hit"; });
-      first = first || holder.querySelector("mark");
+      if (!first || (target && !target.contains(first) && target.contains(node))) first = holder.querySelector("mark");
       node.parentNode.replaceChild(holder, node);
     });
     if (first) first.scrollIntoView({ block: "center" });

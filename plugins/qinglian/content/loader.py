@@ -300,13 +300,15 @@ def _resolve_bases(references: _References) -> None:
 
 
 def article_suggestion(text: RegulationText, label: str) -> str:
+    """How to write ``label`` so that it names an existing article or chapter of ``text``."""
     normal = normalise_anchor(label)
-    if normal != label.strip() and text.article(normal):
-        return f"请写作“{normal}”（条款按法规中印刷的写法，用汉字数字）。"
+    if normal != label.strip() and (text.article(normal) or text.chapter(normal)):
+        return f"请写作“{normal}”（按法规中印刷的写法，用汉字数字）。"
+    size = f"该法规共 {len(text.chapters)} 章 {len(text.articles)} 条（第一条至{text.articles[-1].label}）。" if text.articles else ""
+    if normal.endswith("章"):
+        return size
     nearest = text.nearest_article(label)
-    last = text.articles[-1].label if text.articles else ""
-    hint = f"该法规共 {len(text.articles)} 条（第一条至{last}）。"
-    return (f"最接近的是“{nearest.label}”：{nearest.opening(24)}" if nearest else "") + hint
+    return (f"最接近的是“{nearest.label}”：{nearest.opening(24)}" if nearest else "") + size
 
 
 def _link_regulations(references: _References) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 from ..content.loader import DEFAULT_VOCABULARY_FILE
 from ..content.vocabulary import load_vocabulary
 from ..structure.problems import ProblemLog, display_path
-from .markdown import to_markdown
+from ..structure.regulation import parse_regulation
+from .markdown import Removed, regulation_markdown, to_markdown
 from .metadata import KINDS, front_matter, guess, slug_for
-from .sources import UnreadableSource, read_source
+from .sources import Paragraph, UnreadableSource, read_source
 
 
 def _roles(content_dir: Path) -> list[str]:
@@ -48,12 +49,15 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
             failed += 1
             continue
         title, body = paragraphs[0], paragraphs[1:]
-        markdown, _, removed = to_markdown(body)
+        if kind == "regulation":
+            markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx")
+        else:
+            markdown, _, removed = to_markdown(body)
         for marker in removed:
             place = "第 {} 段".format(marker.line) if source.suffix.lower() == ".docx" else f"第 {marker.line} 行"
             print(f"警告  {shown}:{marker.line}: {place}删除了网页残留标记“{marker.marker}”。", file=sys.stderr)
         found = guess(kind, title.text, [p.text for p in body], roles)
-        values = {"title": title.text, "date": found.date, "unit": unit, **found.fields}
+        values = {"title": title.text, "date": found.date, "unit": unit, "issuer": unit, **found.fields}
         note = f"由 qinglian import 从 {source.name} 导入（{_today()}）。\n标有“待填写”的字段请补全后再提交，qinglian check 会逐一指出。"
         text = front_matter(kind, values, found.hints, note) + "\n" + markdown
         target = _target(kind, slug_for(kind, title.text, found.year), content_dir, out)
@@ -62,6 +66,19 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
         else:
             failed += 1
     return 1 if failed else 0
+
+
+def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> tuple[str, list[Removed]]:
+    """The regulation's text kept as written; numbering problems are reported with the source line."""
+    markdown, lines = regulation_markdown(body)
+    text = parse_regulation(markdown, 1)
+    for problem in text.problems:
+        # Blocks are separated by blank lines: block k starts on Markdown line 2k + 1.
+        source_line = lines[min((problem.line - 1) // 2, len(lines) - 1)] if lines else 1
+        place = f"第 {source_line} 段" if from_word else f"第 {source_line} 行"
+        print(f"警告  {shown}:{source_line}: {place}应为{problem.expected}，实际为{problem.found}。", file=sys.stderr)
+    print(f"{shown}: 识别出 {len(text.chapters)} 章 {len(text.articles)} 条。", file=sys.stderr)
+    return markdown, []
 
 
 def new_document(kind: str, title: str, content_dir: Path, out: Path | None, force: bool) -> int:
@@ -73,6 +90,7 @@ def new_document(kind: str, title: str, content_dir: Path, out: Path | None, for
         "case": "## 基本案情\n\n正文。\n\n## 处理情况\n\n正文。\n\n## 案件警示\n\n正文。\n",
         "plan": "## 学习要求\n\n正文。\n",
         "quiz": "测试说明，显示在题目上方。\n",
+        "regulation": "第一章　总则\n\n第一条　为了……，制定本规定。\n\n第二条　本规定适用于……。\n",
     }[kind]
     text = front_matter(kind, values, {}, note) + "\n" + body
     target = _target(kind, slug_for(kind, title, year), content_dir, out)

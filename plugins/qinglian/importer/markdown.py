@@ -99,3 +99,19 @@ def to_markdown(paragraphs: list[Paragraph]) -> tuple[str, list[str], list[Remov
             continue
         blocks.append(_paragraph(paragraph))
     return "\n\n".join(blocks) + "\n", blocks, removed
+
+
+def regulation_markdown(paragraphs: list[Paragraph]) -> tuple[str, list[int]]:
+    """A regulation's body: every paragraph as written, one per block, and each block's source line.
+
+    Chapters, sections and articles are recognised from the plain text later, so nothing is
+    turned into headings here; only characters HTML would swallow are escaped.
+    """
+    blocks, lines = [], []
+    for paragraph in paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        blocks.append(text.replace("&", "&amp;").replace("<", "&lt;"))
+        lines.append(paragraph.line)
+    return "\n\n".join(blocks) + "\n", lines

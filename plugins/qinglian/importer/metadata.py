@@ -12,11 +12,14 @@ from typing import Any
 from ..content.scan import placeholder
 
 # Document kinds as editors name them on the command line, and their collection folders.
-KINDS = {"speech": "speeches", "case": "cases", "plan": "plans", "quiz": "quizzes"}
+KINDS = {"speech": "speeches", "case": "cases", "plan": "plans", "quiz": "quizzes", "regulation": "regulations"}
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_LINE = re.compile(r"^[（(〔\[]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)〕\]]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# 〔2023年3月18日XX市纪委监委第X次委务会议通过〕 and 自2023年5月1日起施行, as regulations print them.
+_ADOPTED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[^，。）)]*?(?:通过|审议|印发|发布)")
+_EFFECTIVE = re.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起施行")
 _SPEECH_TITLE = re.compile(r"^(?P<speaker>.+?)(?:同志)?在(?P<occasion>.+?)上的(?:讲话|发言|主持词|总结讲话|讲话提纲|报告)")
 
 
@@ -61,6 +64,13 @@ def guess(kind: str, title: str, texts: list[str], roles: list[str]) -> Guess:
             result.hints["speaker"] = f"原文为“{speaker}”，须为词表 roles 中的一项"
     if kind == "plan" and result.year:
         result.fields["year"] = result.year
+    if kind == "regulation":
+        adopted = next((d for text in texts[:5] if (m := _ADOPTED.search(text)) and (d := _date(m))), None)
+        effective = next((d for text in texts if (m := _EFFECTIVE.search(text)) and (d := _date(m))), None)
+        if adopted:
+            result.fields["adopted"] = adopted
+        if effective:
+            result.fields["effective"] = effective
     return result
 
 
@@ -90,8 +100,26 @@ BY_KIND = {
     ],
     "plan": [("year", "计划年度", True), ("sessions", "学习安排，至少一次", True)],
     "quiz": [("pass_mark", "及格分", True), ("questions", "题目，至少一题", True)],
+    "regulation": [
+        ("status", "效力状态：现行有效、已修订、已废止之一，不写即为现行有效", False),
+        ("revised", "修订日期列表，可不写", False),
+    ],
 }
-OPTIONAL_EXAMPLES = {"summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31"}
+# A regulation names its issuer and its adoption and effective dates instead of a unit and a date.
+REGULATION_HEAD = [
+    ("title", "标题", True),
+    ("issuer", "制定机关，须为词表 units 中的一项", True),
+    ("adopted", "通过日期，如 2024-03-05", True),
+    ("effective", "施行日期，如 2024-05-01", True),
+]
+
+
+def fields_of(kind: str) -> list[tuple[str, str, bool]]:
+    if kind == "regulation":
+        return REGULATION_HEAD + [entry for entry in COMMON if entry[0] not in ("title", "date", "unit")] + BY_KIND[kind]
+    return COMMON + BY_KIND[kind]
+OPTIONAL_EXAMPLES = {"summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
+                     "status": "现行有效", "revised": ["2025-06-30"]}
 
 _LIST_FIELDS = {"topics", "lessons"}
 _PLAN_SESSION = """\
@@ -121,7 +149,7 @@ def _value(value: Any) -> str:
 def front_matter(kind: str, values: dict[str, Any], hints: dict[str, str], note: str) -> str:
     """The YAML block, every field with its comment; unknown required values as placeholders."""
     lines = ["---", *(f"# {line}" for line in note.splitlines())]
-    for key, comment, required in COMMON + BY_KIND[kind]:
+    for key, comment, required in fields_of(kind):
         label = comment.split("，")[0].split("：")[0]
         hint = f"，{hints[key]}" if key in hints else ""
         if key in values and values[key] not in (None, "", []):

@@ -86,6 +86,28 @@ def document_record(document: Document, url: str) -> SearchRecord:
     )
 
 
+def records_of(document: Document, url: str) -> list[SearchRecord]:
+    """A document's records: one, or for a regulation one per article, so a hit leads to its article."""
+    text = document.fields.get("text")
+    if document.collection.name != "regulations" or text is None:
+        return [document_record(document, url)]
+    whole = document_record(document, url)
+    overview = "\n".join([*(document.summary or "",), *text.preamble, document.unit, *document.topics])
+    records = [SearchRecord(whole.url, whole.title, whole.collection, whole.date, overview, whole.filters, whole.order_key)]
+    for article in text.articles:
+        place = f"{article.chapter.label} {article.chapter.title}" if article.chapter else ""
+        records.append(SearchRecord(
+            url=f"{url}#{article.anchor}",
+            title=f"{document.title} {article.label}",
+            collection=whole.collection,
+            date=whole.date,
+            text="\n".join([*article.paragraphs, place]),
+            filters=whole.filters,
+            order_key=whole.order_key,
+        ))
+    return records
+
+
 def page_record(url: str, title: str, markdown: str) -> SearchRecord:
     """A hand-written page such as the help page: searchable, filed under 其他页面."""
     return SearchRecord(
