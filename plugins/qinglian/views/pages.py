@@ -17,6 +17,8 @@ from ..structure.clock import BuildClock
 from ..structure.corpus import Corpus
 from ..structure.document import Document
 from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
+from ..content.collections import DISCIPLINES
+from .charts import BarChart, case_charts
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
@@ -123,7 +125,9 @@ class PortalViews:
 
     # Listings
 
-    def _listing(self, base: str, title: str, docs: list[Document], intro: str, in_nav: bool) -> Iterator[GeneratedPage]:
+    def _listing(
+        self, base: str, title: str, docs: list[Document], intro: str, in_nav: bool, chart_list: list[BarChart] | None = None
+    ) -> Iterator[GeneratedPage]:
         size = self.settings.page_size
         pages = max(1, math.ceil(len(docs) / size))
         for number in range(1, pages + 1):
@@ -132,6 +136,7 @@ class PortalViews:
                 "listing.html",
                 here,
                 intro=intro if number == 1 else "",
+                chart_list=(chart_list or []) if number == 1 else [],
                 docs=docs[(number - 1) * size : number * size],
                 total=len(docs),
                 number=number,
@@ -151,7 +156,8 @@ class PortalViews:
                 # Readers look for a quiz by topic and want to see which ones they have done.
                 yield self.quizzes.index_page(listing_uri(collection.name, 1), collection.label, collection.description)
                 continue
-            yield from self._listing(collection.name, collection.label, docs, collection.description + COLLECTION_INTRO, True)
+            charts = case_charts(docs, DISCIPLINES) if collection.name == "cases" else None
+            yield from self._listing(collection.name, collection.label, docs, collection.description + COLLECTION_INTRO, True, charts)
 
     def _term_pages(self, kind: str, label: str, index_title: str, terms: dict[str, str], by_term: dict[str, list[Document]]) -> Iterator[GeneratedPage]:
         index_uri = f"{kind}/index.md"
@@ -172,7 +178,8 @@ class PortalViews:
         for year, docs in self.corpus.by_year.items():
             counts = [sum(1 for d in docs if d.collection is c) for c in self.corpus.collections]
             years.append((year, listing_uri(f"archive/{year}", 1), counts, len(docs)))
-        html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years)
+        charts = case_charts(self.corpus.by_collection["cases"], DISCIPLINES)
+        html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years, chart_list=charts)
         yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档", search_exclude=True) + html + "\n", True)
         for year, docs in self.corpus.by_year.items():
             yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..structure.document import Document, Session
 from ..structure.regulation import Article, RegulationText
+from .charts import bar_chart
 
 Render = Callable[..., str]
 MOST_CITED = 5
@@ -45,7 +46,14 @@ class RegulationPages:
         cited: dict[str, list[Document]] = regulation.fields.get("cited_by", {})
         assigned: dict[str, list[Session]] = regulation.fields.get("assigned_in", {})
         common: dict[str, Any] = {"session_target": self.session_target}
-        blocks = [self.render("regulation_overview.html", here, text=text, preamble=text.preamble, most_cited=most_cited(regulation))]
+        per_chapter = bar_chart(
+            f"cited-{regulation.slug}", "各章被案例引用的次数", "次",
+            [(f"{c.label} {c.title}", sum(len(cited.get(a.anchor, [])) for a in c.articles)) for c in text.chapters],
+        )
+        blocks = [self.render(
+            "regulation_overview.html", here, text=text, preamble=text.preamble, most_cited=most_cited(regulation),
+            chart_list=[per_chapter] if per_chapter else [],
+        )]
 
         def articles(members: list[Article]) -> None:
             section = None
