@@ -22,7 +22,7 @@ from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, serving
 # space-separated queries). Written down by reading the example content.
 EXPECTED = {
     "八项规定": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "quizzes/2024-eight-rules-self-test/",
-                 "speeches/2024-eight-rules-deployment/"],
+                 "speeches/2024-eight-rules-deployment/", "regulations/2023-organ-staff-integrity/"],
     "以案促改": ["cases/2024-hiring-interference/", "cases/2025-school-meal-funds/", "plans/2025-district-study-plan/",
                  "quizzes/2025-grassroots-cases-quiz/", "speeches/2024-warning-education-conference/",
                  "speeches/2025-transport-top-leader/"],
@@ -30,7 +30,7 @@ EXPECTED = {
                "speeches/2024-warning-education-conference/", "speeches/2025-transport-top-leader/"],
     "四风": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "quizzes/2024-eight-rules-self-test/",
              "speeches/2024-eight-rules-deployment/", "speeches/2024-warning-education-conference/",
-             "speeches/2025-education-grassroots/"],
+             "speeches/2025-education-grassroots/", "regulations/2023-organ-staff-integrity/"],
     "警示教育": ["cases/2024-subsidy-embezzlement/", "cases/2025-project-kickbacks/", "plans/2024-city-organs-study-plan/",
                  "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/",
                  "speeches/2024-warning-education-conference/", "speeches/2025-discipline-study-mobilisation/"],
@@ -38,11 +38,12 @@ EXPECTED = {
                         "speeches/2024-warning-education-conference/"],
     "党纪学习教育": ["plans/2024-city-organs-study-plan/", "plans/2025-district-study-plan/",
                      "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/",
-                     "speeches/2024-organs-clean-culture/", "speeches/2025-discipline-study-mobilisation/"],
+                     "speeches/2024-organs-clean-culture/", "speeches/2025-discipline-study-mobilisation/",
+                     "regulations/2026-after-hours-conduct/"],
     "违规吃喝": ["cases/2024-banquet-in-canteen/"],
     "吃喝": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "speeches/2024-warning-education-conference/"],
-    "红包": ["speeches/2024-eight-rules-deployment/"],
-    "纪律处分": ["plans/2025-district-study-plan/", "speeches/2025-discipline-study-mobilisation/"],
+    "红包": ["speeches/2024-eight-rules-deployment/", "regulations/2023-organ-staff-integrity/"],
+    "纪律处分": ["plans/2025-district-study-plan/", "speeches/2025-discipline-study-mobilisation/", "regulations/2023-organ-staff-integrity/"],
     "XX区 食堂": ["cases/2024-banquet-in-canteen/"],
 }
 
