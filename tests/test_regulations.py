@@ -279,3 +279,28 @@ def test_search_leads_to_the_article_with_the_words_marked(browser, example_site
         assert marked.first.is_visible() and marked.first.evaluate("m => { const r = m.getBoundingClientRect(); return r.top > 0 && r.bottom < innerHeight; }")
         page.screenshot(path=str(tmp_path / "article-search.png"))
         page.close()
+
+
+def test_links_in_text_to_missing_articles_are_errors(project: Project):
+    regulation_project(project)
+    project.write("content/speeches/2024-warning.md", project.root.joinpath("content/speeches/2024-warning.md").read_text(encoding="utf-8")
+                  + "\n依照[第三条](../regulations/2023-test-rules.md#第三条)和[第八条](../regulations/2023-test-rules.md#第八条)处理。\n")
+    result = project.build()
+    assert result.returncode != 0
+    line = project.root.joinpath("content/speeches/2024-warning.md").read_text(encoding="utf-8").count("\n")
+    assert f"content/speeches/2024-warning.md:{line}: 字段“正文中的链接”应为regulations/2023-test-rules 中已有的条或章" in result.stderr
+    assert "“#第八条”" in result.stderr and "“#第三条”" not in result.stderr
+
+
+def test_case_charts_are_svg_with_a_data_table(project: Project):
+    regulation_project(project)
+    project.write("content/cases/2025-other.md", CASE.format(articles="第四条").replace("2024-03-05", "2025-01-09").replace("廉洁纪律", "群众纪律"))
+    project.build_ok("--strict")
+    page = project.html("cases/index.html")
+    assert page.count('<svg class="ql-chart__svg"') == 2
+    assert "<title id=\"ql-chart-cases-discipline-svg-title\">案例按违反的纪律分类：政治纪律 0 个；组织纪律 0 个；廉洁纪律 1 个；群众纪律 1 个" in page
+    assert '<th scope="row">2024年</th><td>1</td>' in page and '<th scope="row">2025年</th><td>1</td>' in page
+    assert 'role="img"' in page and "http" not in page.split('<svg class="ql-chart__svg"')[1].split("</svg>")[0].replace("http://www.w3.org", "")
+    assert page.count('<svg class="ql-chart__svg"') == project.html("archive/index.html").count('<svg class="ql-chart__svg"')
+    regulation = project.html("regulations/2023-test-rules/index.html")
+    assert "各章被案例引用的次数" in regulation and '<th scope="row">第二章 具体要求</th><td>3</td>' in regulation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass
 
 from ..structure.document import Document
@@ -48,3 +49,25 @@ def unlink_withheld(markdown: str, src_uri: str, first_line: int, withheld: dict
         return match["text"]
 
     return _LINK.sub(replace, markdown), found
+
+
+@dataclass(frozen=True)
+class AnchoredLink:
+    line: int
+    target: str
+    anchor: str
+
+
+def anchored_links(markdown: str, src_uri: str, first_line: int) -> list[AnchoredLink]:
+    """Links in ``markdown`` to another page's fragment (``../regulations/x.md#第二十八条``), with file lines."""
+    found = []
+    for match in _LINK.finditer(markdown):
+        raw = match["target"].strip("<>")
+        if "#" not in raw:
+            continue
+        target = link_target(src_uri, raw)
+        if target is None:
+            continue
+        anchor = unquote(raw.split("#", 1)[1])
+        found.append(AnchoredLink(first_line + markdown.count("\n", 0, match.start()), target, anchor))
+    return found

@@ -18,6 +18,7 @@ from ..structure.regulation import Article, RegulationText, normalise_anchor, pa
 from .collections import COLLECTIONS, QUIZZES, REGULATIONS
 from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
+from .links import anchored_links
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
@@ -108,6 +109,7 @@ def load_content(
     _resolve_sessions(references)
     _build_banks(references)
     _resolve_bases(references)
+    _check_regulation_links(references)
     _link_regulations(references)
     return LoadResult(corpus, log, withheld, sources, today, attachments)
 
@@ -188,7 +190,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         fields=fields,
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
-        lines=front_matter.lines,
+        lines={**front_matter.lines, ("__body__",): front_matter.body_line},
     )
 
 
@@ -309,6 +311,21 @@ def article_suggestion(text: RegulationText, label: str) -> str:
         return size
     nearest = text.nearest_article(label)
     return (f"最接近的是“{nearest.label}”：{nearest.opening(24)}" if nearest else "") + size
+
+
+def _check_regulation_links(references: _References) -> None:
+    """Links in document text to an article or chapter of a regulation must name one that exists."""
+    regulations = {d.src_uri: d for d in references.documents_of(REGULATIONS.name)}
+    if not regulations:
+        return
+    for document in [*references.corpus.documents, *references.withheld.values()]:
+        first_line = document.lines.get(("__body__",), 1)
+        for link in anchored_links(document.body, document.src_uri, first_line):
+            regulation = regulations.get(link.target)
+            if regulation is None:
+                continue
+            reference = Reference(REGULATIONS.name, regulation.slug, link.anchor, document.shown_path, link.line, "正文中的链接")
+            references.regulation_anchor(reference, regulation)
 
 
 def _link_regulations(references: _References) -> None:
