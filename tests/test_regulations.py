@@ -304,3 +304,20 @@ def test_case_charts_are_svg_with_a_data_table(project: Project):
     assert page.count('<svg class="ql-chart__svg"') == project.html("archive/index.html").count('<svg class="ql-chart__svg"')
     regulation = project.html("regulations/2023-test-rules/index.html")
     assert "各章被案例引用的次数" in regulation and '<th scope="row">第二章 具体要求</th><td>3</td>' in regulation
+
+
+@pytest.mark.browser
+def test_copy_link_puts_the_articles_address_on_the_clipboard(browser, example_site: Path):
+    with serving(example_site) as url:
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+        page = context.new_page()
+        page.goto(url + "regulations/2023-organ-staff-integrity/", wait_until="networkidle")
+        button = page.get_by_role("button", name="复制链接：第二十八条")
+        button.click()
+        page.wait_for_function("document.getElementById('ql-copy-status').textContent.indexOf('已复制') === 0")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert unquote(copied) == url + "regulations/2023-organ-staff-integrity/#第二十八条"
+        page.goto(copied, wait_until="networkidle")
+        assert page.locator("[id='第二十八条']").evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
+        context.close()
