@@ -321,3 +321,31 @@ def test_copy_link_puts_the_articles_address_on_the_clipboard(browser, example_s
         page.goto(copied, wait_until="networkidle")
         assert page.locator("[id='第二十八条']").evaluate("e => getComputedStyle(e).borderLeftStyle") == "solid"
         context.close()
+
+
+def test_a_revised_regulation_links_to_its_newer_version(project: Project):
+    regulation_project(project)
+    old = REGULATION.replace("title: XX市测试廉洁规定", "title: XX市测试廉洁规定（2020年版）").replace("adopted: 2023-03-01", "adopted: 2020-03-01")
+    project.write("content/regulations/2020-test-rules.md", old.replace("topics: [警示教育]", "topics: [警示教育]\nstatus: 已修订"))
+    result = project.build()
+    assert result.returncode != 0 and "content/regulations/2020-test-rules.md" in result.stderr and "replaced_by" in result.stderr
+    project.write("content/regulations/2020-test-rules.md",
+                  old.replace("topics: [警示教育]", "topics: [警示教育]\nstatus: 已修订\nreplaced_by: regulations/2023-test-rules"))
+    project.build_ok("--strict")
+    page = project.html("regulations/2020-test-rules/index.html")
+    assert "已修订，" in page and 'href="../2023-test-rules/">见新版本《XX市测试廉洁规定》</a>' in page
+
+
+def test_a_long_regulation_keeps_a_usable_table_of_contents(project: Project):
+    chapters = []
+    number = 1
+    for chapter in range(1, 9):
+        articles = "\n\n".join(f"第{chinese_numeral(n)}条　第{n}条的内容。" for n in range(number, number + 20))
+        chapters.append(f"第{chinese_numeral(chapter)}章　第{chapter}章标题\n\n{articles}")
+        number += 20
+    project.write("content/regulations/2023-long-rules.md", REGULATION.split("---\n\n", 1)[0] + "---\n\n" + "\n\n".join(chapters) + "\n")
+    project.build_ok("--strict")
+    page = project.html("regulations/2023-long-rules/index.html")
+    assert page.count('class="ql-article"') == 160 and 'id="第一百六十条"' in page
+    toc = page.split('data-md-type="toc"')[1].split("</nav>")[0]
+    assert toc.count('class="md-nav__link"') <= 12 and "第八章" in toc and "第一百六十条" not in toc
