@@ -103,6 +103,7 @@ BY_KIND = {
     "regulation": [
         ("status", "效力状态：现行有效、已修订、已废止之一，不写即为现行有效", False),
         ("revised", "修订日期列表，可不写", False),
+        ("replaced_by", "已修订时写新版本，如 regulations/2025-xx", False),
     ],
 }
 # A regulation names its issuer and its adoption and effective dates instead of a unit and a date.
@@ -119,7 +120,7 @@ def fields_of(kind: str) -> list[tuple[str, str, bool]]:
         return REGULATION_HEAD + [entry for entry in COMMON if entry[0] not in ("title", "date", "unit")] + BY_KIND[kind]
     return COMMON + BY_KIND[kind]
 OPTIONAL_EXAMPLES = {"summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
-                     "status": "现行有效", "revised": ["2025-06-30"]}
+                     "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx"}
 
 _LIST_FIELDS = {"topics", "lessons"}
 _PLAN_SESSION = """\
