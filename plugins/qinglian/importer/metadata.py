@@ -97,6 +97,7 @@ BY_KIND = {
         ("discipline", "违反的纪律：政治纪律、组织纪律、廉洁纪律、群众纪律、工作纪律、生活纪律之一", True),
         ("outcome", "处理结果，如 党内严重警告、政务撤职", True),
         ("lessons", "警示要点，至少一项", True),
+        ("basis", "处理依据：所依据的党纪法规和条款，可不写", False),
     ],
     "plan": [("year", "计划年度", True), ("sessions", "学习安排，至少一次", True)],
     "quiz": [("pass_mark", "及格分", True), ("questions", "题目，至少一题", True)],
@@ -119,7 +120,12 @@ def fields_of(kind: str) -> list[tuple[str, str, bool]]:
     if kind == "regulation":
         return REGULATION_HEAD + [entry for entry in COMMON if entry[0] not in ("title", "date", "unit")] + BY_KIND[kind]
     return COMMON + BY_KIND[kind]
-OPTIONAL_EXAMPLES = {"summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
+class RawYaml(str):
+    """An example value already written as YAML (flow style), printed as it is."""
+
+
+OPTIONAL_EXAMPLES = {"basis": RawYaml("[{regulation: regulations/2023-xx, articles: [第十条]}]"),
+                     "summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
                      "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx"}
 
 _LIST_FIELDS = {"topics", "lessons"}
@@ -138,6 +144,8 @@ _QUIZ_QUESTION = """\
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, RawYaml):
+        return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
     if isinstance(value, (bool, int)):
