@@ -65,26 +65,42 @@ class Browser:
         libraries = executable.parent / "lib"
         if libraries.is_dir():
             env["LD_LIBRARY_PATH"] = f"{libraries}:{env.get('LD_LIBRARY_PATH', '')}"
-        self.process = subprocess.Popen(
-            [str(executable), *HEADLESS_ARGS, *(extra_args or []), f"--remote-debugging-port={port}",
-             f"--user-data-dir={self.profile.name}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-        )
         self.events = Events()
         self._ids = itertools.count(1)
-        self.socket = self._connect(port)
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.send(f"{domain}.enable")
+        # An old single-process build now and then hangs while starting: try once more, and
+        # never leave a process behind.
+        for attempt in (1, 2):
+            port = port if attempt == 1 else _free_port()
+            self.process = subprocess.Popen(
+                [str(executable), *HEADLESS_ARGS, *(extra_args or []), f"--remote-debugging-port={port}",
+                 f"--user-data-dir={self.profile.name}", "about:blank"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            )
+            try:
+                self.socket = self._connect(port)
+                break
+            except ProtocolError:
+                self.process.kill()
+                self.process.wait(timeout=10)
+                if attempt == 2:
+                    self.profile.cleanup()
+                    raise
+        try:
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.send(f"{domain}.enable")
+        except (ProtocolError, OSError, websocket.WebSocketException):
+            self.close()
+            raise
 
     def _connect(self, port: int) -> websocket.WebSocket:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 20
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2) as response:
                     targets = json.load(response)
                 target = next(t for t in targets if t.get("type") == "page")
                 return websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
-            except (OSError, StopIteration, ValueError):
+            except (OSError, StopIteration, ValueError, websocket.WebSocketException):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise ProtocolError("the browser did not open its debugging port") from None
                 time.sleep(0.2)
