@@ -349,3 +349,23 @@ def test_a_long_regulation_keeps_a_usable_table_of_contents(project: Project):
     assert page.count('class="ql-article"') == 160 and 'id="第一百六十条"' in page
     toc = page.split('data-md-type="toc"')[1].split("</nav>")[0]
     assert toc.count('class="md-nav__link"') <= 12 and "第八章" in toc and "第一百六十条" not in toc
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "expected"),
+    [
+        (lambda p: p.write("content/cases/2024-gift.md", CASE.format(articles="第三条").replace("regulations/2023-test-rules", "speeches/2024-warning")),
+         "content/cases/2024-gift.md:11: 字段“basis[1].regulation”应为党纪法规的引用", "basis 只能指向 regulations 栏目中的法规"),
+        (lambda p: p.write("content/regulations/2023-test-rules.md", REGULATION.replace("effective: 2023-04-01", "effective: 2023-02-01")),
+         "content/regulations/2023-test-rules.md:5: 字段“effective”应为不早于通过日期 2023-03-01 的日期", "2023-02-01"),
+        (lambda p: p.write("content/cases/2024-gift.md", CASE.format(articles="第三条").replace("regulations/2023-test-rules", "regulations/2023-test-rule")),
+         "content/cases/2024-gift.md:11: 字段“basis[1].regulation”应为指向已有文档的引用", "是否应为“regulations/2023-test-rules”"),
+    ],
+    ids=["basis-not-a-regulation", "effective-before-adopted", "unknown-regulation"],
+)
+def test_other_citation_and_field_errors(project: Project, change, path: str, expected: str):
+    regulation_project(project)
+    change(project)
+    result = project.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert path in result.stderr and expected in result.stderr, result.stderr
