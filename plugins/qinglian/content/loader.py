@@ -14,11 +14,11 @@ from ..structure.document import Document, Session, Withheld
 from ..structure.problems import Problem, ProblemLog, Severity, display_path
 from ..structure.quiz import Question, QuizBank
 from ..structure.references import Reference
-from ..structure.regulation import Article, RegulationText, normalise_anchor, parse_regulation
+from ..structure.regulation import parse_regulation
 from .collections import COLLECTIONS, QUIZZES, REGULATIONS
 from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
-from .links import anchored_links
+from .citations import check_anchor, check_regulation_links, link_regulations, resolve_bases
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
@@ -108,9 +108,10 @@ def load_content(
     references = _References(corpus, {d.key: d for d in withheld}, failed, log, today)
     _resolve_sessions(references)
     _build_banks(references)
-    _resolve_bases(references)
-    _check_regulation_links(references)
-    _link_regulations(references)
+    regulations = references.documents_of(REGULATIONS.name)
+    resolve_bases(references.documents_of("cases"), references.resolve, references.log)
+    check_regulation_links([*references.corpus.documents, *references.withheld.values()], regulations, references.log)
+    link_regulations(regulations, references.corpus.by_collection["cases"], references.corpus.sessions)
     return LoadResult(corpus, log, withheld, sources, today, attachments)
 
 
@@ -273,79 +274,6 @@ def _resolve_sessions(references: _References) -> None:
     corpus.sessions.sort(key=session_order)
 
 
-def _resolve_bases(references: _References) -> None:
-    """Each case's 处理依据: the regulation and the articles of it that were applied."""
-    for case in references.documents_of("cases"):
-        citations: list[tuple[Document, Article]] = []
-        for index, basis in enumerate(case.fields["basis"]):
-            regulation = references.resolve(basis["regulation"], case)
-            if regulation is None:
-                continue
-            if regulation.collection is not REGULATIONS:
-                reference = basis["regulation"]
-                references.log.add(Problem(
-                    reference.source_path, reference.line, reference.field, "党纪法规的引用，如 regulations/2024-xx", f"“{reference}”",
-                    "basis 只能指向 regulations 栏目中的法规。",
-                ))
-                continue
-            text: RegulationText = regulation.fields["text"]
-            for position, label in enumerate(basis["articles"]):
-                article = text.article(label)
-                if article is None:
-                    line = case.lines.get(("basis", index, "articles", position), case.slug_line)
-                    field = f"basis[{index + 1}].articles[{position + 1}]"
-                    references.log.add(Problem(case.shown_path, line, field, f"{regulation.key} 中已有的条款", f"“{label}”，该法规没有这一条",
-                                               article_suggestion(text, label)))
-                    continue
-                citations.append((regulation, article))
-        case.fields["citations"] = citations
-
-
-def article_suggestion(text: RegulationText, label: str) -> str:
-    """How to write ``label`` so that it names an existing article or chapter of ``text``."""
-    normal = normalise_anchor(label)
-    if normal != label.strip() and (text.article(normal) or text.chapter(normal)):
-        return f"请写作“{normal}”（按法规中印刷的写法，用汉字数字）。"
-    size = f"该法规共 {len(text.chapters)} 章 {len(text.articles)} 条（第一条至{text.articles[-1].label}）。" if text.articles else ""
-    if normal.endswith("章"):
-        return size
-    nearest = text.nearest_article(label)
-    return (f"最接近的是“{nearest.label}”：{nearest.opening(24)}" if nearest else "") + size
-
-
-def _check_regulation_links(references: _References) -> None:
-    """Links in document text to an article or chapter of a regulation must name one that exists."""
-    regulations = {d.src_uri: d for d in references.documents_of(REGULATIONS.name)}
-    if not regulations:
-        return
-    for document in [*references.corpus.documents, *references.withheld.values()]:
-        first_line = document.lines.get(("__body__",), 1)
-        for link in anchored_links(document.body, document.src_uri, first_line):
-            regulation = regulations.get(link.target)
-            if regulation is None:
-                continue
-            reference = Reference(REGULATIONS.name, regulation.slug, link.anchor, document.shown_path, link.line, "正文中的链接")
-            references.regulation_anchor(reference, regulation)
-
-
-def _link_regulations(references: _References) -> None:
-    """Under each article: the published cases that applied it and the sessions that assign it."""
-    for regulation in references.documents_of(REGULATIONS.name):
-        regulation.fields["cited_by"] = {}
-        regulation.fields["assigned_in"] = {}
-    for case in references.corpus.by_collection["cases"]:
-        for regulation, article in case.fields.get("citations", []):
-            cited = regulation.fields["cited_by"].setdefault(article.anchor, [])
-            if case not in cited:
-                cited.append(case)
-    for session in references.corpus.sessions:
-        for reference, target in session.readings:
-            if target.collection is REGULATIONS and reference.anchor:
-                entries = target.fields["assigned_in"].setdefault(reference.anchor, [])
-                if not any(s.plan is session.plan and s.entry == session.entry for s in entries):
-                    entries.append(session)
-
-
 def _build_banks(references: _References) -> None:
     """Turn each quiz's validated questions into a ``QuizBank`` with resolved sources."""
     for document in references.documents_of(QUIZZES.name):
@@ -403,18 +331,6 @@ class _References:
             return None
         return self.resolve(reference, plan)
 
-    def regulation_anchor(self, reference: Reference, regulation: Document) -> bool:
-        """Whether ``reference.anchor`` names an article or a chapter of ``regulation``; reports it if not."""
-        text: RegulationText = regulation.fields["text"]
-        anchor = reference.anchor or ""
-        if text.article(anchor) and normalise_anchor(anchor) == anchor or text.chapter(anchor) and normalise_anchor(anchor) == anchor:
-            return True
-        self.log.add(Problem(
-            reference.source_path, reference.line, reference.field, f"{regulation.key} 中已有的条或章（如 #第一条、#第一章）",
-            f"“#{anchor}”，该法规没有这一条或章", article_suggestion(text, anchor),
-        ))
-        return False
-
     def resolve(self, reference: Reference, owner: Document) -> Document | None:
         """The document a reference points to, or ``None`` after reporting why it cannot be used."""
         target = self.corpus.resolve(reference)
@@ -451,7 +367,7 @@ class _References:
                 )
             )
         if target is not None and reference.anchor and target.collection is REGULATIONS:
-            return target if self.regulation_anchor(reference, target) else None
+            return target if check_anchor(reference, target, self.log) else None
         if target is not None and reference.anchor and not has_heading(target, reference.anchor):
             headings = heading_texts(target.body)
             self.log.add(
