@@ -35,7 +35,8 @@ from .search.pagefind import PagefindError
 from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import Severity, display_path
 from .views.generated import GeneratedFile
-from .views.pages import GeneratedPage, PortalSettings, PortalViews, hand_written_navigation, navigation
+from .views.pages import GeneratedPage, PortalViews, hand_written_navigation, navigation
+from .views.rendering import PortalSettings
 from .views.search_box import SEARCH_SCRIPT, with_search_box
 from .views.urls import page_url
 

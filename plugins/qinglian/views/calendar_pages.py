@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..structure.calendar import Month, StudyCalendar
 from ..structure.clock import BuildClock
 from ..structure.document import Document, Session
 from .dates import WEEKDAYS, chinese_month
+from .rendering import Rendering
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .ical import calendar_feed
 from .urls import page_url
 
-if TYPE_CHECKING:
-    from .pages import PortalViews
 
 CALENDAR_URI = "calendar/index.md"
 AGENDA_URI = "calendar/agenda.md"
@@ -48,7 +46,7 @@ def unit_uri(slug: str) -> str:
 
 
 class CalendarPages:
-    def __init__(self, views: PortalViews, calendar: StudyCalendar, clock: BuildClock, site_url: str) -> None:
+    def __init__(self, views: Rendering, calendar: StudyCalendar, clock: BuildClock, site_url: str) -> None:
         self.views = views
         self.calendar = calendar
         self.clock = clock

@@ -6,41 +6,23 @@ import math
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from markdown.extensions.toc import slugify_unicode
 
 from ..structure.calendar import StudyCalendar
 from ..structure.clock import BuildClock
 from ..structure.corpus import Corpus
 from ..structure.document import Document
-from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
 from ..content.collections import DISCIPLINES
+from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
 from .charts import BarChart, case_charts
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
+from .rendering import PortalSettings
 from .regulation_pages import REGULATION_SCRIPT, RegulationPages, grouped_citations
 from .urls import page_url, relative_href
-
-
-def default_slugify(text: str) -> str:
-    """Heading ids as Python-Markdown's toc makes them when told to keep Unicode."""
-    return slugify_unicode(text, "-")
-
-
-@dataclass(frozen=True)
-class PortalSettings:
-    site_name: str = ""
-    site_url: str = ""
-    page_size: int = 20
-    related_count: int = 5
-    home_latest: int = 5
-    directory_urls: bool = True
-    # Turns a heading into its id; the adapter passes the engine's own so links match.
-    slugify: Callable[[str], str] = default_slugify
 
 
 COLLECTION_INTRO = "按发布日期从新到旧排列。"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..content.quizzes import BLANK_MARK, HALF_FOR_PARTIAL, LETTERS, MULTIPLE, SINGLE, TRUE_FALSE
 from ..structure.document import Document
 from ..structure.quiz import Question, QuizBank, bank_of
+from .rendering import Rendering
 from .generated import GeneratedPage, front_matter
 
-if TYPE_CHECKING:
-    from .pages import PortalViews
 
 QUIZ_SCRIPT = "assets/qinglian/quiz.js"
 KIND_CODES = {SINGLE: "single", MULTIPLE: "multiple", TRUE_FALSE: "truefalse"}
@@ -38,7 +37,7 @@ def answer_text(question: Question) -> str:
 
 
 class QuizPages:
-    def __init__(self, views: PortalViews) -> None:
+    def __init__(self, views: Rendering) -> None:
         self.views = views
 
     def banks(self) -> list[QuizBank]:
