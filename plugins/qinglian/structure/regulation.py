@@ -54,6 +54,11 @@ def chinese_numeral(number: int) -> str:
     return "".join(parts)
 
 
+def ordinal(number: int, unit: str) -> str:
+    """(28, "条") → 第二十八条: how regulations number their articles, sections and chapters."""
+    return f"第{chinese_numeral(number)}{unit}"
+
+
 @dataclass
 class Article:
     number: int
@@ -65,7 +70,7 @@ class Article:
 
     @property
     def label(self) -> str:
-        return f"第{chinese_numeral(self.number)}条"
+        return ordinal(self.number, "条")
 
     @property
     def anchor(self) -> str:
@@ -84,7 +89,7 @@ class Section:
 
     @property
     def label(self) -> str:
-        return f"第{chinese_numeral(self.number)}节"
+        return ordinal(self.number, "节")
 
 
 @dataclass
@@ -97,7 +102,7 @@ class Chapter:
 
     @property
     def label(self) -> str:
-        return f"第{chinese_numeral(self.number)}章"
+        return ordinal(self.number, "章")
 
     @property
     def anchor(self) -> str:
@@ -139,7 +144,7 @@ def normalise_anchor(anchor: str) -> str:
     """Editors may write 第28条 or 第二十八条; both mean the article's anchor 第二十八条."""
     match = re.fullmatch(r"第(\d+)([条章节])", anchor.strip())
     if match:
-        return f"第{chinese_numeral(int(match[1]))}{match[2]}"
+        return ordinal(int(match[1]), match[2])
     return anchor.strip()
 
 
@@ -164,7 +169,7 @@ def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
             if heading[2] == "章":
                 expected = len(result.chapters) + 1
                 if number != expected:
-                    result.problems.append(StructureProblem(line_number, f"第{chinese_numeral(expected)}章（章按顺序编号）", f"第{heading[1]}章"))
+                    result.problems.append(StructureProblem(line_number, f"{ordinal(expected, '章')}（章按顺序编号）", f"第{heading[1]}章"))
                 chapter = Chapter(number, title, line_number)
                 result.chapters.append(chapter)
                 section = None
@@ -173,7 +178,7 @@ def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
                 if chapter is None:
                     result.problems.append(StructureProblem(line_number, "写在某一章之下的节", f"第{heading[1]}节，前面没有章"))
                 elif number != expected:
-                    result.problems.append(StructureProblem(line_number, f"第{chinese_numeral(expected)}节（节在每章内按顺序编号）", f"第{heading[1]}节"))
+                    result.problems.append(StructureProblem(line_number, f"{ordinal(expected, '节')}（节在每章内按顺序编号）", f"第{heading[1]}节"))
                 section = Section(number, title, line_number)
                 if chapter is not None:
                     chapter.sections.append(section)
@@ -187,7 +192,7 @@ def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
                 previous = result.articles[-1].label if result.articles else "（无）"
                 kind = "重复" if any(a.number == number for a in result.articles) else "跳号或顺序颠倒"
                 result.problems.append(StructureProblem(
-                    line_number, f"第{chinese_numeral(expected)}条（条在全文中连续编号）", f"第{opening[1]}条，{kind}；上一条是{previous}"
+                    line_number, f"{ordinal(expected, '条')}（条在全文中连续编号）", f"第{opening[1]}条，{kind}；上一条是{previous}"
                 ))
             article = Article(number, [opening[2].strip()], line_number, chapter, section)
             result.articles.append(article)
