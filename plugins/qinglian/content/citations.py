@@ -77,8 +77,7 @@ def check_regulation_links(documents: list[Document], regulations: list[Document
     if not by_uri:
         return
     for document in documents:
-        first_line = document.lines.get(("__body__",), 1)
-        for link in anchored_links(document.body, document.src_uri, first_line):
+        for link in anchored_links(document.body, document.src_uri, document.body_line):
             regulation = by_uri.get(link.target)
             if regulation is not None:
                 reference = Reference(REGULATIONS.name, regulation.slug, link.anchor, document.shown_path, link.line, "正文中的链接")

@@ -44,11 +44,6 @@ class LoadResult:
     attachments: list[Path] = field(default_factory=list)
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file an editor may have meant as a document."""
-    return [path for path in walk(content_dir).files if path.suffix in PAGE_TYPES and path.name not in _IGNORED_NAMES]
-
-
 def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
     """Documents and attachments to publish; links, unknown types and oversized files are errors."""
     tree = walk(content_dir)
@@ -191,7 +186,8 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         fields=fields,
         body=front_matter.body,
         slug_line=front_matter.lines.get(("slug",), 1),
-        lines={**front_matter.lines, ("__body__",): front_matter.body_line},
+        lines=front_matter.lines,
+        body_line=front_matter.body_line,
     )
 
 

@@ -36,6 +36,14 @@ class Link:
     path: Path
     target: str
 
+    @classmethod
+    def at(cls, path: Path) -> Link:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return cls(path, target)
+
 
 @dataclass
 class Tree:
@@ -44,50 +52,37 @@ class Tree:
     files: list[Path] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
 
-
-def is_hidden(relative: Path) -> bool:
-    # Editors keep templates and notes in _folders and tools leave .files; neither is published.
-    return any(part.startswith((".", "_")) for part in relative.parts)
+    def _visible(self, folder: Path, names: list[str]) -> list[Path]:
+        """The entries of ``folder`` that may be published; links are recorded instead."""
+        kept = []
+        for name in names:
+            # Editors keep templates and notes in _folders and tools leave .files; neither is published.
+            if name.startswith((".", "_")):
+                continue
+            path = folder / name
+            if path.is_symlink():
+                self.links.append(Link.at(path))
+            else:
+                kept.append(path)
+        return kept
 
 
 def walk(folder: Path) -> Tree:
     """Every regular, visible file below ``folder``, sorted; links are collected, not entered."""
     tree = Tree()
     if folder.is_symlink():
-        tree.links.append(Link(folder, _target(folder)))
+        tree.links.append(Link.at(folder))
         return tree
     if not folder.is_dir():
         return tree
     for current, dirs, names in os.walk(folder, followlinks=False):
         here = Path(current)
-        kept = []
-        for name in dirs:
-            path = here / name
-            if is_hidden(path.relative_to(folder)):
-                continue
-            if path.is_symlink():
-                tree.links.append(Link(path, _target(path)))
-            else:
-                kept.append(name)
-        dirs[:] = kept
-        for name in names:
-            path = here / name
-            if is_hidden(path.relative_to(folder)):
-                continue
-            if path.is_symlink():
-                tree.links.append(Link(path, _target(path)))
-            elif path.is_file():
-                tree.files.append(path)
+        # Hidden folders are pruned here, so a name alone decides what is hidden below.
+        dirs[:] = [path.name for path in tree._visible(here, dirs)]
+        tree.files += [path for path in tree._visible(here, names) if path.is_file()]
     tree.files.sort()
     tree.links.sort(key=lambda link: link.path)
     return tree
-
-
-def _target(path: Path) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
 
 
 def link_problem(link: Link, root: Path) -> Problem:

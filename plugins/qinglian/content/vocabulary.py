@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..structure.problems import Problem, ProblemLog, display_path
 from .frontmatter import FrontMatterError, parse_yaml, type_name
+from .tree import Link, link_problem, size_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -43,13 +43,13 @@ def load_vocabulary(path: Path, root: Path, log: ProblemLog) -> Vocabulary:
         log.add(Problem(shown, line, key, expected, found, hint))
 
     if path.is_symlink():
-        report(1, "", "普通文件", f"符号链接，指向“{os.readlink(path)}”", "请删除该链接，把词表文件本身放在这里。")
+        log.add(link_problem(Link.at(path), root))
         return vocabulary
     if not path.is_file():
         report(1, "", "词表文件（声明发文单位 units 和专题 topics）", "文件不存在", "请按编辑指南创建该文件。")
         return vocabulary
     if path.stat().st_size > MAX_VOCABULARY_BYTES:
-        report(1, "", f"不超过 {MAX_VOCABULARY_BYTES // 1024} KB 的词表", f"{path.stat().st_size // 1024} KB")
+        log.add(size_problem(path, root, MAX_VOCABULARY_BYTES, "词表"))
         return vocabulary
     try:
         document = parse_yaml(path.read_text(encoding="utf-8-sig"))

@@ -36,8 +36,10 @@ class Document:
     fields: dict[str, Any]
     body: str
     slug_line: int = 1
-    # The file line of every front-matter key and list item, for messages found after loading.
+    # The file line of every front-matter key and list item, and of the body's first line,
+    # for messages found after loading.
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    body_line: int = 1
 
     @property
     def key(self) -> str:
