@@ -60,8 +60,7 @@ def check_hand_written(docs_dir: Path, root: Path, exemptions: Iterable[str] = (
         except FrontMatterError as exc:
             result.log.add(Problem(shown, exc.line, "", exc.expected, exc.found, exc.hint))
             continue
-        for violation in check_markdown(body, first_line):
-            result.log.add(Problem(shown, violation.line, "正文", "允许的 HTML", violation.found, violation.hint))
+        result.log.problems += [violation.problem(shown) for violation in check_markdown(body, first_line)]
     return result
 
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
+from ..structure.problems import Problem
+
 ALLOWED_TAGS = frozenset(
     """
     p br hr h1 h2 h3 h4 h5 h6 strong b em i u s del ins sup sub small mark abbr q cite kbd
@@ -37,12 +39,10 @@ ELEMENT_ATTRIBUTES = {
     "colgroup": frozenset({"span"}),
     "ol": frozenset({"start", "type", "reversed"}),
     "table": frozenset({"summary"}),
-    "abbr": frozenset(),
     "details": frozenset({"open"}),
     "li": frozenset({"value"}),
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data"})
 _IMAGE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp);", re.I)
 # Markdown's tables align columns with this style and nothing else; other styles are refused.
 _ALIGN_STYLE = re.compile(r"\s*text-align:\s*(?:left|right|center)\s*;?\s*", re.I)
@@ -70,6 +70,10 @@ class Violation:
     def hint(self) -> str:
         return HINTS[self.kind]
 
+    def problem(self, shown: str) -> Problem:
+        """The violation as a problem of the file ``shown``."""
+        return Problem(shown, self.line, "正文", "允许的 HTML", self.found, self.hint)
+
 
 def url_allowed(url: str, *, image: bool) -> bool:
     """Links: relative, http(s) or mailto. Images: relative to the site, or inline data:image."""
@@ -88,9 +92,9 @@ def attribute_violation(tag: str, name: str, value: str | None, line: int) -> Vi
     shown = f"<{tag} {name}=\"{(value or '')[:60]}\">" if tag else f"{{: {name}=\"{(value or '')[:60]}\" }}"
     if name.startswith("on"):
         return Violation(line, "event", shown)
-    if name in _URL_ATTRIBUTES and value is not None and name in ("href", "src"):
-        if not url_allowed(value, image=(name == "src")):
-            return Violation(line, "url", shown)
+    # Other URL attributes (action, formaction, poster…) are not allowed at all, below.
+    if name in ("href", "src") and value is not None and not url_allowed(value, image=(name == "src")):
+        return Violation(line, "url", shown)
     if name in GLOBAL_ATTRIBUTES or name.startswith(("aria-", "data-")):
         return None
     if name == "style" and value is not None and _ALIGN_STYLE.fullmatch(value):

@@ -142,8 +142,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         return None
 
     findings = scan(text)
-    for violation in check_markdown(front_matter.body, front_matter.body_line):
-        log.add(Problem(shown, violation.line, "正文", "允许的 HTML", violation.found, violation.hint))
+    log.problems += [violation.problem(shown) for violation in check_markdown(front_matter.body, front_matter.body_line)]
     _report_findings(findings, shown, front_matter.lines, log)
     # Lines still holding a placeholder are reported once, as such, not again by the schema.
     waiting = {f.line for f in findings if f.kind == "placeholder"}
