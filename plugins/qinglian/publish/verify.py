@@ -8,6 +8,7 @@ import json
 import posixpath
 import re
 from html.parser import HTMLParser
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,64 +27,28 @@ _SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《�
 MAX_EXAMPLES = 5
 
 
-class _Links(HTMLParser):
+class _PageParts(HTMLParser):
+    """What the checks read from one page: link targets, scripts and event handlers."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.targets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if (tag, name) in _LINK_ATTRIBUTES and value:
-                self.targets.append(value)
-
-
-def _exists(site: Path, path: str) -> bool:
-    target = site / path.lstrip("/")
-    return target.is_file() or (target / "index.html").is_file()
-
-
-def broken_links(site: Path, site_path: str = "/") -> list[str]:
-    """Links and asset references inside the site whose target is not in it."""
-    broken = []
-    for page in sorted(site.rglob("*.html")):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        here = page.relative_to(site).as_posix()
-        for target in parser.targets:
-            parts = urlsplit(target)
-            if parts.scheme or parts.netloc or not parts.path:
-                continue
-            path = unquote(parts.path)
-            if path.startswith("/"):
-                if not path.startswith(site_path):
-                    broken.append(f"{here}: {target}")
-                    continue
-                resolved = path[len(site_path):]
-            else:
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
-            if resolved.startswith("..") or not _exists(site, resolved):
-                broken.append(f"{here}: {target}")
-    return broken
-
-
-class _Scripts(HTMLParser):
-    """Script elements and event-handler attributes of one page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
-        self.inline: list[str] = []
+        self.script_sources: list[str] = []
+        self.inline_scripts: list[str] = []
         self.handlers: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        for name, value in attrs:
+            if (tag, name) in _LINK_ATTRIBUTES and value:
+                self.targets.append(value)
         self.handlers += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
         self.handlers += [f"<{tag} {name}=javascript:>" for name, value in attrs
                           if value and name in ("href", "src", "action") and _SCRIPT_URL.match(value)]
         if tag == "script":
             if values.get("src"):
-                self.sources.append(values["src"] or "")
+                self.script_sources.append(values["src"] or "")
             elif (values.get("type") or "").lower() != "application/json":
                 self._in_script = True
 
@@ -92,10 +57,61 @@ class _Scripts(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_script and data.strip():
-            self.inline.append(data.strip())
+            self.inline_scripts.append(data.strip())
 
 
 _SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:java|vb)script:", re.I)
+
+
+def _pages(site: Path) -> Iterator[tuple[str, _PageParts]]:
+    """Each HTML page of the release, parsed once for every check."""
+    for page in sorted(site.rglob("*.html")):
+        parts = _PageParts()
+        parts.feed(page.read_text(encoding="utf-8", errors="replace"))
+        yield page.relative_to(site).as_posix(), parts
+
+
+def _exists(site: Path, path: str) -> bool:
+    target = site / path.lstrip("/")
+    return target.is_file() or (target / "index.html").is_file()
+
+
+def _site_relative(here: str, path: str, site_path: str) -> str | None:
+    """``path`` (from the page ``here``) relative to the site root; None when it leaves the site."""
+    if path.startswith("/"):
+        return path[len(site_path):] if path.startswith(site_path) else None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+    return None if resolved.startswith("..") else resolved
+
+
+def _broken_links_of(site: Path, here: str, parts: _PageParts, site_path: str) -> list[str]:
+    broken = []
+    for target in parts.targets:
+        split = urlsplit(target)
+        if split.scheme or split.netloc or not split.path:
+            continue
+        resolved = _site_relative(here, unquote(split.path), site_path)
+        if resolved is None or not _exists(site, resolved):
+            broken.append(f"{here}: {target}")
+    return broken
+
+
+def _foreign_scripts_of(site: Path, here: str, parts: _PageParts, theme_scripts: ThemeScripts, site_path: str) -> list[str]:
+    found = [f"{here}：内嵌脚本“{script[:40]}”" for script in parts.inline_scripts]
+    found += [f"{here}：事件处理属性 {handler}" for handler in parts.handlers]
+    for source in parts.script_sources:
+        split = urlsplit(source)
+        if split.scheme or split.netloc:
+            found.append(f"{here}：外部脚本 {source}")
+            continue
+        resolved = _site_relative(here, unquote(split.path), site_path) or unquote(split.path)
+        if resolved.startswith(INLINE_FOLDER + "/"):
+            target = site / resolved
+            if target.is_file() and not theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace")):
+                found.append(f"{here}：{resolved} 不是主题自带的脚本")
+        elif not resolved.startswith(("assets/", "pagefind/")):
+            found.append(f"{here}：脚本 {resolved} 不在 assets/ 或 pagefind/ 中")
+    return found
 
 
 def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/") -> list[str]:
@@ -104,30 +120,7 @@ def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/
     The build refuses such scripts already; this is the second line of defence, judged on
     the files that would go live.
     """
-    found = []
-    for page in sorted(site.rglob("*.html")):
-        here = page.relative_to(site).as_posix()
-        parser = _Scripts()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        found += [f"{here}：内嵌脚本“{script[:40]}”" for script in parser.inline]
-        found += [f"{here}：事件处理属性 {handler}" for handler in parser.handlers]
-        for source in parser.sources:
-            parts = urlsplit(source)
-            if parts.scheme or parts.netloc:
-                found.append(f"{here}：外部脚本 {source}")
-                continue
-            path = unquote(parts.path)
-            if path.startswith(site_path):
-                resolved = path[len(site_path):]
-            else:
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
-            if resolved.startswith(INLINE_FOLDER + "/"):
-                target = site / resolved
-                if target.is_file() and not theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace")):
-                    found.append(f"{here}：{resolved} 不是主题自带的脚本")
-            elif not resolved.startswith(("assets/", "pagefind/")):
-                found.append(f"{here}：脚本 {resolved} 不在 assets/ 或 pagefind/ 中")
-    return found
+    return [item for here, parts in _pages(site) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path)]
 
 
 def probes(document: Document) -> list[str]:
@@ -202,14 +195,18 @@ def verify_release(
 ) -> list[str]:
     """Every reason the release in ``site`` must not go live; empty when it may."""
     problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if not (site / page).is_file()]
-    links = broken_links(site, site_path)
+    links: list[str] = []
+    scripts: list[str] = []
+    for here, parts in _pages(site):
+        links += _broken_links_of(site, here, parts, site_path)
+        if theme_scripts is not None:
+            scripts += _foreign_scripts_of(site, here, parts, theme_scripts, site_path)
     problems += [f"站内链接无法打开：{link}" for link in links[:MAX_EXAMPLES]]
     if len(links) > MAX_EXAMPLES:
         problems.append(f"……另有 {len(links) - MAX_EXAMPLES} 个无法打开的站内链接")
     problems += unreadable_files(site, search_indexes, feeds)
     problems += leaks(site, withheld, withheld_pages)
-    if theme_scripts is not None:
-        scripts = foreign_scripts(site, theme_scripts, site_path)
+    if scripts:
         problems += scripts[:MAX_EXAMPLES]
         if len(scripts) > MAX_EXAMPLES:
             problems.append(f"……另有 {len(scripts) - MAX_EXAMPLES} 处不允许的脚本")
