@@ -10,7 +10,7 @@ from ..content.loader import DEFAULT_VOCABULARY_FILE
 from ..content.vocabulary import load_vocabulary
 from ..structure.problems import ProblemLog, display_path
 from ..structure.regulation import parse_regulation
-from .markdown import Removed, regulation_markdown, to_markdown
+from .markdown import regulation_markdown, to_markdown
 from .metadata import KINDS, front_matter, guess, slug_for
 from .sources import Paragraph, UnreadableSource, read_source
 
@@ -50,7 +50,7 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
             continue
         title, body = paragraphs[0], paragraphs[1:]
         if kind == "regulation":
-            markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx")
+            markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx"), []
         else:
             markdown, _, removed = to_markdown(body)
         for marker in removed:
@@ -68,7 +68,7 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
     return 1 if failed else 0
 
 
-def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> tuple[str, list[Removed]]:
+def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> str:
     """The regulation's text kept as written; numbering problems are reported with the source line."""
     markdown, lines = regulation_markdown(body)
     text = parse_regulation(markdown, 1)
@@ -78,7 +78,7 @@ def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> tuple
         place = f"第 {source_line} 段" if from_word else f"第 {source_line} 行"
         print(f"警告  {shown}:{source_line}: {place}应为{problem.expected}，实际为{problem.found}。", file=sys.stderr)
     print(f"{shown}: 识别出 {len(text.chapters)} 章 {len(text.articles)} 条。", file=sys.stderr)
-    return markdown, []
+    return markdown
 
 
 def new_document(kind: str, title: str, content_dir: Path, out: Path | None, force: bool) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..structure.document import Document
@@ -92,18 +92,14 @@ def records_of(document: Document, url: str) -> list[SearchRecord]:
     if document.collection.name != "regulations" or text is None:
         return [document_record(document, url)]
     whole = document_record(document, url)
-    overview = "\n".join([*(document.summary or "",), *text.preamble, document.unit, *document.topics])
-    records = [SearchRecord(whole.url, whole.title, whole.collection, whole.date, overview, whole.filters, whole.order_key)]
+    records = [replace(whole, text="\n".join([document.summary or "", *text.preamble, document.unit, *document.topics]))]
     for article in text.articles:
         place = f"{article.chapter.label} {article.chapter.title}" if article.chapter else ""
-        records.append(SearchRecord(
+        records.append(replace(
+            whole,
             url=f"{url}#{article.anchor}",
             title=f"{document.title} {article.label}",
-            collection=whole.collection,
-            date=whole.date,
             text="\n".join([*article.paragraphs, place]),
-            filters=whole.filters,
-            order_key=whole.order_key,
         ))
     return records
 
