@@ -317,8 +317,9 @@
 
   /* Where a reader can still find every document when search cannot run. */
   function browseLinks(root) {
-    return '<p class="ql-search__browse">仍可按<a href="' + root + 'topics/">专题</a>、<a href="' + root +
-      'units/">发文单位</a>或<a href="' + root + 'archive/">归档</a>浏览全部文档。</p>';
+    var base = escapeHtml(root);
+    return '<p class="ql-search__browse">仍可按<a href="' + base + 'topics/">专题</a>、<a href="' + base +
+      'units/">发文单位</a>或<a href="' + base + 'archive/">归档</a>浏览全部文档。</p>';
   }
 
   function message(error) {
