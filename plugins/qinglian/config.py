@@ -23,13 +23,11 @@ class QinglianConfig(Config):
     # Fix the build date (2024-03-15 or 2024-03-15T23:30) for reproducible previews and tests;
     # the QINGLIAN_BUILD_DATE environment variable takes precedence.
     build_date = c.Optional(c.Type((str, dt.date)))  # type: ignore[arg-type]
-    # Site search with Pagefind; replaces Material's built-in search plugin.
+    # Site search with the portal's own Chinese index; replaces Material's built-in search plugin.
     search = c.Type(bool, default=True)
-    # Documents per index shard: each shard is indexed by its own Pagefind process, which
-    # needs about 1.1 MB per 10 KB document, and the browser merges the shards per query.
-    # 500 keeps a 10,000-document build (MkDocs and Pagefind together) under 1.5 GB.
-    search_shard_size = c.Type(int, default=500)
-    # Finished shards are kept here (relative to mkdocs.yml) and reused while unchanged.
+    # The Pagefind shards are gone; one index serves any number of documents.
+    search_shard_size = c.Deprecated(message="search_shard_size 已不再使用（搜索索引不再分片），请从 mkdocs.yml 中删除。")
+    # The finished index is kept here (relative to mkdocs.yml) and reused while the pages are unchanged.
     search_cache_dir = c.Type(str, default=".cache/qinglian/search")
     # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
     # HTML outside the raw-HTML policy. Every build reports them.

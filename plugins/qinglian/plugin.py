@@ -30,8 +30,7 @@ from .content.html_policy import check_html
 from .content.loader import LoadResult, load_content
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
-from .search.indexer import IndexReport, SearchIndexer
-from .search.pagefind import PagefindError
+from .search.indexer import IndexReport, SearchIndexError, SearchIndexer
 from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import Severity, display_path
 from .views.generated import GeneratedFile
@@ -172,14 +171,19 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             )
         if self.config.search:
             # Indexing runs beside the page rendering, on the second core.
-            self.indexer = SearchIndexer(self.root / self.config.search_cache_dir, self.config.search_shard_size)
+            self.indexer = SearchIndexer(self.root / self.config.search_cache_dir)
             self.indexer.start(self._search_records(files, config))
         return files
 
     def _search_records(self, files: Files, config: MkDocsConfig) -> list[SearchRecord]:
-        loaded, _ = self._state()
+        loaded, views = self._state()
         directory_urls = config.use_directory_urls
-        records = [record for d in loaded.corpus.documents for record in records_of(d, page_url(d.src_uri, directory_urls))]
+        scheduling = views.calendar.calendar.scheduling
+        records = [
+            record
+            for d in loaded.corpus.documents
+            for record in records_of(d, page_url(d.src_uri, directory_urls), scheduling(d))
+        ]
         generated = {page.src_uri for page in self.generated}
         for file in files.documentation_pages():
             if file.src_uri in self.documents or file.src_uri in generated or not file.inclusion.is_included():
@@ -194,7 +198,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             title = source.data.get("title")
             if not isinstance(title, str):
                 title = next((line[2:].strip() for line in source.body.splitlines() if line.startswith("# ")), file.name)
-            records.append(page_record(page_url(file.src_uri, directory_urls), title, source.body))
+            records.append(page_record(file.src_uri, page_url(file.src_uri, directory_urls), title, source.body))
         return records
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -273,14 +277,13 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.indexer is not None:
             try:
                 report = self.search_report = self.indexer.finish(Path(config.site_dir))
-            except PagefindError as exc:
+            except SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
             finally:
                 self.indexer = None
-            log.info(
-                f"搜索索引：{report.records} 个页面，{len(report.shards)} 个分片"
-                f"（重建 {len(report.rebuilt)} 个，其余沿用缓存），索引用时 {report.seconds:.1f} 秒（与页面生成同时进行）。"
-            )
+            summary = report.summary
+            done = f"重新生成，用时 {report.seconds:.1f} 秒（与页面生成同时进行）" if report.rebuilt else "页面未变，沿用缓存"
+            log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.indexer is not None:

@@ -1,25 +1,24 @@
-/* Qinglian site search.
+/* Qinglian site search, on the portal's own index (qinglian/search; docs/operators, 站内搜索).
  *
- * The index is built by Pagefind in shards (see qinglian/search). Chinese text is indexed
- * as overlapping character pairs, so a query is cut into pairs the same way; Pagefind then
- * returns every page holding all pairs. Pages whose matched pairs stand side by side hold
- * the phrase itself and are listed first; the fragments of the pages shown are checked for
- * the exact phrase, and a page that fails the check moves down.
+ * Text is cut into symbols — each Han character, each run of ASCII letters and digits — and
+ * the index lists, for every single symbol, pair and triple, the pages that hold it. A query
+ * fetches the few index files its tokens hash to: pages holding all its pairs are results,
+ * pages holding all its triples as well hold the phrase itself (for up to three symbols,
+ * surely; longer phrases are confirmed on the page text before a result is shown above the
+ * dividing line). Written for Chromium 67 and later: ES2017, no modules, no WebAssembly.
  */
 (function () {
   "use strict";
 
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
-  var HAN_RUN = new RegExp("[" + HAN + "]+", "gu");
-  var PAIR_RUN = new RegExp("[" + HAN + "]{1,2}(?:\\u3000[" + HAN + "]{1,2})*", "gu");
-  var WORD = /[\p{L}\p{N}_]+/gu;
+  var HAN_SYMBOL = new RegExp("[" + HAN + "]", "u");
   var PAGE_SIZE = 10;
   var PANEL_SIZE = 6;
+  var INDEX_FOLDER = "search-index/";
 
   var MESSAGES = {
     file: "站内搜索需要通过网站服务器访问。当前页面是从本地文件直接打开的（地址以 file:// 开头），请改用网站地址访问，或联系网站管理员。",
     failed: "搜索暂时无法使用，请稍后再试或联系网站管理员。",
-    browser: "当前浏览器版本过旧，无法使用站内搜索。请使用 360 安全浏览器 12 及以上版本的极速模式，或其他 Chromium 79 以上内核的浏览器。",
     loading: "正在搜索……",
     empty: "没有找到包含“{q}”的内容。可以换一个词，或减少词语再试。",
     prompt: "请输入要查找的词语，例如：八项规定、以案促改、四风。",
@@ -37,97 +36,67 @@
 
   // ---- Queries -------------------------------------------------------------
 
-  function chars(text) { return Array.from(text); }
+  function normalise(text) {
+    return (text.normalize ? text.normalize("NFKC") : text).toLowerCase();
+  }
 
-  /* The tokens to look up for one space-separated part, each with its position relative to
-   * the part's start in the index, which holds every pair of a run and then its last character.
-   * Pairs two apart cover a phrase as surely as all its pairs (警示 at p and 教育 at p + 2
-   * spell 警示教育), so only those are fetched: a third fewer index chunks for four characters. */
-  function partTokens(part) {
-    var tokens = [];
-    var position = 0;
-    var offset = 0;
-    function words(text) {
-      (text.match(WORD) || []).forEach(function (w) { tokens.push({ token: w, offset: offset++ }); });
-    }
-    // String.prototype.matchAll is newer than Chromium 67; exec walks the runs the same way.
+  /* The runs of symbols in a text, as qinglian/search/tokens.py cuts them. */
+  function symbolRuns(text) {
     var runs = [];
-    var found;
-    var runPattern = new RegExp(HAN_RUN.source, HAN_RUN.flags);
-    while ((found = runPattern.exec(part)) !== null) runs.push(found);
-    runs.forEach(function (run) {
-      words(part.slice(position, run.index));
-      var c = chars(run[0]);
-      if (c.length === 1) {
-        tokens.push({ token: c[0], offset: offset });
-      } else {
-        for (var i = 0; i + 1 < c.length; i += 2) tokens.push({ token: c[i] + c[i + 1], offset: offset + i });
-        if (c.length % 2 === 1) tokens.push({ token: c[c.length - 2] + c[c.length - 1], offset: offset + c.length - 2 });
+    var run = [];
+    var word = "";
+    Array.from(normalise(text)).forEach(function (c) {
+      if (/^[0-9a-z]$/.test(c)) {
+        word += c;
+        return;
       }
-      offset += c.length;
-      position = run.index + run[0].length;
+      if (word) run.push(word);
+      word = "";
+      if (HAN_SYMBOL.test(c)) {
+        run.push(c);
+      } else if (run.length) {
+        runs.push(run);
+        run = [];
+      }
     });
-    words(part.slice(position));
+    if (word) run.push(word);
+    if (run.length) runs.push(run);
+    return runs;
+  }
+
+  /* Tokens two apart cover a run as surely as all of them (警示 and 教育 spell 警示教育 with
+   * 示教 between), so a query fetches half the pairs and half the triples. */
+  function covering(run, size) {
+    var tokens = [];
+    if (run.length < size) return tokens;
+    for (var i = 0; i + size <= run.length; i += 2) tokens.push(run.slice(i, i + size).join(""));
+    var last = run.slice(run.length - size).join("");
+    if (tokens[tokens.length - 1] !== last) tokens.push(last);
     return tokens;
   }
 
   function parseQuery(query) {
-    var parts = query.toLowerCase().split(/\s+/).filter(function (p) { return partTokens(p).length > 0; });
-    var lookups = parts.map(partTokens);
-    var seen = {};
-    var terms = [];
-    lookups.forEach(function (tokens) {
-      tokens.forEach(function (t) {
-        if (!seen[t.token]) terms.push(t.token);
-        seen[t.token] = true;
+    var parts = [];
+    var loose = [];
+    var exact = [];
+    normalise(query).split(/\s+/).forEach(function (part) {
+      var runs = symbolRuns(part);
+      if (!runs.length) return;
+      parts.push(part);
+      runs.forEach(function (run) {
+        loose = loose.concat(run.length === 1 ? run : covering(run, 2));
+        exact = exact.concat(covering(run, 3));
       });
     });
-    return { parts: parts, term: terms.join(" "), lookups: lookups };
-  }
-
-  /* Whether, for every part, the matched positions hold its tokens at their relative places. */
-  function inPlace(positions, lookups) {
-    var at = {};
-    positions.forEach(function (p) { at[p] = true; });
-    return lookups.every(function (tokens) {
-      if (tokens.length <= 1) return true;
-      return positions.some(function (start) {
-        return tokens.every(function (t) { return at[start + t.offset - tokens[0].offset]; });
-      });
-    });
-  }
-
-  var LONE_HAN = new RegExp("^[" + HAN + "]$", "u");
-  var HAN_PAIR = new RegExp("^[" + HAN + "]{2}$", "u");
-  var ASCII_EDGE = /[A-Za-z0-9]/;
-
-  /* The page text from Pagefind's copy of the index text, where every space has become " ". */
-  function decodeIndexText(encoded) {
-    var pieces = [];
-    var run = null;
-    encoded.split(/\s+/).forEach(function (token) {
-      if (!token) return;
-      if (HAN_PAIR.test(token)) {
-        run = (run || "") + chars(token)[0];
-      } else if (run !== null && LONE_HAN.test(token)) {
-        pieces.push(run + token);
-        run = null;
-      } else {
-        if (run !== null) pieces.push(run);
-        run = null;
-        pieces.push(token);
-      }
-    });
-    if (run !== null) pieces.push(run);
-    return pieces.reduce(function (text, piece) {
-      var spaced = text && ASCII_EDGE.test(text.slice(-1)) && ASCII_EDGE.test(piece[0]);
-      return text + (spaced ? " " : "") + piece;
-    }, "");
+    function distinct(list) { return list.filter(function (t, i) { return list.indexOf(t) === i; }); }
+    loose = distinct(loose);
+    exact = distinct(exact);
+    return { parts: parts, loose: loose, exact: exact, term: loose.join(" ") };
   }
 
   function containsAll(text, parts) {
-    var lower = text.toLowerCase();
-    return parts.every(function (part) { return lower.indexOf(part) >= 0; });
+    var normal = normalise(text);
+    return parts.every(function (part) { return normal.indexOf(part) >= 0; });
   }
 
   /* About 80 characters around the first phrase found, with every phrase marked. */
@@ -168,32 +137,102 @@
 
   function Unavailable(reason) { this.reason = reason; }
 
-  // The smallest module that uses memory.copy, a bulk-memory instruction.
-  var BULK_MEMORY_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 10, 14, 1, 12, 0, 65, 0, 65, 0, 65, 0, 252, 10, 0, 0, 11];
+  /* The digits of qinglian/search/postings.py: 0-31 end a number, 32-63 continue it. */
+  var DIGIT = {};
+  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_".split("").forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
 
-  function webAssemblyReady() {
-    try {
-      return typeof WebAssembly === "object" && WebAssembly.validate(new Uint8Array(BULK_MEMORY_PROBE));
-    } catch (error) {
-      return false;
+  /* A list of page numbers, each with its flag (the token is in the page's title). */
+  function decodeList(text) {
+    var pages = [];
+    var titles = [];
+    var value = 0;
+    var page = -1;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i)];
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+        continue;
+      }
+      value = value * 32 + digit;
+      page += Math.floor(value / 2);
+      pages.push(page);
+      titles.push(value % 2);
+      value = 0;
     }
+    return { pages: pages, titles: titles };
   }
 
-  /* Pagefind's script, down-levelled at build time to a classic ES2017 script that leaves its
-     API in window.qinglianPagefind: a plain <script> element loads it in every kernel. */
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      if (window.qinglianPagefind) return resolve(window.qinglianPagefind);
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () {
-        if (window.qinglianPagefind) resolve(window.qinglianPagefind);
-        else reject(new Unavailable("failed"));
-      };
-      script.onerror = function () { reject(new Unavailable("failed")); };
-      document.head.appendChild(script);
+  /* FNV-1a over UTF-16 code units, as qinglian/search/tokens.py computes it. */
+  function bucketOf(token, buckets) {
+    var hash = 0x811c9dc5;
+    for (var i = 0; i < token.length; i++) {
+      hash ^= token.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash & (buckets - 1);
+  }
+
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Unavailable("failed");
+      return response.json();
     });
   }
+
+  function SearchIndex(root, meta) {
+    this.root = root;
+    this.meta = meta;
+    this.labels = meta.filters;
+    this.base = root + INDEX_FOLDER + "v-" + meta.version + "/";
+    this.buckets = {};
+    this.pages = {};
+    this.filterLists = null;
+  }
+
+  SearchIndex.prototype.bucket = function (token) {
+    var number = bucketOf(token, this.meta.buckets);
+    if (!this.buckets[number]) {
+      var buckets = this.buckets;
+      buckets[number] = fetchJson(this.base + "t/" + number + ".json");
+      buckets[number].catch(function () { delete buckets[number]; });
+    }
+    return this.buckets[number];
+  };
+
+  SearchIndex.prototype.list = async function (token) {
+    var lists = await this.bucket(token);
+    return decodeList(Object.prototype.hasOwnProperty.call(lists, token) ? lists[token] : "");
+  };
+
+  /* Fetch the index files of a query's tokens now, while the reader is still typing. */
+  SearchIndex.prototype.preload = function (query) {
+    var plan = parseQuery(query);
+    plan.loose.concat(plan.exact).forEach(function (token) { this.bucket(token).catch(function () {}); }, this);
+  };
+
+  SearchIndex.prototype.page = function (number) {
+    if (!this.pages[number]) this.pages[number] = fetchJson(this.base + "p/" + number + ".json");
+    return this.pages[number];
+  };
+
+  /* Per filter, per value, the pages holding it; only the search page needs them. */
+  SearchIndex.prototype.loadFilters = function () {
+    if (!this.filterLists) {
+      this.filterLists = fetchJson(this.base + "filters.json").then(function (filters) {
+        var decoded = {};
+        Object.keys(filters).forEach(function (name) {
+          decoded[name] = {};
+          filters[name].values.forEach(function (value, i) {
+            decoded[name][value] = decodeList(filters[name].lists[i]).pages;
+          });
+        });
+        return decoded;
+      });
+    }
+    return this.filterLists;
+  };
 
   var enginePromise = null;
 
@@ -201,29 +240,8 @@
     if (!enginePromise) {
       enginePromise = (async function () {
         if (location.protocol === "file:") throw new Unavailable("file");
-        var base = new URL(root + "pagefind/", location.href);
-        var response = await fetch(new URL("shards.json", base).href);
-        if (!response.ok) throw new Unavailable("failed");
-        var listing = await response.json();
-        var primary = new URL(listing.shards[0], base);
-        // Pagefind's program needs WebAssembly with bulk memory (Chromium 75 and later).
-        if (!webAssemblyReady()) throw new Unavailable("browser");
-        var pagefind = await loadScript(new URL("pagefind.js", primary).href);
-        // The main thread is fine for an index of this size, and skips a 40 KB worker script.
-        await pagefind.options({ basePath: primary.pathname, excerptLength: 20, noWorker: true });
-        for (var i = 1; i < listing.shards.length; i++) {
-          await pagefind.mergeIndex(new URL(listing.shards[i], base).pathname);
-        }
-        // Loads the program and the shard metadata now, while the reader is still typing.
-        await pagefind.init();
-        var filtersLoaded = null;
-        return {
-          pagefind: pagefind,
-          labels: listing.filters,
-          root: root,
-          // Filter counts need Pagefind's filter chunks; only the search page shows them.
-          loadFilters: function () { return (filtersLoaded = filtersLoaded || pagefind.filters()); },
-        };
+        var meta = await fetchJson(root + INDEX_FOLDER + "meta.json");
+        return new SearchIndex(root, meta);
       })();
       enginePromise.catch(function () { enginePromise = null; });
     }
@@ -236,45 +254,101 @@
     this.filters = filters || {};
   }
 
+  /* How many of the lists hold each page, and how many hold it in the title. */
+  function tally(lists, size) {
+    var held = new Uint16Array(size);
+    var titled = new Uint16Array(size);
+    lists.forEach(function (list) {
+      for (var i = 0; i < list.pages.length; i++) {
+        held[list.pages[i]]++;
+        titled[list.pages[i]] += list.titles[i];
+      }
+    });
+    return { held: held, titled: titled };
+  }
+
   Search.prototype.run = async function () {
-    var chosen = {};
-    Object.keys(this.filters).forEach(function (name) {
-      if (this.filters[name].length) chosen[name] = { any: this.filters[name] };
-    }, this);
-    if (!this.query.term && !Object.keys(chosen).length) {
+    var index = this.engine;
+    var size = index.meta.pages;
+    var query = this.query;
+    var chosen = this.filters;
+    var names = Object.keys(chosen).filter(function (name) { return chosen[name].length; });
+    var filterLists = names.length || this.withCounts ? await index.loadFilters() : null;
+    if (!query.loose.length && !names.length) {
       this.results = [];
-      this.counts = await this.engine.pagefind.filters();
+      this.counts = filterLists ? countValues(filterLists, null) : {};
       return this;
     }
-    var found = await this.engine.pagefind.search(this.query.term || null, { filters: chosen });
-    var lookups = this.query.lookups;
-    this.results = found.results.map(function (result, rank) {
-      return { result: result, rank: rank, likely: inPlace(result.words || [], lookups), exact: undefined, data: null };
+    var lists = await Promise.all(query.loose.concat(query.exact).map(function (token) { return index.list(token); }));
+    var loose = tally(lists.slice(0, query.loose.length), size);
+    var exact = tally(lists.slice(query.loose.length), size);
+    var allowed = new Uint8Array(size);
+    var needed = names.length;
+    names.forEach(function (name) {
+      var seen = new Uint8Array(size);
+      chosen[name].forEach(function (value) {
+        (filterLists[name][value] || []).forEach(function (page) { seen[page] = 1; });
+      });
+      for (var page = 0; page < size; page++) allowed[page] += seen[page];
     });
-    this.counts = found.filters;
+    var results = [];
+    for (var page = 0; page < size; page++) {
+      if (loose.held[page] !== query.loose.length || allowed[page] !== needed) continue;
+      results.push({
+        page: page,
+        likely: exact.held[page] === query.exact.length,
+        // The whole query stands in the title: its pairs are all there.
+        inTitle: query.loose.length > 0 && loose.titled[page] === query.loose.length,
+        handWritten: page >= index.meta.documents,
+        exact: undefined,
+        data: null,
+      });
+    }
+    this.results = results;
+    this.counts = filterLists ? countValues(filterLists, results) : {};
     this.order();
     return this;
   };
 
+  /* Per filter value, how many of ``results`` hold it (all pages when ``results`` is null). */
+  function countValues(filterLists, results) {
+    var member = null;
+    if (results) {
+      member = {};
+      results.forEach(function (item) { member[item.page] = true; });
+    }
+    var counts = {};
+    Object.keys(filterLists).forEach(function (name) {
+      counts[name] = {};
+      Object.keys(filterLists[name]).forEach(function (value) {
+        var pages = filterLists[name][value];
+        counts[name][value] = member ? pages.filter(function (page) { return member[page]; }).length : pages.length;
+      });
+    });
+    return counts;
+  }
+
   Search.prototype.order = function () {
-    // Phrase hits first (a page counts as one until its fragment shows otherwise), then Pagefind's rank.
+    // Pages with the phrase first (a page counts as one until its text shows otherwise); in each
+    // group documents before hand-written pages, titles holding the words first, then newest.
     function group(item) { return item.exact === true || (item.exact === undefined && item.likely) ? 0 : 1; }
-    this.results.sort(function (a, b) { return group(a) - group(b) || a.rank - b.rank; });
+    this.results.sort(function (a, b) {
+      return group(a) - group(b) || a.handWritten - b.handWritten || b.inTitle - a.inTitle || a.page - b.page;
+    });
   };
 
   /* The first ``count`` results, loaded and checked; reorders until they are stable. */
   Search.prototype.top = async function (count) {
     var parts = this.query.parts;
+    var index = this.engine;
     for (;;) {
       var shown = this.results.slice(0, count);
       var pending = shown.filter(function (item) { return !item.data; });
       if (!pending.length) return shown;
       await Promise.all(pending.map(async function (item) {
-        var data = await item.result.data();
-        var text = decodeIndexText(data.content || "");
+        var data = await index.page(item.page);
         item.data = data;
-        item.text = text;
-        item.exact = parts.length ? containsAll(text, parts) : true;
+        item.exact = parts.length ? containsAll([data.title, data.collection, data.date, data.text].join("\n"), parts) : true;
       }));
       this.order();
     }
@@ -290,15 +364,13 @@
   };
 
   Search.prototype.describe = function (item) {
-    var meta = item.data.meta || {};
+    var data = item.data;
     var parts = this.query.parts;
-    // The indexed text starts with the title, collection and date; the excerpt comes from the body.
-    var body = item.text.slice((meta.title || "").length + (meta.collection || "").length + (meta.date || "").length);
     return (
       '<a class="ql-result__link" href="' + escapeHtml(this.link(item)) + '">' +
-      '<span class="ql-result__title">' + markPhrases(meta.title || item.data.url, parts) + "</span></a>" +
-      '<span class="ql-result__meta">' + escapeHtml([meta.collection, meta.date].filter(Boolean).join(" · ")) + "</span>" +
-      (parts.length ? '<span class="ql-result__excerpt">' + excerpt(body, parts) + "</span>" : "")
+      '<span class="ql-result__title">' + markPhrases(data.title || data.url, parts) + "</span></a>" +
+      '<span class="ql-result__meta">' + escapeHtml([data.collection, data.date].filter(Boolean).join(" · ")) + "</span>" +
+      (parts.length ? '<span class="ql-result__excerpt">' + excerpt(data.text, parts) + "</span>" : "")
     );
   };
 
@@ -388,8 +460,9 @@
       clearTimeout(timer);
       var term = parseQuery(input.value).term;
       if (term && enginePromise) {
-        // Fetch the index chunks for the words typed so far; the search itself waits a moment.
-        enginePromise.then(function (loaded) { return loaded.pagefind.preload(term); }).catch(function () {});
+        // Fetch the index files for the words typed so far; the search itself waits a moment.
+        var typedQuery = input.value;
+        enginePromise.then(function (loaded) { loaded.preload(typedQuery); }).catch(function () {});
       }
       timer = setTimeout(update, 40);
     }
@@ -514,8 +587,10 @@
       status.textContent = MESSAGES.loading;
       try {
         var loaded = await engine(root);
-        await loaded.loadFilters();
-        var search = await new Search(loaded, query, chosen).run();
+        var search = new Search(loaded, query, chosen);
+        // The search page shows how many results each filter value has.
+        search.withCounts = true;
+        await search.run();
         current = search;
         shown = 0;
         drawFilters(search);
@@ -597,7 +672,7 @@
     if (query) highlightTerms(query);
   }
 
-  window.qinglianSearch = { parseQuery: parseQuery, decodeIndexText: decodeIndexText, engine: engine, Search: Search };
+  window.qinglianSearch = { parseQuery: parseQuery, symbolRuns: symbolRuns, decodeList: decodeList, bucketOf: bucketOf, engine: engine, Search: Search };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

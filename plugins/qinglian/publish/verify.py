@@ -15,13 +15,10 @@ from urllib.parse import unquote, urlsplit
 import icalendar
 
 from ..inline_assets import FOLDER as INLINE_FOLDER, ThemeScripts
-from ..search.indexer import read_fragment
 from ..structure.document import Document
 
 # Files that cannot hold a document's text.
-_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".wasm", ".zip",
-           # Pagefind's word index, metadata and program; its page fragments are read as text.
-           ".pf_index", ".pf_meta", ".pf_filter", ".pagefind"}
+_BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", ".woff2", ".ttf", ".eot", ".pdf", ".wasm", ".zip"}
 _LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src")}
 _SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《》\s#*_>|`\[\]-]+")
 MAX_EXAMPLES = 5
@@ -109,13 +106,13 @@ def _foreign_scripts_of(site: Path, here: str, parts: _PageParts, theme_scripts:
             target = site / resolved
             if target.is_file() and not theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace")):
                 found.append(f"{here}：{resolved} 不是主题自带的脚本")
-        elif not resolved.startswith(("assets/", "pagefind/")):
-            found.append(f"{here}：脚本 {resolved} 不在 assets/ 或 pagefind/ 中")
+        elif not resolved.startswith("assets/"):
+            found.append(f"{here}：脚本 {resolved} 不在 assets/ 中")
     return found
 
 
 def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/") -> list[str]:
-    """Scripts in the release that are not the theme's, Qinglian's or Pagefind's own files.
+    """Scripts in the release that are not the theme's or Qinglian's own files.
 
     The build refuses such scripts already; this is the second line of defence, judged on
     the files that would go live.
@@ -131,10 +128,6 @@ def probes(document: Document) -> list[str]:
 
 def readable_text(path: Path) -> str:
     """A file's text as a reader or a search engine would see it, whatever its encoding."""
-    if path.suffix == ".pf_fragment":
-        fragment = read_fragment(path)
-        meta = fragment.get("meta")
-        return " ".join([*(str(v) for v in meta.values()), str(fragment["text"])] if isinstance(meta, dict) else [str(fragment["text"])])
     data = path.read_bytes()
     if path.suffix == ".gz":
         data = gzip.decompress(data)
