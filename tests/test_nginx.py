@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import gzip
 import urllib.request
 from pathlib import Path
@@ -72,15 +74,15 @@ def test_pages_load_through_nginx_without_errors_or_csp_violations(browser, ngin
     # The 404 page is Material's, in Chinese, with working styles and scripts at any depth.
     assert page.locator("h1").first.inner_text() == "404 - 找不到页面"
     page.screenshot(path=str(tmp_path / "404.png"))
-    # Search loads Pagefind's script, WebAssembly and index chunks; all must pass the policy.
+    # Search loads its index files; all must pass the policy.
     page.goto(nginx_portal, wait_until="networkidle")
     page.locator(".ql-search__input").click()
     page.keyboard.type("八项规定")
     page.locator(".ql-search__panel .ql-result").first.wait_for(timeout=15000)
     assert "八项规定" in page.locator(".ql-search__panel .ql-result").first.inner_text()
-    assert fetched.get("pagefind/shards.json") == 200
-    assert any(path.endswith("/wasm.unknown.pagefind") and status == 200 for path, status in fetched.items())
-    assert any(path.endswith(".pf_fragment") and status == 200 for path, status in fetched.items())
+    assert fetched.get("search-index/meta.json") == 200
+    assert any(re.search(r"/v-[0-9a-f]{16}/t/\d+\.json$", path) and status == 200 for path, status in fetched.items())
+    assert any(re.search(r"/v-[0-9a-f]{16}/p/\d+\.json$", path) and status == 200 for path, status in fetched.items())
     page.screenshot(path=str(tmp_path / "search.png"))
     assert page.evaluate("window.__violations") == []
     # The browser logs the 404 status of the missing page itself; nothing else may fail.

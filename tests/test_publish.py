@@ -19,10 +19,9 @@ import pytest
 
 from conftest import EXAMPLE_BUILD_DATE, Project
 from qinglian.publish.releases import ReleaseStore
-from qinglian.search.text import encode_for_index
 
 # Pages whose bytes are compared through nginx before and after a failed publish.
-PROBED = ["", "speeches/", "calendar/2026-11/", "calendar/feeds/all.ics", "pagefind/shards.json", "sitemap.xml"]
+PROBED = ["", "speeches/", "calendar/2026-11/", "calendar/feeds/all.ics", "search-index/meta.json", "sitemap.xml"]
 
 
 def publish(portal: Project, dest: Path, *extra: str, build_date: str = EXAMPLE_BUILD_DATE, **popen: object) -> subprocess.CompletedProcess[str]:
@@ -212,13 +211,12 @@ def test_verification_finds_leaks_broken_links_and_bad_indexes(project: Project,
     project.write("content/speeches/2024-draft.md", speech(title="尚未定稿的“讲话”", draft="true").replace("讲话正文。", "这一句只在草稿里出现过的很长的句子。"))
     loaded = load_content(project.root / "content", project.root, today=dt.date(2024, 6, 1))
     site = tmp_path / "site"
-    fragments = site / "pagefind/0123456789abcdef/fragment"
-    fragments.mkdir(parents=True)
+    pages = site / "search-index/v-0123456789abcdef/p"
+    pages.mkdir(parents=True)
     (site / "index.html").write_text('<a href="speeches/">列表</a><p>尚未定稿的&ldquo;讲话&rdquo;</p>', encoding="utf-8")
-    # Pagefind keeps each page gzipped, its text in the pair encoding with plain spaces.
-    content = " ".join(encode_for_index("这一句只在草稿里出现过的很长的句子").split())
-    fragment = b"pagefind_dcd" + json.dumps({"url": "x/", "content": content, "meta": {"title": "x"}}).encode()
-    (fragments / "unknown_1.pf_fragment").write_bytes(gzip.compress(fragment))
+    # The index keeps each page's text in JSON, Chinese escaped or not.
+    shown = {"url": "x/", "title": "x", "collection": "", "date": "", "text": "这一句只在草稿里出现过的很长的句子"}
+    (pages / "0.json").write_text(json.dumps(shown), encoding="utf-8")
     (site / "calendar").mkdir()
     (site / "calendar/all.ics").write_text("not a calendar", encoding="utf-8")
     problems = verify_release(
@@ -226,12 +224,12 @@ def test_verification_finds_leaks_broken_links_and_bad_indexes(project: Project,
         {"speeches/2024-warning": "speeches/2024-warning/index.html"},
         loaded.withheld,
         {"speeches/2024-draft": "speeches/2024-draft/index.html"},
-        ["pagefind/shards.json"],
+        ["search-index/meta.json"],
         ["calendar/all.ics"],
     )
     assert "speeches/2024-warning/index.html：文档 speeches/2024-warning 的页面缺失" in problems
     assert "站内链接无法打开：index.html: speeches/" in problems
     assert any(p.startswith("index.html：含有未发布文档 speeches/2024-draft 的“尚未定稿的“讲话”") for p in problems)
-    assert any(p.startswith("pagefind/0123456789abcdef/fragment/unknown_1.pf_fragment：含有未发布文档 speeches/2024-draft") for p in problems)
-    assert any(p.startswith("pagefind/shards.json：搜索索引缺失或无法解析") for p in problems)
+    assert any(p.startswith("search-index/v-0123456789abcdef/p/0.json：含有未发布文档 speeches/2024-draft") for p in problems)
+    assert any(p.startswith("search-index/meta.json：搜索索引缺失或无法解析") for p in problems)
     assert any(p.startswith("calendar/all.ics：日历订阅缺失或无法解析") for p in problems)

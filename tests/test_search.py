@@ -1,85 +1,285 @@
-"""Search records, the pair encoding, shards and incremental indexing (no browser)."""
+"""The search index as a library: tokens, lists, the files it writes, records and caching.
+
+A small reader below follows the browser's steps (assets/search.js) over the written files,
+so the index is checked without a browser; the same rules are compared with the browser's
+own functions in Chromium, and tests/test_search_quality.py runs the real client.
+"""
 
 from __future__ import annotations
 
+import json
 import re
-import shutil
+import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import Project, speech
-from qinglian.search.indexer import indexed_pages
-from qinglian.search.records import SearchRecord
-from qinglian.search.shards import plan_shards
-from qinglian.search.text import decode_index_text, encode_for_index, markdown_to_text
+from qinglian.search import index_writer
+from qinglian.search.index_writer import META, write_index
+from qinglian.search.indexer import SEARCH_FOLDER, indexed_pages
+from qinglian.search.postings import decode_list, encode_groups, encode_list
+from qinglian.search.records import GUIDES, OTHER_PAGES, SearchRecord, page_record
+from qinglian.search.text import markdown_to_text
+from qinglian.search.tokens import WordTable, bucket_of, key_text, normalise, symbol_numbers, token_keys
 
 
-@pytest.mark.parametrize("text", [
-    "深入贯彻中央八项规定精神，2023年警示教育大会。",
-    "一把手要带头",
-    "XX市 2024 年度 ABC 计划",
-    "腐",
-    "“四风”问题；以案为鉴、以案促改！",
-])
-def test_pair_encoding_keeps_the_text_once_spaces_are_made_plain(text: str):
-    encoded = encode_for_index(text)
-    # Pagefind turns every space into " "; Chinese needs none, so only Latin neighbours keep one.
-    assert decode_index_text(" ".join(encoded.split())) == re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", text)
+def tokens_of(text: str) -> set[str]:
+    words = WordTable()
+    return {key_text(int(key), words) for key in token_keys(symbol_numbers(text, words))}
 
 
-def test_pairs_overlap_and_each_run_ends_with_its_last_character():
-    assert encode_for_index("八项规定").split() == ["八项", "项规", "规定", "定"]
-    words = encode_for_index("2023年四风，问题").split()
-    assert words == ["2023", "年四", "四风", "风", "，", "问题", "题"]
+def test_tokens_are_single_symbols_pairs_and_triples_of_each_run():
+    assert tokens_of("八项规定") == {"八", "项", "规", "定", "八项", "项规", "规定", "八项规", "项规定"}
+    # ASCII words are one symbol, in lower case; full-width forms become ASCII; punctuation breaks runs.
+    assert tokens_of("２０２４年ＸＸ区，食堂") == {
+        "2024", "年", "xx", "区", "2024年", "年xx", "xx区", "2024年xx", "年xx区", "食", "堂", "食堂",
+    }
+    assert tokens_of("a b") == {"a", "b"}
+    # Characters beyond the Basic Multilingual Plane are symbols too; emoji and kana break runs.
+    assert tokens_of("𠀀字😀かな") == {"𠀀", "字", "𠀀字"}
+    # The mark that stands for a word while counting can't be smuggled in.
+    assert tokens_of("\ue000甲") == {"甲"}
+
+
+def test_lists_round_trip_with_large_gaps_and_title_flags():
+    pages = np.array([0, 1, 2, 40, 41, 5000, 1_000_000, 3, 7], dtype=np.int64)
+    groups = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1], dtype=np.int64)
+    flags = np.array([1, 0, 0, 1, 0, 0, 1, 0, 1], dtype=np.int64)
+    offsets, text = encode_groups(groups, pages, flags)
+    first = text[offsets[0]:offsets[1]].decode()
+    second = text[offsets[1]:offsets[2]].decode()
+    assert decode_list(first) == [(0, True), (1, False), (2, False), (40, True), (41, False), (5000, False), (1_000_000, True)]
+    assert decode_list(second) == [(3, False), (7, True)]
+    # Neighbouring pages repeat one character, which gzip shrinks to almost nothing.
+    assert encode_list(range(100)) == "2" * 100
+    assert re.fullmatch(r"[0-9A-Za-z_-]*", text.decode())
+
+
+def record(url: str, date: str, text: str, title: str = "", **extra: object) -> SearchRecord:
+    return SearchRecord(url=url, title=title or url, collection="领导讲话", date=date, text=text, order_key=date,
+                        filters={"collection": ["领导讲话"], "year": [date[:4]]}, **extra)  # type: ignore[arg-type]
+
+
+class IndexReader:
+    """The browser's steps, in Python, over a written index folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        self.base = folder / f"v-{self.meta['version']}"
+        self.fetched: set[str] = set()
+
+    def list(self, token: str) -> list[tuple[int, bool]]:
+        name = f"t/{bucket_of(token, self.meta['buckets'])}.json"
+        self.fetched.add(name)
+        lists = json.loads((self.base / name).read_text(encoding="utf-8"))
+        return decode_list(lists.get(token, ""))
+
+    def page(self, number: int) -> dict[str, str]:
+        return json.loads((self.base / f"p/{number}.json").read_text(encoding="utf-8"))
+
+    def search(self, query: str) -> tuple[list[str], list[str]]:
+        """(likely phrase pages, pages holding the pairs only), each in page order."""
+        loose: list[str] = []
+        exact: list[str] = []
+        for part in normalise(query).split():
+            for run in _runs(part):
+                loose += run if len(run) == 1 else _covering(run, 2)
+                exact += _covering(run, 3)
+        holding = [{page for page, _ in self.list(token)} for token in dict.fromkeys(loose)]
+        candidates = sorted(set.intersection(*holding)) if holding else []
+        triples = [{page for page, _ in self.list(token)} for token in dict.fromkeys(exact)]
+        likely = set.intersection(*triples) if triples else set(candidates)
+        urls = [self.page(n)["url"] for n in candidates]
+        return [u for n, u in zip(candidates, urls) if n in likely], [u for n, u in zip(candidates, urls) if n not in likely]
+
+
+def _runs(text: str) -> list[list[str]]:
+    runs: list[list[str]] = []
+    for match in re.finditer(r"(?:[0-9a-z]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])+", text):
+        runs.append(re.findall(r"[0-9a-z]+|.", match[0]))
+    return runs
+
+
+def _covering(run: list[str], size: int) -> list[str]:
+    if len(run) < size:
+        return []
+    tokens = ["".join(run[i:i + size]) for i in range(0, len(run) - size + 1, 2)]
+    last = "".join(run[-size:])
+    return tokens if tokens[-1] == last else [*tokens, last]
+
+
+@pytest.fixture
+def small_index(tmp_path: Path) -> Path:
+    records = [
+        record("a/", "2024-03-05", "深入贯彻中央八项规定精神。", title="八项规定学习"),
+        record("b/", "2025-01-02", "八项措施要有规定，定期检查。"),
+        record("c/", "2023-07-01", "XX区机关食堂违规吃喝问题。"),
+        page_record("editors/schema.md", "editors/schema/", "字段说明", "| 字段 | 说明 |\n| --- | --- |\n| title | 八项规定精神的讲话标题 |\n"),
+        page_record("help.md", "help/", "帮助", "搜索八项规定。"),
+    ]
+    write_index(records, tmp_path / "index")
+    return tmp_path / "index"
+
+
+def test_pages_are_numbered_newest_first_with_hand_written_pages_last(small_index: Path):
+    reader = IndexReader(small_index)
+    assert [reader.page(n)["url"] for n in range(reader.meta["pages"])] == ["b/", "a/", "c/", "editors/schema/", "help/"]
+    assert reader.meta["documents"] == 3
+    assert reader.page(3)["collection"] == GUIDES and reader.page(4)["collection"] == OTHER_PAGES
+    # Table rows read as cells, not one run-on phrase.
+    assert reader.page(3)["text"] == "字段　说明\ntitle　八项规定精神的讲话标题"
+
+
+def test_phrase_pages_are_told_from_pages_with_the_pairs_apart(small_index: Path):
+    reader = IndexReader(small_index)
+    likely, loose = reader.search("八项规定")
+    assert likely == ["a/", "editors/schema/", "help/"] and loose == ["b/"]
+    assert reader.search("xx区 食堂") == (["c/"], [])
+    assert reader.search("吃喝问题") == (["c/"], [])
+    assert reader.search("腐败") == ([], [])
+    # Title flags: the phrase's pairs all stand in page a's title.
+    assert (1, True) in reader.list("八项") and (0, False) in reader.list("八项")
+
+
+def test_the_index_is_the_same_however_it_is_cut_into_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    records = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。") for i in range(300)]
+    whole = write_index(records, tmp_path / "whole")
+    monkeypatch.setattr(index_writer, "_PASS_POSTINGS", 500)
+    cut = write_index(records, tmp_path / "cut")
+    assert whole == cut
+    files = sorted(p.relative_to(tmp_path / "whole").as_posix() for p in (tmp_path / "whole").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "cut").as_posix() for p in (tmp_path / "cut").rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "cut" / name).read_bytes(), name
+    reader = IndexReader(tmp_path / "cut")
+    assert len(reader.search("警示教育")[0]) == 300 and reader.search("编号2093") == (["d299/"], [])
+
+
+def test_filters_list_the_pages_of_each_value(small_index: Path):
+    reader = IndexReader(small_index)
+    filters = json.loads((reader.base / "filters.json").read_text(encoding="utf-8"))
+    by_year = dict(zip(filters["year"]["values"], filters["year"]["lists"]))
+    assert [page for page, _ in decode_list(by_year["2024"])] == [1]
+    collections = dict(zip(filters["collection"]["values"], filters["collection"]["lists"]))
+    assert [page for page, _ in decode_list(collections[GUIDES])] == [3]
 
 
 def test_markdown_to_text_keeps_words_not_markup():
     text = markdown_to_text("## 一、标题 {#first}\n\n- **加粗**和[链接](../a.md)\n\n| 列 | 值 |\n| --- | --- |\n| 甲 | 乙 |\n\n<div>块</div>\n")
-    assert text.split("\n") == ["一、标题", "加粗和链接", "列   值", "甲   乙", "块"]
+    assert text.split("\n") == ["一、标题", "加粗和链接", "列　值", "甲　乙", "块"]
 
 
-def record(url: str, date: str, text: str = "") -> SearchRecord:
-    return SearchRecord(url=url, title=url, collection="领导讲话", date="", text=text or url, order_key=date)
+def test_the_browser_cuts_and_hashes_text_as_the_index_does(page, served_site: str):
+    page.goto(served_site)
+    samples = ["八项规定", "２０２４年ＸＸ区，食堂", "𠀀字😀かな", "Ab1 c", "警示教育大会上的讲话（2024年3月5日）", "Ⅻ条·第二十八条"]
+    runs = page.evaluate("samples => samples.map(s => window.qinglianSearch.symbolRuns(s))", samples)
+    assert runs == [_runs(normalise(sample)) for sample in samples]
+    tokens = sorted(tokens_of("".join(samples)))
+    buckets = page.evaluate("tokens => tokens.map(t => window.qinglianSearch.bucketOf(t, 4096))", tokens)
+    assert buckets == [bucket_of(token, 4096) for token in tokens]
+    lists = ["2" * 5, encode_list([0, 31, 32, 1023, 1024, 40_000, 2_000_000])]
+    decoded = page.evaluate("lists => lists.map(l => window.qinglianSearch.decodeList(l).pages)", lists)
+    assert decoded == [[page for page, _ in decode_list(text)] for text in lists]
 
 
-def test_shards_are_cut_oldest_first_so_edits_and_new_documents_touch_one_shard():
-    records = [record(f"s{i}/", f"202{i % 5}-01-{i + 1:02d}") for i in range(14)]
-    shards = plan_shards(records, limit=6, engine_version="1")
-    assert [len(shard.records) for shard in shards] == [6, 6, 2]
-    dates = [r.order_key for shard in shards for r in shard.records]
-    assert dates == sorted(dates)
-    edited = [*records[:3], record("s3/", records[3].order_key, "改过的正文"), *records[4:]]
-    assert len({s.name for s in plan_shards(edited, 6, "1")} - {s.name for s in shards}) == 1
-    newest = [*records, record("new/", "2030-01-01")]
-    assert len({s.name for s in plan_shards(newest, 6, "1")} - {s.name for s in shards}) == 1
-    # A new Pagefind version rebuilds everything.
-    assert not {s.name for s in plan_shards(records, 6, "2")} & {s.name for s in shards}
+PLAN = textwrap.dedent("""\
+    ---
+    title: 二〇二四年学习计划
+    date: 2024-01-05
+    year: 2024
+    unit: XX市纪委监委
+    topics: [警示教育]
+    sessions:
+      - date: 2024-05-10
+        topic: 对照QLPLANTOPIC查摆作风问题
+        form: 专题研讨
+        unit: XX市纪委监委
+        location: QLPLACE会议室
+        readings:
+          - speeches/2024-warning
+    ---
+
+    计划正文。
+    """)
+
+QUIZ = textwrap.dedent("""\
+    ---
+    title: 自测题
+    date: 2024-02-01
+    unit: XX市纪委监委
+    topics: [警示教育]
+    pass_mark: 2
+    questions:
+      - type: 单选题
+        question: QLQUESTION 下列哪项正确？
+        options: [QLOPTIONA, QLOPTIONB]
+        answer: A
+        explanation: QLEXPLANATION 因为第一项正确。
+      - type: 填空题
+        question: 纪律要求要转化为___。
+        blanks:
+          - [QLBLANKANSWER]
+        explanation: 见讲话。
+      - type: 判断题
+        question: QLJUDGE 这种说法对吗？
+        answer: 错误
+        explanation: 说法不对。
+    ---
+
+    测试说明。
+    """)
 
 
-def shard_log(result) -> tuple[int, int]:  # noqa: ANN001 - CompletedProcess
-    found = re.search(r"搜索索引：\d+ 个页面，(\d+) 个分片（重建 (\d+) 个", result.stderr)
+def test_plan_sessions_quiz_text_and_back_links_are_found_but_never_answers(project: Project):
+    project.write("content/speeches/2024-warning.md", speech())
+    project.write("content/plans/2024-plan.md", PLAN)
+    project.write("content/quizzes/2024-self-test.md", QUIZ)
+    project.build_ok("--strict")
+    reader = IndexReader(project.root / "site" / SEARCH_FOLDER)
+    assert reader.search("qlplace")[0] == ["plans/2024-plan/"]
+    # The reading's page carries the 列入学习计划 block naming the session.
+    assert set(reader.search("qlplantopic")[0]) == {"plans/2024-plan/", "speeches/2024-warning/"}
+    assert reader.search("qlplantopic 列入学习计划")[0] == ["speeches/2024-warning/"]
+    for word in ("qlquestion", "qloptiona", "qloptionb", "qljudge"):
+        assert reader.search(word)[0] == ["quizzes/2024-self-test/"], word
+    for word in ("qlexplanation", "qlblankanswer"):
+        assert reader.search(word) == ([], []), word
+    index_text = "".join(p.read_text(encoding="utf-8") for p in (project.root / "site" / SEARCH_FOLDER).rglob("*.json"))
+    assert "QLEXPLANATION" not in index_text and "QLBLANKANSWER" not in index_text
+    assert "qlexplanation" not in index_text and "qlblankanswer" not in index_text
+    quiz = next(p for p in indexed_pages(project.root / "site") if p["url"] == "quizzes/2024-self-test/")
+    assert "因为第一项正确" not in quiz["text"] and "说法不对" not in quiz["text"] and "错误" not in quiz["text"]
+
+
+def index_log(result) -> str:  # noqa: ANN001 - CompletedProcess
+    found = re.search(r"搜索索引：\d+ 个页面，\d+ 个检索词，\d+ 个分块；(\S+?)[，。]", result.stderr)
     assert found, result.stderr
-    return int(found[1]), int(found[2])
+    return found[1]
 
 
-def test_rebuild_reindexes_only_the_shard_that_changed(project: Project):
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "      search_shard_size: 2\n", encoding="utf-8")
+def test_an_unchanged_build_reuses_the_index_and_an_edit_rebuilds_it(project: Project):
     for year in (2021, 2022, 2023):
         project.write(f"content/speeches/{year}-talk.md", speech(title=f"{year}年的讲话", date=f"{year}-05-01"))
     first = project.build()
     assert first.returncode == 0, first.stderr
-    shards, rebuilt = shard_log(first)
-    assert shards >= 2 and rebuilt == shards
-    assert shard_log(project.build()) == (shards, 0)
+    assert index_log(first) == "重新生成"
+    assert index_log(project.build()) == "页面未变"
     project.write("content/speeches/2022-talk.md", speech(title="2022年修改后的讲话", date="2022-05-01"))
-    again = project.build()
-    assert shard_log(again) == (shards, 1)
-    titles = {page["meta"]["title"] for page in indexed_pages(project.root / "site")}
+    assert index_log(project.build()) == "重新生成"
+    titles = {page["title"] for page in indexed_pages(project.root / "site")}
     assert "2022年修改后的讲话" in titles and "2022年的讲话" not in titles
-    # Only the shards of the current build stay in the cache.
-    assert len(list((project.root / ".cache/qinglian/search").iterdir())) == shards
+    # Only the current index stays in the cache.
+    assert len(list((project.root / ".cache/qinglian/search").iterdir())) == 1
+
+
+def test_the_old_shard_option_is_a_warning(project: Project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "      search_shard_size: 2\n", encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0
+    assert "search_shard_size 已不再使用" in result.stderr
 
 
 def test_every_page_has_the_search_box_and_the_404_page_reaches_the_root(example_site: Path):
@@ -100,17 +300,3 @@ def test_material_search_plugin_alongside_is_a_warning(project: Project):
     assert result.returncode == 0
     assert "plugins 中有 search：qinglian 自带全站搜索，请删除 search" in result.stderr
     assert project.build("--strict").returncode != 0
-
-
-def test_a_shard_counts_as_written_only_when_every_file_is_whole(example_site: Path, tmp_path: Path):
-    from qinglian.search.pagefind import bundle_complete
-
-    shard = next((example_site / "pagefind").glob("*/pagefind-entry.json")).parent
-    copy = tmp_path / "shard"
-    shutil.copytree(shard, copy)
-    assert bundle_complete(copy)
-    fragment = next((copy / "fragment").iterdir())
-    fragment.write_bytes(fragment.read_bytes()[:-20])
-    assert not bundle_complete(copy)
-    (copy / "pagefind-entry.json").write_text("", encoding="utf-8")
-    assert not bundle_complete(copy)
