@@ -2,18 +2,22 @@
 """Build one synthetic corpus two ways and compare: stock MkDocs + Material vs Qinglian.
 
     .venv/bin/python scripts/bench.py --docs 1000 --runs 3
+    .venv/bin/python scripts/bench.py --docs 10000 --runs 1 --pagefind   # also index with Pagefind
     .venv/bin/python scripts/bench.py --quiz-page 20      # weigh a 20-question quiz page
     .venv/bin/python scripts/bench.py --docs 1000 --check # time qinglian check
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
 every document in its navigation and its built-in search with jieba, the typical setup.
-Reported per build: wall time and peak RSS summed over the build's processes, Pagefind's
-included (medians over --runs; every run starts without the search cache), the median and maximum
-size of a document page's HTML, and, in headless Chromium (Debian's, never downloaded),
-the bytes of search requests up to the first results of a query typed into the header
-search box and the time from the last keystroke to those results; also a Qinglian rebuild
-after one document changes, with the search cache kept. Ratios are Qinglian / stock.
+Reported per build: wall time and peak RSS summed over the build's processes, the search
+indexer's included (medians over --runs; every run starts without the search cache), the
+median and maximum size of a document page's HTML, and, in headless Chromium (Debian's,
+never downloaded), the bytes and requests of search files (script and index) from page load
+to the first results of a query typed into the header search box, and the time from the
+keystroke to those results; also a Qinglian rebuild after one document changes, with the
+search cache kept. Ratios are Qinglian / stock. With --pagefind, Pagefind 1.4 (extended,
+which segments Chinese) indexes the same built pages and its first search is timed through
+its own browser API, for comparison.
 """
 
 from __future__ import annotations
@@ -46,7 +50,10 @@ SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A phrase every synthetic corpus contains (it comes from the example content), and a number.
-QUERIES = ("警示教育", "2024")
+# A rare phrase, put into one document in a thousand; the example sentences never hold it.
+RARE_PHRASE = "旧仓库改建工程"
+RARE_EVERY = 1000
+QUERIES = ("警示教育", "旧仓库改建", "2024")
 
 
 @dataclass
@@ -55,8 +62,8 @@ class Measurement:
     peak_rss_mb: float
     median_page_kb: float
     max_page_kb: float
-    # Per query: (KB of search requests until results, ms from last keystroke to results or None).
-    queries: dict[str, tuple[float, float | None]] = field(default_factory=dict)
+    # Per query: (KB of search requests until results, their count, ms from keystroke to results or None).
+    queries: dict[str, tuple[float, int, float | None]] = field(default_factory=dict)
 
 
 def example_sentences() -> list[str]:
@@ -93,6 +100,8 @@ def generate_corpus(count: int, seed: int, target: Path) -> list[tuple[str, str,
         else:
             fields |= {"discipline": "廉洁纪律", "outcome": "党内警告", "lessons": [rng.choice(sentences)]}
         paragraphs: list[str] = []
+        if index % RARE_EVERY == RARE_EVERY // 2:
+            paragraphs.append(f"本单位{RARE_PHRASE}的招标过程须全程留痕。")
         size = 0
         while size < TARGET_BYTES:
             if len(paragraphs) % 6 == 0:
@@ -238,13 +247,13 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float, float | None]:
+def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float, int, float | None]:
     """Open the home page, type ``query`` into the header search, wait for the first result.
 
     The site is served with gzip for text types, as the shipped nginx configuration does.
-    Returns the KB transferred by search requests (index, worker, chunks) from page load until
-    the results, and the milliseconds from the last keystroke to the first result (None if no
-    result appeared within ``timeout_ms``).
+    Returns the KB transferred by search requests (script, index files; stock: index and worker)
+    from page load until the results, their number, and the milliseconds from the keystroke to the
+    first result (None if no result appeared within ``timeout_ms``).
     """
     from playwright.sync_api import sync_playwright
 
@@ -257,7 +266,7 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
             page = browser.new_page()
 
             def count(response) -> None:  # noqa: ANN001 - Playwright's Response
-                if "search" in response.url or "pagefind" in response.url:
+                if "search" in response.url:
                     transferred.append(response.request.sizes()["responseBodySize"])
 
             page.on("response", count)
@@ -284,7 +293,7 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
             browser.close()
     finally:
         server.shutdown()
-    return sum(transferred) / 1024, elapsed
+    return sum(transferred) / 1024, len(transferred), elapsed
 
 
 def kernel_first_query(site: Path, kernel: str, query: str, runs: int) -> tuple[float, float | None]:
@@ -316,12 +325,64 @@ def kernel_first_query(site: Path, kernel: str, query: str, runs: int) -> tuple[
                 except TimeoutError:
                     pass
                 browser.pump(0.5)
-                sizes.append(sum(n for url, n in browser.events.received.items() if "search" in url or "pagefind" in url))
+                sizes.append(sum(n for url, n in browser.events.received.items() if "search" in url))
             finally:
                 browser.close()
     finally:
         server.shutdown()
     return statistics.median(sizes) / 1024, statistics.median(times) if times else None
+
+
+def pagefind_index(site: Path) -> tuple[float, float]:
+    """Index the built pages with Pagefind's own CLI into site/pagefind/; wall seconds and peak RSS MB."""
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise SystemExit("Pagefind is missing: pip install -e '.[bench]'")
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    start = time.perf_counter()
+    process = subprocess.Popen([str(executable), "--site", str(site), "--output-subdir", "pagefind"], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("pagefind failed")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+PAGEFIND_SEARCH = """async (query) => {
+  const pagefind = await import('/pagefind/pagefind.js');
+  await pagefind.options({ excerptLength: 20 });
+  const began = performance.now();
+  const found = await pagefind.search(query);
+  await Promise.all(found.results.slice(0, 6).map((result) => result.data()));
+  return [performance.now() - began, found.results.length];
+}"""
+
+
+def pagefind_first_query(site: Path, query: str) -> tuple[float, int, float, int]:
+    """Pagefind's first search for ``query`` in a fresh browser: KB, requests, ms to six results' data, result count."""
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    transferred: list[int] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("response", lambda r: "/pagefind/" in r.url and transferred.append(r.request.sizes()["responseBodySize"]))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/404.html", wait_until="networkidle")
+            elapsed, count = page.evaluate(PAGEFIND_SEARCH, query)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return sum(transferred) / 1024, len(transferred), elapsed, count
+
+
+def index_size_mb(folder: Path) -> tuple[float, int]:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files) / 1024 / 1024, len(files)
 
 
 def kernels_report(docs: int, seed: int, runs: int, kernels: list[str]) -> int:
@@ -407,6 +468,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-stock", action="store_true", help="also build stock Material at 10,000 documents")
+    parser.add_argument("--pagefind", action="store_true", help="also index the built pages with Pagefind and time its first search")
+    parser.add_argument("--no-stock", action="store_true", help="skip stock Material at any size")
     parser.add_argument("--quiz-page", type=int, metavar="QUESTIONS", help="only weigh a quiz page with this many questions")
     parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
@@ -417,13 +480,19 @@ def main() -> int:
         return check_time(args.docs, args.seed, args.runs)
     if args.quiz_page:
         return quiz_page_weight(args.quiz_page, args.seed)
-    run_stock = args.docs < 10_000 or args.with_stock
+    run_stock = (args.docs < 10_000 or args.with_stock) and not args.no_stock
+    pagefind: dict[str, object] = {}
 
     with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:
         work = Path(scratch)
         documents = generate_corpus(args.docs, args.seed, work / "corpus")
         qinglian_project(work / "corpus", work / "qinglian")
         results = {"qinglian": measure(work / "qinglian", args.runs)}
+        index_mb, index_files = index_size_mb(work / "qinglian/site/search-index")
+        if args.pagefind:
+            pagefind["build"] = pagefind_index(work / "qinglian/site")
+            pagefind["size"] = index_size_mb(work / "qinglian/site/pagefind")
+            pagefind["queries"] = {query: pagefind_first_query(work / "qinglian/site", query) for query in QUERIES}
         rebuild = rebuild_after_one_edit(work / "qinglian", work / "corpus")
         if run_stock:
             stock_project(documents, work / "stock")
@@ -440,12 +509,20 @@ def main() -> int:
             f"{q.median_page_kb / s.median_page_kb:>17.3f}{q.max_page_kb / s.max_page_kb:>14.3f}"
         )
     print(f"qinglian rebuild after editing one document (search cache kept): {rebuild:.1f} s")
+    print(f"qinglian search index: {index_mb:.1f} MB in {index_files} files")
+    if pagefind:
+        seconds, peak = pagefind["build"]  # type: ignore[misc]
+        size_mb, files = pagefind["size"]  # type: ignore[misc]
+        print(f"pagefind index of the same pages: {seconds:.1f} s, peak RSS {peak:.0f} MB, {size_mb:.1f} MB in {files} files")
     print()
-    print(f"{'first query':<24}{'search KB':>12}{'results ms':>12}")
+    print(f"{'first query':<24}{'search KB':>12}{'requests':>10}{'results ms':>12}")
     for name, m in results.items():
-        for query, (kb, ms) in m.queries.items():
+        for query, (kb, requests, ms) in m.queries.items():
             shown = f"{ms:.0f}" if ms is not None else "none"
-            print(f"{name + ' ' + query:<24}{kb:>12.0f}{shown:>12}")
+            print(f"{name + ' ' + query:<24}{kb:>12.0f}{requests:>10}{shown:>12}")
+    if pagefind:
+        for query, (kb, requests, ms, count) in pagefind["queries"].items():  # type: ignore[union-attr]
+            print(f"{'pagefind ' + query:<24}{kb:>12.0f}{requests:>10}{ms:>12.0f}   ({count} results)")
     return 0
 
 
