@@ -4,8 +4,8 @@
     .venv/bin/python scripts/search_quality.py
 
 Builds the example content plus the decoy case with Qinglian, then indexes the very same
-pages a second time with Pagefind's own Chinese segmentation (force_language zh, plain
-text). In headless Chromium (Debian's) it runs every query through both: Qinglian's search
+page texts a second time with Pagefind's own Chinese segmentation (its CLI over plain
+``lang="zh"`` pages; install with ``pip install -e '.[bench]'``). In headless Chromium (Debian's) it runs every query through both: Qinglian's search
 page (all results), and Pagefind's search() with the query as typed. For each it prints
 recall (documents containing the phrase that were found), precision (results that contain
 the phrase) and in how many queries every phrase match came before every other result.
@@ -13,6 +13,7 @@ the phrase) and in how many queries every phrase match came before every other r
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
 import shutil
@@ -26,7 +27,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import EXAMPLE_BUILD_DATE, LAUNCH_ARGS, serving  # noqa: E402
 from qinglian.search.indexer import indexed_pages  # noqa: E402
-from qinglian.search.pagefind import PagefindService  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("quality", ROOT / "tests/test_search_quality.py")
 quality = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
@@ -44,17 +44,26 @@ def build(project: Path) -> Path:
     return project / "site"
 
 
-def index_with_pagefind_segmentation(site: Path) -> None:
-    """The same pages, as plain text, segmented by Pagefind itself."""
-    with PagefindService() as service:
-        index_id = service.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
-        for page in indexed_pages(site):
-            meta = page["meta"] if isinstance(page["meta"], dict) else {}
-            service.post({
-                "type": "AddRecord", "index_id": index_id, "url": f"/{page['url']}", "language": "zh",
-                "content": str(page["text"]), "meta": {"title": str(meta.get("title", ""))},
-            })
-        service.request({"type": "WriteFiles", "index_id": index_id, "output_path": str(site / "pagefind-zh")})
+def index_with_pagefind_segmentation(site: Path, scratch: Path) -> None:
+    """The same page texts, as plain pages, segmented by Pagefind itself into site/pagefind-zh/."""
+    from pagefind.service import get_executable
+
+    texts: dict[str, list[str]] = {}
+    for page in indexed_pages(site):
+        # A regulation's articles are one page for Pagefind, as they are one file.
+        texts.setdefault(page["url"].split("#")[0], []).extend([page["title"], page["collection"], page["date"], page["text"]])
+    plain = scratch / "plain"
+    for url, parts in texts.items():
+        target = plain / url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = "".join(f"<p>{html.escape(part)}</p>" for part in parts if part)
+        target.write_text(f'<!doctype html><html lang="zh"><head><title>{html.escape(parts[0])}</title></head><body>{body}</body></html>',
+                          encoding="utf-8")
+    executable = get_executable()
+    if executable is None:
+        raise SystemExit("Pagefind is missing: pip install -e '.[bench]'")
+    subprocess.run([str(executable), "--site", str(plain), "--output-path", str(site / "pagefind-zh")], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 PAGEFIND_ZH = """async (query) => {
@@ -89,8 +98,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="qinglian-quality-") as scratch:
-        site = build(Path(scratch))
-        index_with_pagefind_segmentation(site)
+        site = build(Path(scratch) / "project")
+        index_with_pagefind_segmentation(site, Path(scratch))
         with serving(site) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
             page = browser.new_page()
@@ -100,7 +109,7 @@ def main() -> int:
             browser.close()
     print(f"{len(quality.EXPECTED)} queries, {sum(map(len, quality.EXPECTED.values()))} expected documents")
     print(f"{'search':<34}{'recall':>8}{'precision':>11}{'phrase first':>13}")
-    score("qinglian (pairs, phrase check)", ours)
+    score("qinglian (symbol pairs and triples)", ours)
     score("pagefind zh segmentation", theirs)
     for query in quality.EXPECTED:
         missed = sorted(set(quality.EXPECTED[query]) - set(theirs[query]))
