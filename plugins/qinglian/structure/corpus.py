@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -45,23 +46,30 @@ class Corpus:
             self.by_unit[document.unit].append(document)
             self.by_year[document.year].append(document)
         self.by_year = dict(sorted(self.by_year.items(), reverse=True))
-        self._by_topic_oldest_first = {t: docs[::-1] for t, docs in self.by_topic.items()}
-        self._topic_dates = {t: [d.date for d in docs] for t, docs in self._by_topic_oldest_first.items()}
+        # Per topic, oldest first: each member's day number and key, for ``related``.
+        self._ordinal = {d.key: d.date.toordinal() for d in self.documents}
+        self._topic_keys = {t: [d.key for d in reversed(docs)] for t, docs in self.by_topic.items()}
+        self._topic_days = {t: [self._ordinal[key] for key in keys] for t, keys in self._topic_keys.items()}
 
     def resolve(self, reference: Reference) -> Document | None:
         return self.by_key.get(reference.key)
 
     def related(self, document: Document, limit: int = 5) -> list[Document]:
-        """Documents sharing the most topics, nearest in date first."""
+        """Documents sharing the most topics, nearest in date first (then by key)."""
+        day = self._ordinal.get(document.key, document.date.toordinal())
         shared: Counter[str] = Counter()
         for topic in document.topics:
-            members = self._by_topic_oldest_first[topic]
-            middle = bisect.bisect_left(self._topic_dates[topic], document.date)
-            for other in members[max(0, middle - _RELATED_WINDOW) : middle + _RELATED_WINDOW]:
-                if other is not document:
-                    shared[other.key] += 1
-        ranked = sorted(
-            shared.items(),
-            key=lambda item: (-item[1], abs((self.by_key[item[0]].date - document.date).days), item[0]),
-        )
-        return [self.by_key[key] for key, _ in ranked[:limit]]
+            middle = bisect.bisect_left(self._topic_days[topic], day)
+            shared.update(self._topic_keys[topic][max(0, middle - _RELATED_WINDOW) : middle + _RELATED_WINDOW])
+        shared.pop(document.key, None)
+        by_count: defaultdict[int, list[str]] = defaultdict(list)
+        for key, count in shared.items():
+            by_count[count].append(key)
+        chosen: list[str] = []
+        # Only the best-sharing group is ranked by date: the usual page needs no full sort.
+        for count in sorted(by_count, reverse=True):
+            nearest = heapq.nsmallest(limit - len(chosen), by_count[count], key=lambda key: (abs(self._ordinal[key] - day), key))
+            chosen += nearest
+            if len(chosen) >= limit:
+                break
+        return [self.by_key[key] for key in chosen]
