@@ -270,8 +270,8 @@ def test_an_unchanged_build_reuses_the_index_and_an_edit_rebuilds_it(project: Pr
     assert index_log(project.build()) == "重新生成"
     titles = {page["title"] for page in indexed_pages(project.root / "site")}
     assert "2022年修改后的讲话" in titles and "2022年的讲话" not in titles
-    # Only the current index stays in the cache.
-    assert len(list((project.root / ".cache/qinglian/search").iterdir())) == 1
+    # Only the current index and the state it was made from stay in the cache.
+    assert sorted(entry.name for entry in (project.root / ".cache/qinglian/search").iterdir())[1:] == ["state"]
 
 
 def test_the_old_shard_option_is_a_warning(project: Project):
@@ -300,3 +300,29 @@ def test_material_search_plugin_alongside_is_a_warning(project: Project):
     assert result.returncode == 0
     assert "plugins 中有 search：qinglian 自带全站搜索，请删除 search" in result.stderr
     assert project.build("--strict").returncode != 0
+
+
+def test_an_index_from_the_previous_state_is_the_same_as_a_fresh_one(tmp_path: Path):
+    """Edits of every kind: text, title, date (a new place in the order), a new page, a deleted page."""
+    base = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。") for i in range(60)]
+    state = tmp_path / "state"
+    write_index(base, tmp_path / "first", state)
+    edited = list(base)
+    edited[3] = record("d3/", edited[3].date, "改写后的正文：以案促改。")
+    edited[5] = record("d5/", edited[5].date, edited[5].text, title="新的标题QLTITLE")
+    edited[7] = record("d7/", "2030-06-01", edited[7].text)
+    del edited[9]
+    edited.append(record("new/", "2031-01-01", "新增的文档，只有它提到QLNEWWORD。"))
+    incremental = write_index(edited, tmp_path / "incremental", state)
+    fresh = write_index(edited, tmp_path / "fresh")
+    assert incremental == fresh
+    names = sorted(p.relative_to(tmp_path / "fresh").as_posix() for p in (tmp_path / "fresh").rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(tmp_path / "incremental").as_posix() for p in (tmp_path / "incremental").rglob("*") if p.is_file())
+    for name in names:
+        assert (tmp_path / "fresh" / name).read_bytes() == (tmp_path / "incremental" / name).read_bytes(), name
+    reader = IndexReader(tmp_path / "incremental")
+    assert reader.search("qlnewword") == (["new/"], []) and reader.search("qltitle") == (["d5/"], [])
+    assert reader.search("编号63") == ([], []) and reader.page(1)["url"] == "d7/"
+    # A state from another layout (more buckets) is ignored, not misread.
+    many = [record(f"m{i}/", "2024-02-01", "警示教育" * 2000 + str(i)) for i in range(40)]
+    assert write_index(many, tmp_path / "bigger", state) == write_index(many, tmp_path / "bigger-fresh")

@@ -66,15 +66,54 @@ def ordered(records: Sequence[SearchRecord]) -> list[SearchRecord]:
     return sorted(newest_first, key=lambda record: record.hand_written)
 
 
+_PAGE_MASK = np.uint64(0xFFFFFFFF << 1)
+
+
+@dataclass
+class _Previous:
+    """What the last index was made of, kept in the cache so a rebuild reads only new pages."""
+
+    folder: Path
+    fingerprints: list[str]
+    words: list[str]
+    names: list[str]
+    token_buckets: np.ndarray
+    known_keys: np.ndarray
+    known_numbers: np.ndarray
+
+    @classmethod
+    def load(cls, folder: Path | None, buckets: int, ranges: int) -> _Previous | None:
+        try:
+            if folder is None:
+                return None
+            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+            if (state["format"], state["buckets"], state["ranges"]) != (FORMAT, buckets, ranges):
+                return None
+            with np.load(folder / "tokens.npz") as arrays:
+                return cls(folder, state["fingerprints"], state["words"], state["names"],
+                           arrays["token_buckets"], arrays["known_keys"], arrays["known_numbers"])
+        except (OSError, ValueError, KeyError):
+            # A missing or damaged state only costs a full index.
+            return None
+
+    def postings(self, number: int, renumber: np.ndarray) -> np.ndarray:
+        """The kept pages' postings of one range, with their new page numbers."""
+        postings = np.load(self.folder / f"range-{number}.npy")
+        pages = renumber[((postings & _PAGE_MASK) >> np.uint64(1)).astype(np.int64)]
+        kept = pages >= 0
+        return (postings[kept] & ~_PAGE_MASK) | (pages[kept].astype(np.uint64) << np.uint64(1))
+
+
 class _Postings:
     """Every page's tokens, numbered and spilled to disk by bucket range while the pages are read.
 
     Each posting is one 64-bit number, (token << 33) | (page << 1) | title flag, so sorting a
     range's file groups its tokens with their pages ascending. Memory stays about one range's
-    postings, whatever the size of the site.
+    postings, whatever the size of the site. With the previous index's state, only new pages
+    are read; the others' postings are taken over with their new page numbers.
     """
 
-    def __init__(self, folder: Path, buckets: int, ranges: int) -> None:
+    def __init__(self, folder: Path, buckets: int, ranges: int, previous: _Previous | None = None) -> None:
         self.words = WordTable()
         self.buckets = buckets
         self.ranges = ranges
@@ -84,8 +123,16 @@ class _Postings:
         self.token_buckets = np.zeros(0, dtype=np.int64)
         self._known_keys = np.zeros(0, dtype=np.uint64)
         self._known_numbers = np.zeros(0, dtype=np.uint64)
+        self.previous = previous
+        if previous is not None:
+            for word in previous.words:
+                self.words.number(word)
+            self.names = list(previous.names)
+            self.token_buckets = previous.token_buckets
+            self._known_keys, self._known_numbers = previous.known_keys, previous.known_numbers
         self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.postings = 0
+        self.tokens = 0
 
     def add(self, page: int, record: SearchRecord) -> None:
         keys = token_keys(symbol_numbers(record.indexed_text(), self.words))
@@ -125,19 +172,34 @@ class _Postings:
         for number in np.unique(ranges).tolist():
             with open(self.folder / f"{number}.postings", "ab") as spill:
                 postings[ranges == number].tofile(spill)
-        self.postings += len(postings)
 
-    def range_lists(self, number: int) -> tuple[np.ndarray, np.ndarray, bytes]:
-        """The tokens of one range, each with the offsets of its list in the encoded text."""
+    def range_lists(self, number: int, renumber: np.ndarray | None, state: Path) -> tuple[np.ndarray, np.ndarray, bytes]:
+        """The tokens of one range, each with the offsets of its list in the encoded text.
+
+        The range's sorted postings are kept in ``state`` for the next build.
+        """
         path = self.folder / f"{number}.postings"
         postings = np.fromfile(path, dtype=np.uint64) if path.is_file() else np.zeros(0, dtype=np.uint64)
         path.unlink(missing_ok=True)
+        if self.previous is not None and renumber is not None:
+            postings = np.concatenate([self.previous.postings(number, renumber), postings])
         postings.sort()
+        np.save(state / f"range-{number}.npy", postings)
+        self.postings += len(postings)
         tokens = (postings >> np.uint64(33)).astype(np.int64)
-        pages = ((postings >> np.uint64(1)) & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        pages = ((postings & _PAGE_MASK) >> np.uint64(1)).astype(np.int64)
         offsets, text = encode_groups(tokens, pages, (postings & np.uint64(1)).astype(np.int64))
         present = np.unique(tokens) if len(tokens) else tokens
+        self.tokens += len(present)
         return present, offsets, text
+
+    def save(self, state: Path, fingerprints: list[str]) -> None:
+        description = {
+            "format": FORMAT, "buckets": self.buckets, "ranges": self.ranges,
+            "fingerprints": fingerprints, "words": self.words.words, "names": self.names,
+        }
+        (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
+        np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
 
 
 def bucket_count(postings: int) -> int:
@@ -165,8 +227,12 @@ class _Folder:
         self.digest.update(name.encode() + b"\0" + data)
 
 
-def write_index(records: Sequence[SearchRecord], target: Path) -> IndexSummary:
-    """Write the index for ``records`` into ``target`` (created, replaced if present)."""
+def write_index(records: Sequence[SearchRecord], target: Path, state: Path | None = None) -> IndexSummary:
+    """Write the index for ``records`` into ``target`` (created, replaced if present).
+
+    ``state`` is where the index keeps what it was made of between builds: a later call reads
+    only the records that are new or changed since. The output does not depend on it.
+    """
     pages = ordered(records)
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
@@ -174,14 +240,24 @@ def write_index(records: Sequence[SearchRecord], target: Path) -> IndexSummary:
     estimate = estimated_postings(pages)
     buckets = bucket_count(estimate)
     ranges = min(buckets, max(1, math.ceil(estimate / _PASS_POSTINGS)))
-    postings = _Postings(partial / "spill", buckets, ranges)
+    previous = _Previous.load(state, buckets, ranges)
+    postings = _Postings(partial / "spill", buckets, ranges, previous)
+    fingerprints = [record.fingerprint for record in pages]
+    renumber = None
+    if previous is not None:
+        now = {fingerprint: number for number, fingerprint in enumerate(fingerprints)}
+        renumber = np.array([now.get(fingerprint, -1) for fingerprint in previous.fingerprints], dtype=np.int64)
+        kept = set(previous.fingerprints)
     for number, record in enumerate(pages):
-        postings.add(number, record)
+        if previous is None or record.fingerprint not in kept:
+            postings.add(number, record)
         content.write(f"p/{number}.json", json.dumps(record.shown(), ensure_ascii=False, separators=(",", ":")))
     postings.flush()
     content.write("filters.json", json.dumps(_filters(pages), ensure_ascii=False, separators=(",", ":")))
+    new_state = partial / "state"
+    new_state.mkdir()
     for number in range(ranges):
-        tokens, offsets, text = postings.range_lists(number)
+        tokens, offsets, text = postings.range_lists(number, renumber, new_state)
         lists: dict[int, list[str]] = {}
         for index, token in enumerate(tokens.tolist()):
             entry = json.dumps(postings.names[token], ensure_ascii=False) + ':"' + text[offsets[index]:offsets[index + 1]].decode("ascii") + '"'
@@ -190,11 +266,18 @@ def write_index(records: Sequence[SearchRecord], target: Path) -> IndexSummary:
         for bucket in range(first, last):
             # Sorted by token, so the file does not depend on the order pages were read in.
             content.write(f"t/{bucket}.json", "{" + ",".join(sorted(lists.get(bucket, []))) + "}")
+    postings.save(new_state, fingerprints)
     shutil.rmtree(partial / "spill", ignore_errors=True)
     version = content.digest.hexdigest()[:16]
-    summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), len(postings.names), postings.postings, buckets)
+    summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets)
     (partial / "v").rename(partial / f"v-{version}")
     (partial / META).write_text(json.dumps(summary.meta(), ensure_ascii=False), encoding="utf-8")
+    if state is not None:
+        shutil.rmtree(state, ignore_errors=True)
+        state.parent.mkdir(parents=True, exist_ok=True)
+        new_state.rename(state)
+    else:
+        shutil.rmtree(new_state)
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return summary

@@ -18,6 +18,8 @@ from .records import SearchRecord
 
 # Under the site root: search/ is the search page's address.
 SEARCH_FOLDER = "search-index"
+# In the cache: what the last index was made of, so a rebuild reads only new or changed pages.
+STATE_FOLDER = "state"
 
 
 class SearchIndexError(Exception):
@@ -48,7 +50,7 @@ def records_fingerprint(records: list[SearchRecord]) -> str:
 def _index_in_child(records: list[SearchRecord], target: Path, report: Connection) -> None:
     began = time.perf_counter()
     try:
-        summary = write_index(records, target)
+        summary = write_index(records, target, target.parent / STATE_FOLDER)
         report.send(("done", (summary, time.perf_counter() - began)))
     except (OSError, ValueError, MemoryError) as exc:
         report.send(("failed", str(exc)))
@@ -59,7 +61,8 @@ class SearchIndexer:
 
     The child has its own interpreter lock, so the index never waits for the rendering. A
     finished index is kept in ``cache_dir`` under the fingerprint of its records; a build with
-    the same records places that copy instead of indexing again. The cache is safe to delete.
+    the same records places that copy instead of indexing again; otherwise the state of the
+    last index lets the child read only the pages that changed. The cache is safe to delete.
     """
 
     def __init__(self, cache_dir: Path) -> None:
@@ -121,7 +124,7 @@ class SearchIndexer:
     def _prune(self, keep: str) -> None:
         # Runs when no indexing is under way, so unfinished folders are left over from a crash.
         for entry in self.cache_dir.iterdir():
-            if entry.name != keep:
+            if entry.name not in (keep, STATE_FOLDER):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
