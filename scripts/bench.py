@@ -23,6 +23,7 @@ its own browser API, for comparison.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import http.server
@@ -37,8 +38,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -247,6 +250,30 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """The site over HTTP on 127.0.0.1, gzip-compressed as nginx serves it; yields its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def chromium_page(site: Path) -> Iterator[tuple[Any, str]]:
+    """A page of a fresh Debian Chromium (Playwright) and the served site's address."""
+    from playwright.sync_api import sync_playwright
+
+    with serving(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(), base
+        finally:
+            browser.close()
+
+
 def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float, int, float | None]:
     """Open the home page, type ``query`` into the header search, wait for the first result.
 
@@ -255,44 +282,34 @@ def first_query(site: Path, query: str, timeout_ms: int = 15_000) -> tuple[float
     from page load until the results, their number, and the milliseconds from the keystroke to the
     first result (None if no result appeared within ``timeout_ms``).
     """
-    from playwright.sync_api import sync_playwright
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     transferred: list[int] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
+    with chromium_page(site) as (page, base):
 
-            def count(response) -> None:  # noqa: ANN001 - Playwright's Response
-                if "search" in response.url:
-                    transferred.append(response.request.sizes()["responseBodySize"])
+        def count(response) -> None:  # noqa: ANN001 - Playwright's Response
+            if "search" in response.url:
+                transferred.append(response.request.sizes()["responseBodySize"])
 
-            page.on("response", count)
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="networkidle")
-            page.locator(".ql-search__input, label.md-search__icon, .md-search__input").first.click(force=True)
-            # Qinglian loads the search program when the box gets focus; a reader takes a moment
-            # before the first character (an input method needs several keystrokes), so typing
-            # starts a second later, for both builds. The bytes of that loading still count.
-            page.wait_for_timeout(1000)
-            if query.isascii():
-                page.keyboard.type(query)
-            else:
-                # An input method commits the whole word at once, then key events follow
-                # (Material's box listens to those; insertText alone has none).
-                page.keyboard.insert_text(query)
-                page.keyboard.press("End")
-            typed = time.perf_counter()
-            try:
-                page.locator(".md-search-result__item, .ql-search__panel .ql-result").first.wait_for(timeout=timeout_ms)
-                elapsed: float | None = (time.perf_counter() - typed) * 1000
-            except Exception:  # noqa: BLE001 - Playwright's TimeoutError; no result is a result here
-                elapsed = None
-            page.wait_for_load_state("networkidle")
-            browser.close()
-    finally:
-        server.shutdown()
+        page.on("response", count)
+        page.goto(base, wait_until="networkidle")
+        page.locator(".ql-search__input, label.md-search__icon, .md-search__input").first.click(force=True)
+        # Qinglian loads the search program when the box gets focus; a reader takes a moment
+        # before the first character (an input method needs several keystrokes), so typing
+        # starts a second later, for both builds. The bytes of that loading still count.
+        page.wait_for_timeout(1000)
+        if query.isascii():
+            page.keyboard.type(query)
+        else:
+            # An input method commits the whole word at once, then key events follow
+            # (Material's box listens to those; insertText alone has none).
+            page.keyboard.insert_text(query)
+            page.keyboard.press("End")
+        typed = time.perf_counter()
+        try:
+            page.locator(".md-search-result__item, .ql-search__panel .ql-result").first.wait_for(timeout=timeout_ms)
+            elapsed: float | None = (time.perf_counter() - typed) * 1000
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; no result is a result here
+            elapsed = None
+        page.wait_for_load_state("networkidle")
     return sum(transferred) / 1024, len(transferred), elapsed
 
 
@@ -307,14 +324,12 @@ def kernel_first_query(site: Path, kernel: str, query: str, runs: int) -> tuple[
     from old_chromium import executable
 
     binary = Path(CHROMIUM) if kernel == "current" else executable(int(kernel))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     sizes, times = [], []
-    try:
+    with serving(site) as base:
         for _ in range(runs):
             browser = Browser(binary)
             try:
-                browser.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+                browser.goto(base)
                 browser.evaluate("document.querySelector('.ql-search__input').focus()")
                 browser.pump(1.0)
                 browser.type_text(".ql-search__input", query)
@@ -328,8 +343,6 @@ def kernel_first_query(site: Path, kernel: str, query: str, runs: int) -> tuple[
                 sizes.append(sum(n for url, n in browser.events.received.items() if "search" in url))
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
     return statistics.median(sizes) / 1024, statistics.median(times) if times else None
 
 
@@ -361,22 +374,12 @@ PAGEFIND_SEARCH = """async (query) => {
 
 def pagefind_first_query(site: Path, query: str) -> tuple[float, int, float, int]:
     """Pagefind's first search for ``query`` in a fresh browser: KB, requests, ms to six results' data, result count."""
-    from playwright.sync_api import sync_playwright
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GzipHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     transferred: list[int] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.on("response", lambda r: "/pagefind/" in r.url and transferred.append(r.request.sizes()["responseBodySize"]))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/404.html", wait_until="networkidle")
-            elapsed, count = page.evaluate(PAGEFIND_SEARCH, query)
-            page.wait_for_load_state("networkidle")
-            browser.close()
-    finally:
-        server.shutdown()
+    with chromium_page(site) as (page, base):
+        page.on("response", lambda r: "/pagefind/" in r.url and transferred.append(r.request.sizes()["responseBodySize"]))
+        page.goto(base + "404.html", wait_until="networkidle")
+        elapsed, count = page.evaluate(PAGEFIND_SEARCH, query)
+        page.wait_for_load_state("networkidle")
     return sum(transferred) / 1024, len(transferred), elapsed, count
 
 

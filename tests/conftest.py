@@ -105,6 +105,21 @@ def project(tmp_path: Path) -> Project:
 EXAMPLE_BUILD_DATE = "2026-11-20T10:00"
 
 
+def build_site(root: Path, *args: str) -> Path:
+    """``mkdocs build`` of the project at ``root`` on the example build date; fails the test if it fails."""
+    result = subprocess.run(
+        [*MKDOCS, "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
+        timeout=900,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"{root} does not build:\n{result.stderr[-4000:]}")
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example portal of this repository, built once with --strict."""
@@ -112,17 +127,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("docs", "content"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    result = subprocess.run(
-        [*MKDOCS, "build", "--strict"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
-        timeout=600,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"example portal does not build:\n{result.stderr}")
-    return root / "site"
+    return build_site(root, "--strict")
 
 
 # Headless Chromium: Debian's package driven by Playwright, never a downloaded browser.

@@ -143,16 +143,20 @@ def test_phrase_pages_are_told_from_pages_with_the_pairs_apart(small_index: Path
     assert (1, True) in reader.list("八项") and (0, False) in reader.list("八项")
 
 
+def assert_same_files(expected: Path, actual: Path) -> None:
+    names = sorted(p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(actual).as_posix() for p in actual.rglob("*") if p.is_file())
+    for name in names:
+        assert (expected / name).read_bytes() == (actual / name).read_bytes(), name
+
+
 def test_the_index_is_the_same_however_it_is_cut_into_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     records = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。") for i in range(300)]
     whole = write_index(records, tmp_path / "whole")
     monkeypatch.setattr(index_writer, "_PASS_POSTINGS", 500)
     cut = write_index(records, tmp_path / "cut")
     assert whole == cut
-    files = sorted(p.relative_to(tmp_path / "whole").as_posix() for p in (tmp_path / "whole").rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "cut").as_posix() for p in (tmp_path / "cut").rglob("*") if p.is_file())
-    for name in files:
-        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "cut" / name).read_bytes(), name
+    assert_same_files(tmp_path / "whole", tmp_path / "cut")
     reader = IndexReader(tmp_path / "cut")
     assert len(reader.search("警示教育")[0]) == 300 and reader.search("编号2093") == (["d299/"], [])
 
@@ -316,10 +320,7 @@ def test_an_index_from_the_previous_state_is_the_same_as_a_fresh_one(tmp_path: P
     incremental = write_index(edited, tmp_path / "incremental", state)
     fresh = write_index(edited, tmp_path / "fresh")
     assert incremental == fresh
-    names = sorted(p.relative_to(tmp_path / "fresh").as_posix() for p in (tmp_path / "fresh").rglob("*") if p.is_file())
-    assert names == sorted(p.relative_to(tmp_path / "incremental").as_posix() for p in (tmp_path / "incremental").rglob("*") if p.is_file())
-    for name in names:
-        assert (tmp_path / "fresh" / name).read_bytes() == (tmp_path / "incremental" / name).read_bytes(), name
+    assert_same_files(tmp_path / "fresh", tmp_path / "incremental")
     reader = IndexReader(tmp_path / "incremental")
     assert reader.search("qlnewword") == (["new/"], []) and reader.search("qltitle") == (["d5/"], [])
     assert reader.search("编号63") == ([], []) and reader.page(1)["url"] == "d7/"

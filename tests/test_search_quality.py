@@ -7,16 +7,14 @@ A decoy case holds the character pairs of several phrases without the phrases th
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, serving
+from conftest import REPO, build_site, serving
 
 # Query -> the example documents that show it as their own words: title, metadata, text, a
 # plan's sessions, a quiz's questions and options, and the back-link blocks (列入学习计划, the
@@ -72,13 +70,7 @@ def quality_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "docs").mkdir()
     (root / "docs/index.md").write_text("---\ntitle: 首页\n---\n\n欢迎访问。\n", encoding="utf-8")
     (root / "content/cases/2025-decoy-pairs.md").write_text(DECOY, encoding="utf-8")
-    result = subprocess.run(
-        [*MKDOCS, "build", "--strict"], cwd=root, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
-    )
-    if result.returncode != 0:
-        pytest.fail(f"build failed:\n{result.stderr}")
-    return root / "site"
+    return build_site(root, "--strict")
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,13 @@ never the whole index: at most 20 requests and 300 KB, from page load to the fir
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO
+from conftest import REPO, build_site
 
 sys.path.insert(0, str(REPO / "scripts"))
 import bench  # noqa: E402
@@ -35,23 +30,13 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("scale")
     bench.generate_corpus(DOCUMENTS, 1, work / "corpus")
     bench.qinglian_project(work / "corpus", work / "portal")
-    result = subprocess.run(
-        [*MKDOCS, "build"], cwd=work / "portal", capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
-    )
-    if result.returncode != 0:
-        pytest.fail(f"build failed:\n{result.stderr[-3000:]}")
-    return work / "portal/site"
+    return build_site(work / "portal")
 
 
 @pytest.fixture(scope="module")
 def large_url(large_site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(bench._GzipHandler, directory=str(large_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with bench.serving(large_site) as url:
+        yield url
 
 
 @pytest.mark.parametrize("query", ["警示教育", bench.RARE_PHRASE[:5], "2024", "2024年 廉洁"])
