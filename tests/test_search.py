@@ -153,12 +153,18 @@ def assert_same_files(expected: Path, actual: Path) -> None:
 def test_the_index_is_the_same_however_it_is_cut_into_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     records = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。") for i in range(300)]
     whole = write_index(records, tmp_path / "whole")
-    monkeypatch.setattr(index_writer, "_PASS_POSTINGS", 500)
+    # Seven ranges over sixteen buckets: ranges that do not divide the buckets evenly.
+    monkeypatch.setattr(index_writer, "_PASS_POSTINGS", index_writer.estimated_postings(records) // 6)
     cut = write_index(records, tmp_path / "cut")
     assert whole == cut
     assert_same_files(tmp_path / "whole", tmp_path / "cut")
     reader = IndexReader(tmp_path / "cut")
     assert len(reader.search("警示教育")[0]) == 300 and reader.search("编号2093") == (["d299/"], [])
+    # Every token of a record is in its bucket, whatever range the bucket fell in.
+    urls = [reader.page(number)["url"] for number in range(reader.meta["pages"])]
+    for chosen in (records[0], records[150], records[299]):
+        for token in tokens_of(chosen.indexed_text()):
+            assert chosen.url in {urls[page] for page, _ in reader.list(token)}, token
 
 
 def test_filters_list_the_pages_of_each_value(small_index: Path):

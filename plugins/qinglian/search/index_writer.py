@@ -168,7 +168,7 @@ class _Postings:
         self._pending = []
         tokens = self._numbers(keys)
         postings = tokens << np.uint64(33) | pages << np.uint64(1) | flags
-        ranges = self.token_buckets[tokens.astype(np.int64)] * self.ranges // self.buckets
+        ranges = range_of(self.token_buckets[tokens.astype(np.int64)], self.ranges, self.buckets)
         for number in np.unique(ranges).tolist():
             with open(self.folder / f"{number}.postings", "ab") as spill:
                 postings[ranges == number].tofile(spill)
@@ -200,6 +200,11 @@ class _Postings:
         }
         (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
         np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
+
+
+def range_of(buckets: np.ndarray, ranges: int, bucket_total: int) -> np.ndarray:
+    """The range each bucket's postings are spilled to and written from (one rule for both)."""
+    return buckets * ranges // bucket_total
 
 
 def bucket_count(postings: int) -> int:
@@ -262,8 +267,7 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
         for index, token in enumerate(tokens.tolist()):
             entry = json.dumps(postings.names[token], ensure_ascii=False) + ':"' + text[offsets[index]:offsets[index + 1]].decode("ascii") + '"'
             lists.setdefault(int(postings.token_buckets[token]), []).append(entry)
-        first, last = number * buckets // ranges, (number + 1) * buckets // ranges
-        for bucket in range(first, last):
+        for bucket in np.flatnonzero(range_of(np.arange(buckets), ranges, buckets) == number).tolist():
             # Sorted by token, so the file does not depend on the order pages were read in.
             content.write(f"t/{bucket}.json", "{" + ",".join(sorted(lists.get(bucket, []))) + "}")
     postings.save(new_state, fingerprints)
