@@ -333,3 +333,26 @@ def test_an_index_from_the_previous_state_is_the_same_as_a_fresh_one(tmp_path: P
     # A state from another layout (more buckets) is ignored, not misread.
     many = [record(f"m{i}/", "2024-02-01", "警示教育" * 2000 + str(i)) for i in range(40)]
     assert write_index(many, tmp_path / "bigger", state) == write_index(many, tmp_path / "bigger-fresh")
+
+
+def test_hand_written_pages_come_after_documents_under_their_own_filter(page, served_site: str):
+    page.goto(served_site + "search/?q=" + "八项规定")
+    page.locator(".ql-search-page__status", has_text="结果").wait_for(timeout=15000)
+    more = page.locator(".ql-search-page__more")
+    while more.is_visible():
+        before = page.locator(".ql-search-page__results .ql-result").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.ql-search-page__results .ql-result').length > n", arg=before)
+    kinds = page.locator(".ql-search-page__results > li").evaluate_all(
+        "items => items.map(li => li.classList.contains('ql-results__divider') ? '|' :"
+        " (/^(编辑和运维指南|其他页面)/.test(li.querySelector('.ql-result__meta').textContent) ? 'g' : 'd'))"
+    )
+    above = "".join(kinds).split("|")[0]
+    assert "g" in above and "d" in above and "dg" in above and "gd" not in above, kinds
+    guides = page.locator(".ql-facet__option", has_text="编辑和运维指南")
+    assert int(guides.locator(".ql-facet__count").inner_text()) >= 1
+    guides.locator("input").check()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ql-search-page__results .ql-result__meta')]"
+        ".every(m => m.textContent.startsWith('编辑和运维指南'))"
+    )
