@@ -9,7 +9,8 @@
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
 every document in its navigation and its built-in search with jieba, the typical setup.
-Reported per build: wall time and peak RSS summed over the build's processes, the search
+Reported per build: wall time and peak memory (proportional set size, PSS, so pages a forked
+child shares with its parent count once) summed over the build's processes, the search
 indexer's included (medians over --runs; every run starts without the search cache), the
 median and maximum size of a document page's HTML, and, in headless Chromium (Debian's,
 never downloaded), the bytes and requests of search files (script and index) from page load
@@ -140,39 +141,51 @@ def stock_project(documents: list[tuple[str, str, str]], target: Path) -> None:
     )
 
 
-def tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants (Pagefind runs as a child), in KB."""
+def tree_pss_kb(root_pid: int) -> int:
+    """Proportional memory of a process and all its descendants (the search indexer is a forked
+    child), in KB: pages the child still shares with its parent count once, not twice."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         try:
-            text = Path("/proc", name, "status").read_text()
+            text = Path("/proc", name, "stat").read_text()
         except OSError:
             # The process ended between listing and reading.
             continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        pid = int(name)
-        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        children.setdefault(int(text.rsplit(")", 1)[1].split()[1]), []).append(int(name))
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        try:
+            rollup = Path("/proc", str(pid), "smaps_rollup").read_text()
+            total += int(next(line for line in rollup.splitlines() if line.startswith("Pss:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            pass
         stack += children.get(pid, [])
     return total
 
 
-def build(project: Path, fresh_cache: bool = True) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, summed over the build's processes) of one ``mkdocs build``."""
+@dataclass
+class BuildRun:
+    seconds: float
+    peak_rss_mb: float
+    # What the search index took, as the build logs it (None: stock, or the index came from the cache).
+    index_seconds: float | None
+
+
+INDEX_LOG = re.compile(r"搜索索引：.*?用时 ([\d.]+) 秒")
+
+
+def build(project: Path, fresh_cache: bool = True) -> BuildRun:
+    """Wall seconds, peak memory (MB, proportional set size summed over the build's processes) and index seconds of one ``mkdocs build``."""
     shutil.rmtree(project / "site", ignore_errors=True)
     if fresh_cache:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project, env=env, stderr=subprocess.PIPE
+        [sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, stderr=subprocess.PIPE
     )
     peak = 0
     finished = threading.Event()
@@ -180,7 +193,7 @@ def build(project: Path, fresh_cache: bool = True) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while not finished.wait(0.05):
-            peak = max(peak, tree_rss_kb(process.pid))
+            peak = max(peak, tree_pss_kb(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -191,17 +204,17 @@ def build(project: Path, fresh_cache: bool = True) -> tuple[float, float]:
     stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build of {project} failed:\n{stderr}")
-    # The sampler can miss a short spike; the kernel's own peak of the largest single process cannot.
-    return seconds, max(peak, usage.ru_maxrss) / 1024
+    # The sampler can miss a short spike; the kernel's own peak RSS of the largest single process cannot.
+    indexed = INDEX_LOG.search(stderr)
+    return BuildRun(seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None)
 
 
-def rebuild_after_one_edit(project: Path, corpus: Path) -> float:
-    """Seconds of a rebuild (search cache kept) after one document's text changes."""
-    build(project, fresh_cache=True)
+def rebuild_after_one_edit(project: Path, corpus: Path) -> tuple[BuildRun, BuildRun]:
+    """A full build, then a rebuild (search cache kept) after one document's text changes."""
+    full = build(project, fresh_cache=True)
     document = sorted((corpus / "content/speeches").glob("*.md"))[0]
     document.write_text(document.read_text(encoding="utf-8") + "\n补充一句修改后的内容。\n", encoding="utf-8")
-    seconds, _ = build(project, fresh_cache=False)
-    return seconds
+    return full, build(project, fresh_cache=False)
 
 
 def page_sizes(site: Path) -> list[int]:
@@ -215,9 +228,9 @@ def page_sizes(site: Path) -> list[int]:
 def measure(project: Path, runs: int) -> Measurement:
     times, peaks = [], []
     for _ in range(runs):
-        seconds, peak = build(project)
-        times.append(seconds)
-        peaks.append(peak)
+        run = build(project)
+        times.append(run.seconds)
+        peaks.append(run.peak_rss_mb)
     sizes = page_sizes(project / "site")
     measurement = Measurement(statistics.median(times), statistics.median(peaks), statistics.median(sizes) / 1024, max(sizes) / 1024)
     measurement.queries = {query: first_query(project / "site", query) for query in QUERIES}
@@ -502,7 +515,7 @@ def main() -> int:
             results["stock"] = measure(work / "stock", args.runs)
 
     print(f"{args.docs} documents, seed {args.seed}, median of {args.runs} runs")
-    print(f"{'build':<10}{'wall s':>10}{'peak RSS MB':>14}{'median page KB':>17}{'max page KB':>14}")
+    print(f"{'build':<10}{'wall s':>10}{'peak PSS MB':>14}{'median page KB':>17}{'max page KB':>14}")
     for name, m in results.items():
         print(f"{name:<10}{m.seconds:>10.1f}{m.peak_rss_mb:>14.0f}{m.median_page_kb:>17.1f}{m.max_page_kb:>14.1f}")
     if "stock" in results:
@@ -511,7 +524,12 @@ def main() -> int:
             f"{'ratio q/s':<10}{q.seconds / s.seconds:>10.2f}{q.peak_rss_mb / s.peak_rss_mb:>14.2f}"
             f"{q.median_page_kb / s.median_page_kb:>17.3f}{q.max_page_kb / s.max_page_kb:>14.3f}"
         )
-    print(f"qinglian rebuild after editing one document (search cache kept): {rebuild:.1f} s")
+    full, edited = rebuild
+    print(
+        f"qinglian rebuild after editing one document (search cache kept): {edited.seconds:.1f} s, of which the index "
+        f"{edited.index_seconds or 0:.1f} s (full build before it: {full.seconds:.1f} s, index {full.index_seconds or 0:.1f} s; "
+        f"re-index / full build {(edited.index_seconds or 0) / full.seconds:.2f})"
+    )
     print(f"qinglian search index: {index_mb:.1f} MB in {index_files} files")
     if pagefind:
         seconds, peak = pagefind["build"]  # type: ignore[misc]
