@@ -184,9 +184,9 @@ def build(project: Path, fresh_cache: bool = True) -> BuildRun:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, stderr=subprocess.PIPE
-    )
+    # The log goes to a file: a pipe read only at the end fills up and stalls the build.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, stderr=log)
     peak = 0
     finished = threading.Event()
 
@@ -201,7 +201,9 @@ def build(project: Path, fresh_cache: bool = True) -> BuildRun:
     seconds = time.perf_counter() - start
     finished.set()
     sampler.join()
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    log.seek(0)
+    stderr = log.read().decode(errors="replace")
+    log.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build of {project} failed:\n{stderr}")
     # The sampler can miss a short spike; the kernel's own peak RSS of the largest single process cannot.
