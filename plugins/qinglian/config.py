@@ -25,7 +25,7 @@ class QinglianConfig(Config):
     build_date = c.Optional(c.Type((str, dt.date)))  # type: ignore[arg-type]
     # Site search with the portal's own Chinese index; replaces Material's built-in search plugin.
     search = c.Type(bool, default=True)
-    # The Pagefind shards are gone; one index serves any number of documents.
+    # From the Pagefind era: the index is no longer cut into shards.
     search_shard_size = c.Deprecated(message="search_shard_size 已不再使用（搜索索引不再分片），请从 mkdocs.yml 中删除。")
     # The finished index is kept here (relative to mkdocs.yml) and reused while the pages are unchanged.
     search_cache_dir = c.Type(str, default=".cache/qinglian/search")
