@@ -241,8 +241,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 raise PluginError(f"{shown}: 正文应只含允许的 HTML，实际含有 {found}。{violations[0].hint}")
         if page.file.src_uri in self.documents:
             # MkDocs keeps every page until all are written; a document's Markdown is not needed
-            # again, and dropping it saves a third of a large portal's memory.
-            page.markdown = None
+            # again, and dropping it saves a third of a large portal's memory. Not None: a page
+            # without Markdown has no title for MkDocs; an empty one keeps its meta title.
+            page.markdown = ""
         return views.fill(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
