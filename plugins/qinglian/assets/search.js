@@ -653,8 +653,11 @@
       var holder = document.createElement("span");
       holder.innerHTML = html;
       holder.querySelectorAll("mark").forEach(function (mark) { mark.className = "ql-hit"; });
-      if (!first || (target && !target.contains(first) && target.contains(node))) first = holder.querySelector("mark");
       node.parentNode.replaceChild(holder, node);
+      // A pool quiz hides the questions it did not draw: scroll to words the reader can see.
+      var mark = holder.querySelector("mark");
+      if (!mark.getClientRects().length) return;
+      if (!first || (target && !target.contains(first) && target.contains(mark))) first = mark;
     });
     if (first) first.scrollIntoView({ block: "center" });
   }
