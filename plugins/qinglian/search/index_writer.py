@@ -58,6 +58,12 @@ class IndexSummary:
             "filters": FILTER_LABELS,
         }
 
+    @classmethod
+    def read(cls, folder: Path) -> IndexSummary:
+        """The summary an index folder's meta.json holds; raises OSError, ValueError or KeyError."""
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        return cls(meta["version"], meta["pages"], meta["documents"], meta["tokens"], meta["postings"], meta["buckets"])
+
 
 def ordered(records: Sequence[SearchRecord]) -> list[SearchRecord]:
     """Documents newest first (then by address), then the hand-written pages by address."""
@@ -66,7 +72,21 @@ def ordered(records: Sequence[SearchRecord]) -> list[SearchRecord]:
     return sorted(newest_first, key=lambda record: record.hand_written)
 
 
+# A posting is one 64-bit number: (token << 33) | (page << 1) | title flag.
+_TOKEN_SHIFT = np.uint64(33)
 _PAGE_MASK = np.uint64(0xFFFFFFFF << 1)
+_ONE = np.uint64(1)
+
+
+def _pack(tokens: np.ndarray, pages: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    return tokens.astype(np.uint64) << _TOKEN_SHIFT | pages.astype(np.uint64) << _ONE | flags.astype(np.uint64)
+
+
+def _unpack(postings: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens, pages and title flags, as signed integers for indexing and arithmetic."""
+    tokens = (postings >> _TOKEN_SHIFT).astype(np.int64)
+    pages = ((postings & _PAGE_MASK) >> _ONE).astype(np.int64)
+    return tokens, pages, (postings & _ONE).astype(np.int64)
 
 
 @dataclass
@@ -98,17 +118,16 @@ class _Previous:
 
     def postings(self, number: int, renumber: np.ndarray) -> np.ndarray:
         """The kept pages' postings of one range, with their new page numbers."""
-        postings = np.load(self.folder / f"range-{number}.npy")
-        pages = renumber[((postings & _PAGE_MASK) >> np.uint64(1)).astype(np.int64)]
+        tokens, pages, flags = _unpack(np.load(self.folder / f"range-{number}.npy"))
+        pages = renumber[pages]
         kept = pages >= 0
-        return (postings[kept] & ~_PAGE_MASK) | (pages[kept].astype(np.uint64) << np.uint64(1))
+        return _pack(tokens[kept], pages[kept], flags[kept])
 
 
 class _Postings:
     """Every page's tokens, numbered and spilled to disk by bucket range while the pages are read.
 
-    Each posting is one 64-bit number, (token << 33) | (page << 1) | title flag, so sorting a
-    range's file groups its tokens with their pages ascending. Memory stays about one range's
+    Sorting a range's postings (see ``_pack``) groups its tokens with their pages ascending. Memory stays about one range's
     postings, whatever the size of the site. With the previous index's state, only new pages
     are read; the others' postings are taken over with their new page numbers.
     """
@@ -164,10 +183,10 @@ class _Postings:
             return
         keys = np.concatenate([keys for _, keys, _ in self._pending])
         pages = np.concatenate([np.full(len(keys), page, dtype=np.uint64) for page, keys, _ in self._pending])
-        flags = np.concatenate([flags for _, _, flags in self._pending]).astype(np.uint64)
+        flags = np.concatenate([flags for _, _, flags in self._pending])
         self._pending = []
         tokens = self._numbers(keys)
-        postings = tokens << np.uint64(33) | pages << np.uint64(1) | flags
+        postings = _pack(tokens, pages, flags)
         ranges = range_of(self.token_buckets[tokens.astype(np.int64)], self.ranges, self.buckets)
         for number in np.unique(ranges).tolist():
             with open(self.folder / f"{number}.postings", "ab") as spill:
@@ -186,9 +205,8 @@ class _Postings:
         postings.sort()
         np.save(state / f"range-{number}.npy", postings)
         self.postings += len(postings)
-        tokens = (postings >> np.uint64(33)).astype(np.int64)
-        pages = ((postings & _PAGE_MASK) >> np.uint64(1)).astype(np.int64)
-        offsets, text = encode_groups(tokens, pages, (postings & np.uint64(1)).astype(np.int64))
+        tokens, pages, flags = _unpack(postings)
+        offsets, text = encode_groups(tokens, pages, flags)
         present = np.unique(tokens) if len(tokens) else tokens
         self.tokens += len(present)
         return present, offsets, text

@@ -50,8 +50,8 @@ def records_fingerprint(records: list[SearchRecord]) -> str:
 def _index_in_child(records: list[SearchRecord], target: Path, report: Connection) -> None:
     began = time.perf_counter()
     try:
-        summary = write_index(records, target, target.parent / STATE_FOLDER)
-        report.send(("done", (summary, time.perf_counter() - began)))
+        write_index(records, target, target.parent / STATE_FOLDER)
+        report.send(("done", time.perf_counter() - began))
     except (OSError, ValueError, MemoryError) as exc:
         report.send(("failed", str(exc)))
 
@@ -100,12 +100,9 @@ class SearchIndexer:
             self._child = None
             if outcome != "done":
                 raise SearchIndexError(f"搜索索引生成失败：{detail}")
-            rebuilt, seconds = True, float(detail[1])
+            rebuilt, seconds = True, float(detail)
         try:
-            meta = json.loads((self._target / META).read_text(encoding="utf-8"))
-            summary = IndexSummary(
-                meta["version"], meta["pages"], meta["documents"], meta.get("tokens", 0), meta.get("postings", 0), meta["buckets"]
-            )
+            summary = IndexSummary.read(self._target)
         except (OSError, ValueError, KeyError) as exc:
             raise SearchIndexError(f"搜索索引缓存已损坏（{exc}）：请删除 {self.cache_dir} 后重新生成。") from None
         folder = site_dir / SEARCH_FOLDER
@@ -138,7 +135,6 @@ def _link_or_copy(source: str, target: str) -> None:
 
 def indexed_pages(site_dir: Path) -> list[dict[str, str]]:
     """Every page the site's search index holds, in index order (what a result shows)."""
-    folder = site_dir / SEARCH_FOLDER
-    meta = json.loads((folder / META).read_text(encoding="utf-8"))
-    pages = folder / f"v-{meta['version']}" / "p"
-    return [json.loads((pages / f"{number}.json").read_text(encoding="utf-8")) for number in range(meta["pages"])]
+    summary = IndexSummary.read(site_dir / SEARCH_FOLDER)
+    pages = site_dir / SEARCH_FOLDER / f"v-{summary.version}" / "p"
+    return [json.loads((pages / f"{number}.json").read_text(encoding="utf-8")) for number in range(summary.pages)]

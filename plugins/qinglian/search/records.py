@@ -72,12 +72,17 @@ def session_lines(entries: Sequence[Sequence[Session]]) -> list[str]:
     return lines
 
 
+def session_line(session: Session) -> str:
+    """A session as the back-link blocks show it: date, unit and form, topic."""
+    return f"{chinese_date(session.date)} {session.label}：{session.topic}"
+
+
 def scheduled_lines(sessions: Sequence[Session]) -> list[str]:
     """The 列入学习计划 block of a document that plans read."""
     if not sessions:
         return []
     return ["列入学习计划"] + [
-        f"{chinese_date(s.date)} {s.label}：{s.topic}（{s.plan.title}）" for s in sessions
+        f"{session_line(s)}（{s.plan.title}）" for s in sessions
     ]
 
 
@@ -144,7 +149,7 @@ def records_of(document: Document, url: str, scheduled: Sequence[Session] = ()) 
         uses = ([f"引用本条的案例（{len(cases)}）", *(case.title for case in cases)] if cases else [])
         sessions = assigned.get(article.anchor, [])
         if sessions:
-            uses += ["列入学习安排", *(f"{chinese_date(s.date)} {s.label}：{s.topic}" for s in sessions)]
+            uses += ["列入学习安排", *(session_line(s) for s in sessions)]
         records.append(replace(
             whole,
             url=f"{url}#{article.anchor}",
