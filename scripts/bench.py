@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench.py --docs 10000 --runs 1 --pagefind   # also index with Pagefind
     .venv/bin/python scripts/bench.py --quiz-page 20      # weigh a 20-question quiz page
     .venv/bin/python scripts/bench.py --docs 1000 --check # time qinglian check
+    .venv/bin/python scripts/bench.py --docs 1000 --serve # page cache: builds, cache size, save-to-page under mkdocs serve
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
@@ -33,6 +34,8 @@ import os
 import random
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -480,6 +483,94 @@ def check_time(count: int, seed: int, runs: int) -> int:
     return 0
 
 
+def du_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
+
+
+def fetch(url: str) -> str | None:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(url: str, text: str, timeout: float = 600.0) -> float:
+    """Seconds until the page at ``url`` contains ``text`` (polled every 20 ms)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        body = fetch(url)
+        if body is not None and text in body:
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise SystemExit(f"{url} did not show {text!r} within {timeout:.0f} s")
+
+
+def serve_report(count: int, seed: int, edits: int) -> int:
+    """The page cache: full and incremental builds, cache size, and save-to-page latency under ``mkdocs serve``."""
+    with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:
+        work = Path(scratch)
+        generate_corpus(count, seed, work / "corpus")
+        project = work / "qinglian"
+        qinglian_project(work / "corpus", project)
+        cold = build(project, fresh_cache=True)
+        warm = build(project, fresh_cache=False)
+        speeches = sorted((work / "corpus/content/speeches").glob("*.md"))
+        edited = speeches[len(speeches) // 2]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n构建计时补充的一段。\n", encoding="utf-8")
+        incremental = build(project, fresh_cache=False)
+        pages_mb, search_mb = du_mb(project / ".cache/qinglian/pages"), du_mb(project / ".cache/qinglian/search")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        base = f"http://127.0.0.1:{port}/"
+        log = tempfile.TemporaryFile()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log
+        )
+        latencies: list[float] = []
+        try:
+            page = f"{base}speeches/{edited.stem}/"
+            first_serve = wait_for(page, "构建计时补充的一段")
+            for number in range(edits):
+                target = speeches[(number * 7919) % len(speeches)]
+                marker = f"第{number}次保存后出现的句子"
+                text = target.read_text(encoding="utf-8")
+                saved = time.perf_counter()
+                target.write_text(text + f"\n{marker}。\n", encoding="utf-8")
+                wait_for(f"{base}speeches/{target.stem}/", marker)
+                latencies.append(time.perf_counter() - saved)
+                # Let the rebuild's search index finish before the next save.
+                time.sleep(1.0)
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.seek(0)
+            output = log.read().decode(errors="replace")
+            log.close()
+    reused = re.findall(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用", output)
+    print(f"{count} documents, seed {seed}")
+    print(f"full build, no cache:                  {cold.seconds:.1f} s (peak {cold.peak_rss_mb:.0f} MB)")
+    print(f"rebuild, nothing changed:              {warm.seconds:.1f} s ({warm.seconds / cold.seconds:.2f} of full)")
+    print(f"rebuild after one document's text:     {incremental.seconds:.1f} s ({incremental.seconds / cold.seconds:.2f} of full)")
+    print(f"cache: pages {pages_mb:.0f} MB, search {search_mb:.0f} MB")
+    print(f"mkdocs serve, start to first page:     {first_serve:.1f} s (cache of the last build)")
+    print(
+        f"save-to-page over {len(latencies)} saves:   median {statistics.median(latencies):.2f} s, "
+        f"max {max(latencies):.2f} s ({', '.join(f'{value:.2f}' for value in latencies)})"
+    )
+    if reused:
+        print(f"serve rebuilds reused (bodies, whole pages): {', '.join(f'{a}/{b}' for a, b in reused)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
@@ -490,8 +581,12 @@ def main() -> int:
     parser.add_argument("--no-stock", action="store_true", help="skip stock Material at any size")
     parser.add_argument("--quiz-page", type=int, metavar="QUESTIONS", help="only weigh a quiz page with this many questions")
     parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
+    parser.add_argument("--serve", action="store_true", help="only measure the page cache: builds, cache size, save-to-page under mkdocs serve")
+    parser.add_argument("--edits", type=int, default=7, help="saves timed with --serve")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.serve:
+        return serve_report(args.docs, args.seed, args.edits)
     if args.kernels:
         return kernels_report(args.docs, args.seed, args.runs, args.kernels.split(","))
     if args.check:

@@ -120,14 +120,34 @@ def build_site(root: Path, *args: str) -> Path:
     return root / "site"
 
 
+def files_of(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def assert_same_site(expected: Path, actual: Path) -> None:
+    """Both folders hold the same files, byte for byte."""
+    want, got = files_of(expected), files_of(actual)
+    assert sorted(got) == sorted(want), set(got) ^ set(want)
+    differing = [name for name in want if want[name] != got[name]]
+    assert not differing, differing[:10]
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example portal of this repository, built once with --strict."""
+    """The example portal of this repository, built with --strict from nothing and again from its page cache.
+
+    The suite runs on the second build, so every test also checks the pages the cache gave back.
+    """
     root = tmp_path_factory.mktemp("example")
     for name in ("docs", "content"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return build_site(root, "--strict")
+    build_site(root, "--strict", "-d", "site-cold")
+    cold = root / "site-cold"
+    assert (root / ".cache/qinglian/pages/index.pickle").is_file()
+    warm = build_site(root, "--strict")
+    assert_same_site(cold, warm)
+    return warm
 
 
 # Headless Chromium: Debian's package driven by Playwright, never a downloaded browser.

@@ -29,6 +29,10 @@ class QinglianConfig(Config):
     search_shard_size = c.Deprecated(message="search_shard_size 已不再使用（搜索索引不再分片），请从 mkdocs.yml 中删除。")
     # The finished index is kept here (relative to mkdocs.yml) and reused while the pages are unchanged.
     search_cache_dir = c.Type(str, default=".cache/qinglian/search")
+    # Rendered pages kept between builds (relative to mkdocs.yml): a page whose inputs did not
+    # change is reused instead of rendered again. Safe to delete; false turns it off.
+    page_cache = c.Type(bool, default=True)
+    page_cache_dir = c.Type(str, default=".cache/qinglian/pages")
     # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
     # HTML outside the raw-HTML policy. Every build reports them.
     raw_html_exempt = c.ListOfItems(c.Type(str), default=[])

@@ -23,11 +23,13 @@ from mkdocs.structure.pages import Page
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
+from .cached_pages import PageReuse
 from .fragment_cache import FragmentCache, shared_navigation_key
 from .inline_assets import ForeignScript, InlineAssets, ThemeScripts
 from .content.hand_written import check_hand_written, is_exempt
 from .content.html_policy import check_html
 from .content.loader import LoadResult, load_content
+from .content.memo import DocumentMemo
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
 from .search.indexer import IndexReport, SearchIndexError, SearchIndexer
@@ -60,7 +62,15 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.inline_assets = InlineAssets()
         self.indexer: SearchIndexer | None = None
         self.search_report: IndexReport | None = None
+        self.reuse: PageReuse | None = None
+        self.navigation: Navigation | None = None
+        # Defining on_startup keeps this object across the rebuilds of ``mkdocs serve``, and
+        # with it the documents read by the last rebuild.
+        self.memo: DocumentMemo | None = None
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        if command == "serve":
+            self.memo = DocumentMemo()
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
 
@@ -85,7 +95,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.documents = {}
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
-        loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today)
+        loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=self.memo)
+        if self.memo is not None:
+            self.memo.forget_unseen()
         hand_written = check_hand_written(Path(config.docs_dir), root, self.config.raw_html_exempt, own_assets(config))
         for exempted in hand_written.exempted:
             log.info(f"{exempted}：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。")
@@ -124,6 +136,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             for uri in conflicts:
                 log.error(f"{display_path(docs_dir / uri, root)}: 与自动生成的页面地址冲突，请删除或改名 docs 中的这个文件。")
             raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
+        if self.reuse is not None:
+            self.reuse.close()
+        if self.config.page_cache:
+            self.reuse = PageReuse(root / self.config.page_cache_dir, config)
 
     def _clock(self) -> BuildClock:
         fixed = os.environ.get(BUILD_DATE_VARIABLE) or (str(self.config.build_date) if self.config.build_date else None)
@@ -169,6 +185,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 "index.md" in hand_written,
                 hand_written_navigation([uri for uri in hand_written if uri != "index.md"], self._page_title(files)),
             )
+        if self.reuse is not None:
+            self.reuse.create_pages(files, config)
         if self.config.search:
             # Indexing runs beside the page rendering, on the second core.
             self.indexer = SearchIndexer(self.root / self.config.search_cache_dir)
@@ -201,15 +219,23 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             records.append(page_record(file.src_uri, page_url(file.src_uri, directory_urls), title, source.body))
         return records
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.navigation = nav
+        return nav
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["qinglian_cached"] = FragmentCache()
         if env.loader is not None:
             sources = (env.loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"]))
             self.inline_assets.theme_scripts = ThemeScripts.from_templates(sources)
+        if self.reuse is not None and self.navigation is not None:
+            self.reuse.lay_out(env, self.navigation, files)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         context["qinglian_shared"] = shared_navigation_key(page.url, page.file.inclusion.is_in_nav() or page.is_homepage)
+        if self.reuse is not None:
+            self.reuse.context(page)
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -224,13 +250,19 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             if document.collection.name == "quizzes":
                 # A quiz is a task of its own: the section navigation would only add weight.
                 page.meta.setdefault("hide", ["navigation"])
-            return views.document_markdown(document, markdown)
-        if page.is_homepage:
-            return views.home_markdown(page.file.src_uri, markdown)
+            markdown = views.document_markdown(document, markdown)
+        elif page.is_homepage:
+            markdown = views.home_markdown(page.file.src_uri, markdown)
+        if self.reuse is not None:
+            self.reuse.begin(page, markdown, files)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         _, views = self._state()
+        if self.reuse is not None and self.reuse.reused(page):
+            views.release(page.markdown or "")
+            return self._release_markdown(html, page)
+        messages = self.reuse.rendered(page) if self.reuse is not None else []
         # The sources passed the raw-HTML policy before the build began; this is the second
         # line of defence, on what Markdown actually made of them.
         if not is_exempt(page.file.src_uri, self.config.raw_html_exempt):
@@ -239,18 +271,31 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 shown = self._shown_path(page)
                 found = "、".join(v.found for v in violations[:3])
                 raise PluginError(f"{shown}: 正文应只含允许的 HTML，实际含有 {found}。{violations[0].hint}")
+        html = views.fill(html)
+        if self.reuse is not None:
+            self.reuse.store_body(page, html, messages)
+        return self._release_markdown(html, page)
+
+    def _release_markdown(self, html: str, page: Page) -> str:
         if page.file.src_uri in self.documents:
             # MkDocs keeps every page until all are written; a document's Markdown is not needed
             # again, and dropping it saves a third of a large portal's memory. Not None: a page
             # without Markdown has no title for MkDocs; an empty one keeps its meta title.
             page.markdown = ""
-        return views.fill(html)
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.reuse is not None:
+            stored = self.reuse.stored_page(page, self.inline_assets.files)
+            if stored is not None:
+                return stored
         root = "../" * page.url.count("/")
         if self.config.search:
             output = with_search_box(output, root or "./")
-        return self._externalise(output, root, self._shown_path(page))
+        output = self._externalise(output, root, self._shown_path(page))
+        if self.reuse is not None:
+            self.reuse.store_page(page, output, self.inline_assets.files)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page is served at any address, so it reaches the root by an absolute path.
@@ -279,6 +324,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.inline_assets.write(Path(config.site_dir))
+        if self.reuse is not None:
+            self.reuse.finish()
+            log.info(f"页面缓存：{self.reuse.reused_bodies} 个页面沿用缓存的正文，其中 {self.reuse.reused_pages} 个整页沿用。")
+            self.reuse = None
         if self.indexer is not None:
             try:
                 report = self.search_report = self.indexer.finish(Path(config.site_dir))
@@ -291,6 +340,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.reuse is not None:
+            self.reuse.close()
+            self.reuse = None
         if self.indexer is not None:
             self.indexer.cancel()
             self.indexer = None

@@ -22,6 +22,7 @@ from .citations import check_anchor, check_regulation_links, link_regulations, r
 from .scan import Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
+from .memo import DocumentMemo
 from .tree import (
     ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_PAGE_BYTES, PAGE_TYPES, attachment_type_problem, link_problem, size_problem, walk,
 )
@@ -67,11 +68,17 @@ def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[li
 
 
 def load_content(
-    content_dir: Path, root: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE, *, today: dt.date
+    content_dir: Path,
+    root: Path,
+    vocabulary_file: str = DEFAULT_VOCABULARY_FILE,
+    *,
+    today: dt.date,
+    memo: DocumentMemo | None = None,
 ) -> LoadResult:
     """Load and validate ``content_dir`` as published on ``today``.
 
-    ``root`` is what paths in messages are relative to.
+    ``root`` is what paths in messages are relative to. With a ``memo``, files unchanged
+    since its last use are not read again.
     """
     log = ProblemLog()
     vocabulary = load_vocabulary(content_dir / vocabulary_file, root, log)
@@ -84,8 +91,13 @@ def load_content(
     # Keys of documents whose own file failed, so references to them are not reported twice over.
     failed: set[str] = set()
     sources, attachments = _published_files(content_dir, root, log)
+    vocabulary_path = content_dir / vocabulary_file
+    context = (str(content_dir), str(root), vocabulary_path.stat().st_mtime_ns, vocabulary_path.read_bytes())
     for path in sources:
-        document = load_document(path, content_dir, root, vocabulary, log)
+        if memo is None:
+            document = load_document(path, content_dir, root, vocabulary, log)
+        else:
+            document = memo.load(path, context, lambda into, path=path: load_document(path, content_dir, root, vocabulary, into), log)
         if document is not None:
             documents.append(document)
         else:

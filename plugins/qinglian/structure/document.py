@@ -18,6 +18,24 @@ class Collection:
     item_label: str
     description: str
 
+    def __post_init__(self) -> None:
+        _COLLECTIONS.setdefault(self.name, self)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str, str, str]]:
+        # Pages group documents by ``collection is``: a document read back from a pickle
+        # (``DocumentMemo``) must share the one collection object.
+        return _collection, (self.name, self.label, self.item_label, self.description)
+
+
+_COLLECTIONS: dict[str, Collection] = {}
+
+
+def _collection(name: str, label: str, item_label: str, description: str) -> Collection:
+    known = _COLLECTIONS.get(name)
+    if known is not None and (known.label, known.item_label, known.description) == (label, item_label, description):
+        return known
+    return Collection(name, label, item_label, description)
+
 
 class Withheld(Enum):
     """Why a document stays out of a published build."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -61,8 +61,8 @@ class PortalViews:
         self.corpus = corpus
         self.settings = settings
         self.clock = clock
-        # Rendered HTML waiting for its page, by placeholder (see ``render``).
-        self.held: dict[str, str] = {}
+        # Rendered HTML waiting for its pages, by placeholder, with how many pages still wait for it (see ``render``).
+        self.held: dict[str, list[Any]] = {}
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.quizzes = QuizPages(self)
         self.regulations = RegulationPages(self.render, self.calendar.session_target)
@@ -88,7 +88,9 @@ class PortalViews:
         """A template's HTML, held back from Markdown: the Markdown gets a placeholder paragraph.
 
         Markdown would parse the generated HTML again, which cost more than all other work of a
-        page; ``fill`` puts the HTML in place once Markdown has made the page's HTML.
+        page; ``fill`` puts the HTML in place once Markdown has made the page's HTML. The
+        placeholder is named by the HTML itself, so a page's Markdown says everything the page
+        shows and the page cache can key on it.
         """
         here_url = page_url(here, self.settings.directory_urls)
 
@@ -97,13 +99,34 @@ class PortalViews:
             return relative_href(here_url, page_url(src_uri, self.settings.directory_urls)) + hash_mark + fragment
 
         html = self.env.get_template(template).render(href=href, **context)
-        marker = f"{_SLOT_PREFIX}{uuid.uuid4().hex}"
-        self.held[marker] = html
+        marker = f"{_SLOT_PREFIX}{hashlib.blake2b(html.encode(), digest_size=16).hexdigest()}"
+        waiting = self.held.setdefault(marker, [html, 0])
+        waiting[1] += 1
         return marker
 
     def fill(self, html: str) -> str:
         """The page's HTML with every held fragment in place of its placeholder paragraph."""
-        return _SLOT.sub(lambda match: self.held.pop(match[1], match[0]), html)
+
+        def take(match: re.Match[str]) -> str:
+            waiting = self.held.get(match[1])
+            if waiting is None:
+                return match[0]
+            self._release(match[1], waiting)
+            return str(waiting[0])
+
+        return _SLOT.sub(take, html)
+
+    def release(self, markdown: str) -> None:
+        """Forget the fragments of a page that will not be filled (it came from the page cache)."""
+        for marker in _SLOT.findall(markdown):
+            waiting = self.held.get(marker)
+            if waiting is not None:
+                self._release(marker, waiting)
+
+    def _release(self, marker: str, waiting: list[Any]) -> None:
+        waiting[1] -= 1
+        if waiting[1] <= 0:
+            del self.held[marker]
 
     # Listings
 

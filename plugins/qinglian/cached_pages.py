@@ -1,0 +1,270 @@
+"""The MkDocs side of the page cache (``page_cache``): pages that skip Markdown and the theme.
+
+MkDocs lets a plugin supply the ``Page`` object of a file (``File.page``; the navigation
+reuses it). The portal's pages are ``RenderedPage``: when the cache holds a page's body,
+``render`` takes it from there instead of running Markdown; when it also holds the finished
+page for the current navigation and templates, the page is given a template that renders
+nothing and ``on_post_page`` hands MkDocs the stored page. Both are public plugin API.
+
+What MkDocs logs while it renders a body (a link to a missing file, say) is recorded with
+the body and logged again whenever the body is reused, so warnings and ``--strict`` behave
+as if the page had been rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .page_cache import PageCache, RenderedBody, TocEntry, digest
+
+# A template that renders nothing: the page comes whole from the cache (see ``on_post_page``).
+CACHED_TEMPLATE = "qinglian-cached.html"
+_INLINE_ASSET = re.compile(r"assets/qinglian/inline/([0-9a-f]{20}\.(?:js|css))")
+# Inline and reference links and HTML attributes: what Markdown may turn into a link to a file.
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.M)
+_ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+class RenderedPage(Page):
+    """A page that takes its body, and maybe the whole page, from the cache."""
+
+    def __init__(self, title: str | None, file: Any, config: MkDocsConfig) -> None:
+        super().__init__(title, file, config)
+        self.title_from_navigation = title
+        self.cache_key: str | None = None
+        self.reused: RenderedBody | None = None
+        self.reuses_page = False
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        body = self.reused
+        if body is None:
+            super().render(config, files)
+            return
+        # The body's HTML is read only if the theme needs it (``PageReuse.context``).
+        self.content = ""
+        self.toc = TableOfContents([_anchor_link(entry) for entry in body.toc])
+        self.title = body.title
+        self.present_anchor_ids = set(body.anchors)
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            self.links_to_anchors = {
+                target: dict(links) for uri, links in body.anchor_links.items() if (target := files.get_file_from_path(uri))
+            }
+        for name, level, message in body.messages:
+            logging.getLogger(name).log(level, message)
+
+
+class _MessageRecorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[tuple[str, int, str]] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.messages is not None:
+            self.messages.append((record.name, record.levelno, record.getMessage()))
+
+
+class PageReuse:
+    """One build's use of the page cache; the plugin calls it from its event handlers."""
+
+    def __init__(self, folder: Path, config: MkDocsConfig) -> None:
+        self.cache = PageCache(folder, build_salt(config))
+        self.cache.load()
+        self.site_url = config.site_url or ""
+        self.layout = ""
+        self._recorder = _MessageRecorder()
+        logging.getLogger("mkdocs").addHandler(self._recorder)
+        self.reused_bodies = 0
+        self.reused_pages = 0
+
+    def create_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Give every page of the site a ``RenderedPage`` before MkDocs makes plain ones."""
+        titles = dict(_navigation_titles(config.nav or []))
+        for file in files.documentation_pages():
+            if file.page is None:
+                RenderedPage(titles.get(file.src_uri), file, config)
+
+    def begin(self, page: Page, markdown: str, files: Files) -> bool:
+        """Look the page up by its assembled Markdown; True when its body comes from the cache."""
+        if not isinstance(page, RenderedPage):
+            return False
+        page.cache_key = self.cache.body_key(
+            page.file.src_uri,
+            page.url,
+            str(page.file.inclusion),
+            page.title_from_navigation or "",
+            json.dumps(page.meta, sort_keys=True, ensure_ascii=False, default=str),
+            markdown,
+            _link_targets(page.file.src_uri, markdown, files),
+        )
+        page.reused = self.cache.body(page.cache_key)
+        if page.reused is not None:
+            self.reused_bodies += 1
+            return True
+        self._recorder.messages = []
+        return False
+
+    def reused(self, page: Page) -> bool:
+        return isinstance(page, RenderedPage) and page.reused is not None
+
+    def rendered(self, page: Page) -> list[tuple[str, int, str]]:
+        """The messages logged while Markdown rendered ``page``; call when the body is done."""
+        messages, self._recorder.messages = self._recorder.messages or [], None
+        return messages
+
+    def store_body(self, page: Page, html: str, messages: list[tuple[str, int, str]]) -> None:
+        if not isinstance(page, RenderedPage) or page.cache_key is None:
+            return
+        body = RenderedBody(
+            title=page.title,
+            toc=[_toc_entry(link) for link in page.toc],
+            anchors=sorted(page.present_anchor_ids or ()),
+            anchor_links={file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
+            messages=messages,
+        )
+        self.cache.store_body(page.cache_key, body, html)
+
+    def lay_out(self, env: Environment, nav: Navigation, files: Files) -> None:
+        """Decide, once every body is known, which pages come whole from the cache."""
+        self.layout = digest(self.site_url, _navigation_fingerprint(nav), _templates_fingerprint(env))
+        for file in files.documentation_pages():
+            page = file.page
+            if isinstance(page, RenderedPage) and page.reused is not None and page.reused.layout == self.layout:
+                if self.cache.has_page(page.cache_key or "", self.layout):
+                    page.reuses_page = True
+                    page.meta["template"] = CACHED_TEMPLATE
+
+    def context(self, page: Page) -> None:
+        """A reused body laid out anew (the navigation changed): the theme needs its HTML."""
+        if isinstance(page, RenderedPage) and page.reused is not None and not page.reuses_page:
+            page.content = self.cache.body_html(page.cache_key or "") or ""
+
+    def stored_page(self, page: Page, inline_assets: dict[str, bytes]) -> str | None:
+        """The finished page from the cache, its inline scripts and styles put back in ``inline_assets``."""
+        if not isinstance(page, RenderedPage) or not page.reuses_page or page.reused is None:
+            return None
+        html = self.cache.page_html(page.cache_key or "", self.layout)
+        if html is None:
+            return None
+        for name in page.reused.inline_assets:
+            if name not in inline_assets:
+                data = self.cache.asset(name)
+                if data is not None:
+                    inline_assets[name] = data
+        self.reused_pages += 1
+        return html
+
+    def store_page(self, page: Page, html: str, inline_assets: dict[str, bytes]) -> None:
+        if not isinstance(page, RenderedPage) or page.cache_key is None or page.reuses_page:
+            return
+        names = sorted(set(_INLINE_ASSET.findall(html)))
+        for name in names:
+            if name in inline_assets:
+                self.cache.store_asset(name, inline_assets[name])
+        self.cache.store_page(page.cache_key, self.layout, html, names)
+
+    def finish(self) -> None:
+        self.close()
+        self.cache.save()
+
+    def close(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self._recorder)
+
+
+def build_salt(config: MkDocsConfig) -> str:
+    """What every page depends on: the plugin's own code and templates, the engine, mkdocs.yml."""
+    package = resources.files("qinglian")
+    own = hashlib.blake2b(digest_size=20)
+    for path in sorted(_package_files(Path(str(package)))):
+        own.update(path.as_posix().encode())
+        own.update(path.read_bytes())
+    versions = []
+    for name in _ENGINE:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    config_bytes = config_file.read_bytes() if config_file and config_file.is_file() else b""
+    return digest(own.hexdigest(), "\n".join(versions), config_bytes, str(config.use_directory_urls))
+
+
+def _package_files(root: Path) -> Iterator[Path]:
+    for path in root.rglob("*"):
+        if path.suffix in (".py", ".html", ".js", ".css", ".yml") and "__pycache__" not in path.parts:
+            yield path
+
+
+def _navigation_titles(items: Iterable[Any]) -> Iterator[tuple[str, str]]:
+    """(source path, title) of every page that mkdocs.yml's ``nav`` names with a title."""
+    for item in items:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    yield value, title
+                elif isinstance(value, list):
+                    yield from _navigation_titles(value)
+
+
+def _navigation_fingerprint(nav: Navigation) -> str:
+    def describe(items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, Section):
+                yield ["section", item.title, list(describe(item.children))]
+            elif isinstance(item, Page):
+                yield ["page", item.title, item.url, item.meta]
+            elif isinstance(item, Link):
+                yield ["link", item.title, item.url]
+
+    return json.dumps(list(describe(nav.items)), ensure_ascii=False, default=str)
+
+
+def _templates_fingerprint(env: Environment) -> str:
+    if env.loader is None:
+        return ""
+    hashed = hashlib.blake2b(digest_size=20)
+    for name in env.list_templates(extensions=["html", "xml"]):
+        hashed.update(name.encode())
+        hashed.update(env.loader.get_source(env, name)[0].encode())
+    return hashed.hexdigest()
+
+
+def _link_targets(src_uri: str, markdown: str, files: Files) -> str:
+    """Each relative link of the Markdown with where it leads now: a new or deleted target changes it."""
+    base = posixpath.dirname(src_uri)
+    targets = set()
+    for match in _LINK.finditer(markdown):
+        target = next(group for group in match.groups() if group)
+        path = target.split("#", 1)[0].split("?", 1)[0]
+        if not path or "://" in path or path.startswith(("mailto:", "data:", "tel:")):
+            continue
+        lookup = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, unquote(path)))
+        file = files.get_file_from_path(lookup)
+        targets.add(f"{target}\t{file.url}\t{file.inclusion}" if file else target)
+    return "\n".join(sorted(targets))
+
+
+def _toc_entry(link: AnchorLink) -> TocEntry:
+    return (link.title, link.id, link.level, [_toc_entry(child) for child in link.children])
+
+
+def _anchor_link(entry: TocEntry) -> AnchorLink:
+    title, anchor, level, children = entry
+    link = AnchorLink(title, anchor, level)
+    link.children = [_anchor_link(child) for child in children]
+    return link

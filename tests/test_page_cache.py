@@ -1,0 +1,187 @@
+"""Incremental builds: a build that reuses the page cache writes the same bytes as a build from nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, speech
+
+REUSE = re.compile(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用")
+# A Material partial: overriding it is a change of the theme's templates.
+COPYRIGHT_PARTIAL = "overrides/partials/copyright.html"
+
+
+def mkdocs_build(root: Path, site: str = "site", *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MKDOCS, "build", "-d", site, *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE},
+        timeout=900,
+    )
+
+
+def built(root: Path, site: str = "site", *args: str) -> tuple[Path, tuple[int, int]]:
+    """Build; the site and (bodies reused, whole pages reused)."""
+    result = mkdocs_build(root, site, *args)
+    if result.returncode != 0:
+        pytest.fail(f"{root} does not build:\n{result.stderr[-4000:]}")
+    reuse = REUSE.search(result.stderr)
+    assert reuse is not None, result.stderr[-2000:]
+    return root / site, (int(reuse[1]), int(reuse[2]))
+
+
+def fresh_build(root: Path, scratch: Path) -> Path:
+    """The same project built with no cache at all, in a copy."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".cache", "site"))
+    site, (bodies, _) = built(scratch)
+    assert bodies == 0
+    return site
+
+
+def page_count(site: Path) -> int:
+    return sum(1 for path in site.rglob("*.html") if path.name != "404.html")
+
+
+@pytest.fixture
+def example_portal(tmp_path: Path) -> Path:
+    root = tmp_path / "portal"
+    for name in ("docs", "content"):
+        shutil.copytree(REPO / name, root / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("theme:\n", "theme:\n  custom_dir: overrides\n", 1), encoding="utf-8")
+    partial = root / COPYRIGHT_PARTIAL
+    partial.parent.mkdir(parents=True)
+    partial.write_text('<div class="md-copyright">{{ config.copyright }}</div>\n', encoding="utf-8")
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# A role in the example vocabulary.
+SPEAKER = "市纪委副书记"
+CASE = "content/cases/2024-banquet-in-canteen.md"
+SPEECH = "content/speeches/2024-organs-clean-culture.md"
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body": lambda root: edit(root / CASE, "## 处理情况", "本段为修改后新增的内容。\n\n## 处理情况"),
+    "title": lambda root: edit(root / CASE, "违规在内部食堂接受宴请问题的通报", "在内部食堂接受宴请问题的通报（修订）"),
+    "topic": lambda root: edit(root / CASE, "topics: [八项规定精神, 纠治四风]", "topics: [八项规定精神]"),
+    "date": lambda root: edit(root / CASE, "date: 2024-01-15", "date: 2025-06-30"),
+    "new document": lambda root: (root / "content/speeches/2026-new-speech.md").write_text(
+        speech("在新任干部廉政谈话会上的讲话", "2026-02-10", speaker=SPEAKER), encoding="utf-8"
+    ),
+    # The plan that read it now reads another speech, as an editor would fix it.
+    "deleted document": lambda root: (
+        (root / SPEECH).unlink(),
+        edit(root / "content/plans/2024-city-organs-study-plan.md", "speeches/2024-organs-clean-culture", "speeches/2024-warning-education-conference"),
+    ),
+    # A topic's address changes: every page linking to the topic changes with it.
+    "vocabulary": lambda root: edit(root / "content/vocabulary.yml", "廉洁文化: clean-culture", "廉洁文化: integrity-culture"),
+    "template": lambda root: (root / COPYRIGHT_PARTIAL).write_text(
+        '<div class="md-copyright">{{ config.copyright }}（模板已修改）</div>\n', encoding="utf-8"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_incremental_build_equals_fresh_build_after_each_kind_of_edit(example_portal: Path, tmp_path: Path, kind: str) -> None:
+    first, (bodies, _) = built(example_portal)
+    assert bodies == 0
+    pages = page_count(first)
+    # Nothing changed: every page comes whole from the cache, and the bytes are the same.
+    again, (bodies, whole) = built(example_portal, "site-again")
+    assert (bodies, whole) == (pages, pages)
+    assert_same_site(first, again)
+
+    EDITS[kind](example_portal)
+    incremental, (bodies, whole) = built(example_portal, "site-incremental")
+    assert_same_site(fresh_build(example_portal, tmp_path / "fresh"), incremental)
+    if kind == "template":
+        # Every page is laid out again, but no Markdown is rendered again.
+        assert bodies == pages and whole == 0
+    elif kind == "body":
+        # The case itself and the pages that show its body's effects (none: its title and
+        # summary are unchanged) render again; everything else is reused.
+        assert bodies == pages - 1
+    elif kind in ("title", "topic", "date", "new document", "deleted document"):
+        assert 0 < bodies < pages
+
+
+def test_generated_corpus_incremental_equals_fresh(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("*.md"))
+    (root / "docs").mkdir()
+    (root / "docs/index.md").write_text("---\ntitle: 首页\n---\n\n欢迎。\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    topics = ["八项规定精神", "警示教育", "以案促改"]
+    for number in range(120):
+        extra = {"topics": f"[{topics[number % 3]}]", "speaker": SPEAKER}
+        (root / f"content/speeches/20{20 + number % 6}-speech-{number:03d}.md").write_text(
+            speech(f"第{number}次警示教育讲话", f"20{20 + number % 6}-{number % 12 + 1:02d}-{number % 27 + 1:02d}", **extra),
+            encoding="utf-8",
+        )
+    built(root)
+    for change in (
+        lambda: edit(root / "content/speeches/2021-speech-001.md", "讲话正文。", "讲话正文，补充一句。"),
+        lambda: edit(root / "content/speeches/2022-speech-002.md", "date: 2022-03-03", "date: 2025-12-31"),
+        lambda: (root / "content/speeches/2023-speech-003.md").unlink(),
+        lambda: (root / "content/speeches/2025-speech-new.md").write_text(speech("新增讲话", "2025-11-11", speaker=SPEAKER), encoding="utf-8"),
+    ):
+        change()
+        incremental, (bodies, _) = built(root)
+        assert bodies > 0
+        assert_same_site(fresh_build(root, tmp_path / "fresh"), incremental)
+
+
+def test_warnings_of_a_reused_page_are_repeated(example_portal: Path) -> None:
+    (example_portal / "docs/editors/broken.md").write_text("# 链接\n\n见[不存在的页面](missing.md)。\n", encoding="utf-8")
+    first = mkdocs_build(example_portal)
+    second = mkdocs_build(example_portal)
+    assert first.returncode == second.returncode == 0
+    for result in (first, second):
+        assert "missing.md" in result.stderr
+    assert REUSE.search(second.stderr) and int(REUSE.search(second.stderr)[2]) > 0
+    # --strict fails on the warning whether or not the page came from the cache.
+    assert mkdocs_build(example_portal, "site", "--strict").returncode != 0
+    assert mkdocs_build(example_portal, "site", "--strict").returncode != 0
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(example_portal: Path, tmp_path: Path) -> None:
+    first, _ = built(example_portal)
+    cache = example_portal / ".cache/qinglian/pages"
+    bodies = sorted(cache.glob("*/*.page.html"))
+    for path in bodies[:5]:
+        path.unlink()
+    (cache / "index.pickle").write_bytes(b"not a pickle")
+    again, (reused, _) = built(example_portal, "site-again")
+    assert reused == 0
+    assert_same_site(first, again)
+    # A page file missing under an intact index: that page is laid out again.
+    for path in sorted(cache.glob("*/*.page.html"))[:5]:
+        path.unlink()
+    third, (reused, whole) = built(example_portal, "site-third")
+    assert reused == page_count(first) and whole == reused - 5
+    assert_same_site(first, third)
+
+
+def test_cache_can_be_switched_off(example_portal: Path) -> None:
+    config = example_portal / "mkdocs.yml"
+    edit(config, "      page_size: 10\n", "      page_size: 10\n      page_cache: false\n")
+    result = mkdocs_build(example_portal)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not REUSE.search(result.stderr)
+    assert not (example_portal / ".cache/qinglian/pages").exists()
