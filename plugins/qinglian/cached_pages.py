@@ -13,9 +13,11 @@ as if the page had been rendered.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -24,12 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import meta
 
 from .page_cache import PageCache, RenderedBody, TocEntry, digest
 
@@ -38,18 +40,35 @@ CACHED_TEMPLATE = "qinglian-cached.html"
 _INLINE_ASSET = re.compile(r"assets/qinglian/inline/([0-9a-f]{20}\.(?:js|css))")
 # Inline and reference links and HTML attributes: what Markdown may turn into a link to a file.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.M)
+# Each page's source, Markdown and metadata as last read, by source path (``mkdocs serve`` only).
+SourceMemo = dict[str, tuple[str, str, dict[str, Any]]]
 _ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
 
 class RenderedPage(Page):
     """A page that takes its body, and maybe the whole page, from the cache."""
 
-    def __init__(self, title: str | None, file: Any, config: MkDocsConfig) -> None:
+    def __init__(self, title: str | None, file: Any, config: MkDocsConfig, sources: SourceMemo | None = None) -> None:
         super().__init__(title, file, config)
         self.title_from_navigation = title
         self.cache_key: str | None = None
         self.reused: RenderedBody | None = None
         self.reuses_page = False
+        self._sources = sources
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        if self._sources is None:
+            super().read_source(config)
+            return
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        if source is None:
+            source = self.file.content_string
+        known = self._sources.get(self.file.src_uri)
+        if known is None or known[0] != source:
+            markdown, page_meta = meta.get_data(source)
+            known = self._sources[self.file.src_uri] = (source, markdown, page_meta)
+        # The plugin changes a page's metadata in place; the remembered one stays as read.
+        self.markdown, self.meta = known[1], copy.deepcopy(known[2])
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         body = self.reused
@@ -82,9 +101,18 @@ class _MessageRecorder(logging.Handler):
 class PageReuse:
     """One build's use of the page cache; the plugin calls it from its event handlers."""
 
-    def __init__(self, folder: Path, config: MkDocsConfig) -> None:
-        self.cache = PageCache(folder, build_salt(config))
-        self.cache.load()
+    def __init__(
+        self, folder: Path, config: MkDocsConfig, last: PageCache | None = None, sources: SourceMemo | None = None
+    ) -> None:
+        """``last`` is the cache of the previous build in this process, already read."""
+        salt = build_salt(config)
+        if last is not None and last.folder == folder and last.salt == salt:
+            self.cache = last
+            self.cache.begin()
+        else:
+            self.cache = PageCache(folder, salt)
+            self.cache.load()
+        self.sources = sources
         self.site_url = config.site_url or ""
         self.layout = ""
         self._recorder = _MessageRecorder()
@@ -97,7 +125,7 @@ class PageReuse:
         titles = dict(_navigation_titles(config.nav or []))
         for file in files.documentation_pages():
             if file.page is None:
-                RenderedPage(titles.get(file.src_uri), file, config)
+                RenderedPage(titles.get(file.src_uri), file, config, self.sources)
 
     def begin(self, page: Page, markdown: str, files: Files) -> bool:
         """Look the page up by its assembled Markdown; True when its body comes from the cache."""
@@ -139,9 +167,9 @@ class PageReuse:
         )
         self.cache.store_body(page.cache_key, body, html)
 
-    def lay_out(self, env: Environment, nav: Navigation, files: Files) -> None:
+    def lay_out(self, templates: dict[str, str], nav: Navigation, files: Files) -> None:
         """Decide, once every body is known, which pages come whole from the cache."""
-        self.layout = digest(self.site_url, _navigation_fingerprint(nav), _templates_fingerprint(env))
+        self.layout = digest(self.site_url, _navigation_fingerprint(nav), json.dumps(templates, sort_keys=True))
         for file in files.documentation_pages():
             page = file.page
             if isinstance(page, RenderedPage) and page.reused is not None and page.reused.layout == self.layout:
@@ -154,20 +182,29 @@ class PageReuse:
         if isinstance(page, RenderedPage) and page.reused is not None and not page.reuses_page:
             page.content = self.cache.body_html(page.cache_key or "") or ""
 
-    def stored_page(self, page: Page, inline_assets: dict[str, bytes]) -> str | None:
-        """The finished page from the cache, its inline scripts and styles put back in ``inline_assets``."""
+    def reuses_page(self, page: Page, inline_assets: dict[str, bytes]) -> bool:
+        """True when the finished page comes from the cache; its inline scripts and styles join ``inline_assets``."""
         if not isinstance(page, RenderedPage) or not page.reuses_page or page.reused is None:
-            return None
-        html = self.cache.page_html(page.cache_key or "", self.layout)
-        if html is None:
-            return None
+            return False
         for name in page.reused.inline_assets:
             if name not in inline_assets:
                 data = self.cache.asset(name)
                 if data is not None:
                     inline_assets[name] = data
         self.reused_pages += 1
+        return True
+
+    def stored_page(self, page: Page) -> str:
+        html = self.cache.page_html(getattr(page, "cache_key", None) or "", self.layout)
+        if html is None:
+            raise OSError(f"页面缓存中 {page.file.src_uri} 的文件在生成过程中消失")
         return html
+
+    def made_by(self, page: Page) -> str | None:
+        """What the finished page comes from: its body's key and the layout, or None if not cached."""
+        if isinstance(page, RenderedPage) and page.cache_key is not None:
+            return f"{page.cache_key}:{self.layout}"
+        return None
 
     def store_page(self, page: Page, html: str, inline_assets: dict[str, bytes]) -> None:
         if not isinstance(page, RenderedPage) or page.cache_key is None or page.reuses_page:
@@ -234,18 +271,27 @@ def _navigation_fingerprint(nav: Navigation) -> str:
     return json.dumps(list(describe(nav.items)), ensure_ascii=False, default=str)
 
 
-def _templates_fingerprint(env: Environment) -> str:
-    if env.loader is None:
-        return ""
-    hashed = hashlib.blake2b(digest_size=20)
-    for name in env.list_templates(extensions=["html", "xml"]):
-        hashed.update(name.encode())
-        hashed.update(env.loader.get_source(env, name)[0].encode())
-    return hashed.hexdigest()
+def theme_templates(theme_dirs: list[str]) -> dict[str, str]:
+    """Every HTML and XML template the theme can use, by name, as Jinja would find it (first folder wins).
+
+    Walks the folders itself: Jinja's ``list_templates`` also walks Material's thousands of
+    icons, a tenth of a rebuild that reuses every page.
+    """
+    found: dict[str, str] = {}
+    for folder in theme_dirs:
+        for current, folders, names in os.walk(folder):
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in sorted(names):
+                if name.endswith((".html", ".xml")):
+                    path = os.path.join(current, name)
+                    found.setdefault(os.path.relpath(path, folder).replace(os.sep, "/"), path)
+    return {name: Path(path).read_text(encoding="utf-8") for name, path in sorted(found.items())}
 
 
 def _link_targets(src_uri: str, markdown: str, files: Files) -> str:
     """Each relative link of the Markdown with where it leads now: a new or deleted target changes it."""
+    if "](" not in markdown and "]:" not in markdown and "href" not in markdown and "src" not in markdown:
+        return ""
     base = posixpath.dirname(src_uri)
     targets = set()
     for match in _LINK.finditer(markdown):

@@ -72,6 +72,10 @@ class PageCache:
         self._used: set[str] = set()
         self._loaded = False
 
+    def begin(self) -> None:
+        """Start another build with the entries the last one kept (a preview server's rebuild)."""
+        self._used = set()
+
     def load(self) -> None:
         index = self.folder / INDEX
         try:

@@ -23,18 +23,22 @@ from mkdocs.structure.pages import Page
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
-from .cached_pages import PageReuse
+from .cached_pages import PageReuse, SourceMemo, theme_templates
+from .page_cache import PageCache
+from .search.text import remember_texts
 from .fragment_cache import FragmentCache, shared_navigation_key
-from .inline_assets import ForeignScript, InlineAssets, ThemeScripts
+from .inline_assets import FOLDER as INLINE_FOLDER, ForeignScript, InlineAssets, ThemeScripts
+from .kept_site import KeptSite
 from .content.hand_written import check_hand_written, is_exempt
 from .content.html_policy import check_html
 from .content.loader import LoadResult, load_content
 from .content.memo import DocumentMemo
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
-from .search.indexer import IndexReport, SearchIndexError, SearchIndexer
+from .search.indexer import SEARCH_FOLDER, IndexReport, SearchIndexError, SearchIndexer
 from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import Severity, display_path
+from .views.compiled import COMPILED_TEMPLATES
 from .views.generated import GeneratedFile
 from .views.pages import GeneratedPage, PortalViews, hand_written_navigation, navigation
 from .views.rendering import PortalSettings
@@ -67,10 +71,18 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         # Defining on_startup keeps this object across the rebuilds of ``mkdocs serve``, and
         # with it the documents read by the last rebuild.
         self.memo: DocumentMemo | None = None
+        self.kept_site: KeptSite | None = None
+        self.files: Files | None = None
+        self.last_page_cache: PageCache | None = None
+        self.sources: SourceMemo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.memo = DocumentMemo()
+            self.sources = {}
+            remember_texts()
+            if not dirty:
+                self.kept_site = KeptSite()
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
 
@@ -93,6 +105,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site_dir, so bad content leaves the last good site in place.
         self.documents = {}
+        # ``mkdocs serve`` keeps this object across rebuilds; each build's inline files are its own.
+        self.inline_assets = InlineAssets()
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
         loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=self.memo)
@@ -139,7 +153,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.reuse is not None:
             self.reuse.close()
         if self.config.page_cache:
-            self.reuse = PageReuse(root / self.config.page_cache_dir, config)
+            self.reuse = PageReuse(root / self.config.page_cache_dir, config, self.last_page_cache, self.sources)
+            if self.kept_site is not None:
+                self.last_page_cache = self.reuse.cache
+        if self.kept_site is not None:
+            self.kept_site.set_aside(Path(config.site_dir))
 
     def _clock(self) -> BuildClock:
         fixed = os.environ.get(BUILD_DATE_VARIABLE) or (str(self.config.build_date) if self.config.build_date else None)
@@ -225,11 +243,16 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["qinglian_cached"] = FragmentCache()
-        if env.loader is not None:
-            sources = (env.loader.get_source(env, name)[0] for name in env.list_templates(extensions=["html"]))
-            self.inline_assets.theme_scripts = ThemeScripts.from_templates(sources)
+        env.bytecode_cache = COMPILED_TEMPLATES
+        self.files = files
+        if self.kept_site is not None:
+            self.kept_site.put_back()
+        templates = theme_templates(config.theme.dirs)
+        self.inline_assets.theme_scripts = ThemeScripts.from_templates(
+            source for name, source in templates.items() if name.endswith(".html")
+        )
         if self.reuse is not None and self.navigation is not None:
-            self.reuse.lay_out(env, self.navigation, files)
+            self.reuse.lay_out(templates, self.navigation, files)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
@@ -285,17 +308,27 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.reuse is not None:
-            stored = self.reuse.stored_page(page, self.inline_assets.files)
-            if stored is not None:
-                return stored
+        if self.reuse is not None and self.reuse.reuses_page(page, self.inline_assets.files):
+            if self._in_place(page):
+                return ""
+            try:
+                return self.reuse.stored_page(page)
+            except OSError as exc:
+                raise PluginError(f"{exc}：请删除 {self.config.page_cache_dir} 后重新生成。") from None
         root = "../" * page.url.count("/")
         if self.config.search:
             output = with_search_box(output, root or "./")
         output = self._externalise(output, root, self._shown_path(page))
         if self.reuse is not None:
             self.reuse.store_page(page, output, self.inline_assets.files)
+            if self._in_place(page):
+                return ""
         return output
+
+    def _in_place(self, page: Page) -> bool:
+        """The file the last preview rebuild wrote is this page (MkDocs writes nothing for an empty page)."""
+        made_by = self.reuse.made_by(page) if self.reuse is not None else None
+        return bool(self.kept_site and made_by and self.kept_site.unchanged(page.file.src_uri, page.file.abs_dest_path, made_by))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         # The 404 page is served at any address, so it reaches the root by an absolute path.
@@ -338,8 +371,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             summary = report.summary
             done = f"重新生成，用时 {report.seconds:.1f} 秒（与页面生成同时进行）" if report.rebuilt else "页面未变，沿用缓存"
             log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
+        if self.kept_site is not None and self.files is not None:
+            self.kept_site.finish(*produced_files(config, self.files, self.inline_assets.files))
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.kept_site is not None:
+            self.kept_site.fail()
         if self.reuse is not None:
             self.reuse.close()
             self.reuse = None
@@ -388,6 +425,16 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.loaded is None or self.views is None:
             raise PluginError("qinglian: content was not loaded; the pre_build event did not run.")
         return self.loaded, self.views
+
+
+def produced_files(config: MkDocsConfig, files: Files, inline_assets: dict[str, bytes]) -> tuple[set[str], set[str]]:
+    """Every file a preview build writes, and the folders it writes anew as a whole."""
+    site = Path(config.site_dir)
+    produced = {file.abs_dest_path for file in files if file.inclusion.is_in_serve()}
+    for template in config.theme.static_templates:
+        produced |= {str(site / template), str(site / f"{template}.gz")}
+    produced |= {str(site / INLINE_FOLDER / name) for name in inline_assets}
+    return produced, {str(site / SEARCH_FOLDER)}
 
 
 def own_assets(config: MkDocsConfig) -> list[str]:

@@ -19,8 +19,29 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.M)
 CELL_SEPARATOR = "　"
 
 
+# Texts already converted, by their Markdown, while a preview server keeps rebuilding the same
+# bodies (``remember_texts``); None in a one-off build, which would only grow it.
+_remembered: dict[str, str] | None = None
+
+
+def remember_texts() -> None:
+    """Keep converted texts for the life of the process (a preview server's rebuilds)."""
+    global _remembered
+    if _remembered is None:
+        _remembered = {}
+
+
 def markdown_to_text(markdown: str) -> str:
     """The words a reader sees in a Markdown body, without its markup."""
+    if _remembered is None:
+        return _markdown_to_text(markdown)
+    text = _remembered.get(markdown)
+    if text is None:
+        text = _remembered[markdown] = _markdown_to_text(markdown)
+    return text
+
+
+def _markdown_to_text(markdown: str) -> str:
     text = _FENCE.sub(lambda m: m.group(0).split("\n", 1)[-1].rsplit("\n", 1)[0], markdown)
     text = _LINK_DEFINITION.sub("", text)
     text = _IMAGE.sub(r"\1", text)

@@ -17,6 +17,7 @@ from ..structure.document import Document
 from ..content.collections import DISCIPLINES
 from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
 from .charts import BarChart, case_charts
+from .compiled import COMPILED_TEMPLATES
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
@@ -72,6 +73,7 @@ class PortalViews:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            bytecode_cache=COMPILED_TEMPLATES,
         )
         self.env.filters.update(
             chinese_date=chinese_date,
