@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, speech
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, free_port, speech
 
 REUSE = re.compile(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用")
 # A Material partial: overriding it is a change of the theme's templates.
@@ -185,3 +187,78 @@ def test_cache_can_be_switched_off(example_portal: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert not REUSE.search(result.stderr)
     assert not (example_portal / ".cache/qinglian/pages").exists()
+
+
+class Serving:
+    """``mkdocs serve`` of a project, its site folder (under its own TMPDIR) and its log."""
+
+    def __init__(self, root: Path, scratch: Path, port: int) -> None:
+        scratch.mkdir(parents=True)
+        self.scratch = scratch
+        self.log = (scratch / "serve.log").open("w+", encoding="utf-8")
+        self.base = f"http://127.0.0.1:{port}/"
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE, "TMPDIR": str(scratch)}
+        self.process = subprocess.Popen(
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=self.log, stderr=self.log
+        )
+
+    def output(self) -> str:
+        self.log.flush()
+        return (self.scratch / "serve.log").read_text(encoding="utf-8")
+
+    def wait_for_builds(self, count: int, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.output().count("Documentation built in") >= count:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        pytest.fail(f"mkdocs serve did not finish build {count}:\n{self.output()[-3000:]}")
+
+    def settle(self, builds: int) -> int:
+        """Wait for more than ``builds`` builds and a quiet second after them; the number of builds so far."""
+        self.wait_for_builds(builds + 1)
+        quiet_since, seen = time.monotonic(), self.output()
+        while time.monotonic() - quiet_since < 1.0:
+            time.sleep(0.1)
+            if self.output() != seen:
+                quiet_since, seen = time.monotonic(), self.output()
+        return seen.count("Documentation built in")
+
+    def site(self) -> Path:
+        (folder,) = self.scratch.glob("mkdocs_*")
+        return folder
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def test_serve_rebuilds_leave_the_same_site_as_a_fresh_serve(example_portal: Path, tmp_path: Path) -> None:
+    port = free_port()
+    serving = Serving(example_portal, tmp_path / "first", port)
+    try:
+        builds = serving.settle(0)
+        for kind in ("body", "deleted document", "new document", "title"):
+            EDITS[kind](example_portal)
+            builds = serving.settle(builds)
+        log = serving.output()
+        assert "Error" not in log and "Traceback" not in log, log[-3000:]
+        rebuilt = shutil.copytree(serving.site(), tmp_path / "rebuilt")
+    finally:
+        serving.stop()
+    # After a body edit every other page stays in place; the last rebuilds reuse most pages whole.
+    reuse = [(int(bodies), int(whole)) for bodies, whole in REUSE.findall(log)]
+    assert len(reuse) >= 5 and all(whole > 0 for _, whole in reuse[1:]), reuse
+    assert "Page skipped" not in log
+    fresh = Serving(example_portal, tmp_path / "second", port)
+    try:
+        fresh.settle(0)
+        assert_same_site(fresh.site(), rebuilt)
+    finally:
+        fresh.stop()
