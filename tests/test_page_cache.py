@@ -256,6 +256,8 @@ def test_serve_rebuilds_leave_the_same_site_as_a_fresh_serve(example_portal: Pat
     reuse = [(int(bodies), int(whole)) for bodies, whole in REUSE.findall(log)]
     assert len(reuse) >= 5 and all(whole > 0 for _, whole in reuse[1:]), reuse
     assert "Page skipped" not in log
+    # The body edit was taken in without loading the portal again; the other edits were not.
+    assert log.count("预览：只有 1 篇文档的正文有变化") == 1, log[-3000:]
     fresh = Serving(example_portal, tmp_path / "second", port)
     try:
         fresh.settle(0)

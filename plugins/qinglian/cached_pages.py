@@ -54,6 +54,8 @@ class RenderedPage(Page):
         self.cache_key: str | None = None
         self.reused: RenderedBody | None = None
         self.reuses_page = False
+        # False when a preview rebuild took the page's key over without assembling its Markdown.
+        self.assembled = True
         self._sources = sources
 
     def read_source(self, config: MkDocsConfig) -> None:
@@ -119,6 +121,8 @@ class PageReuse:
         logging.getLogger("mkdocs").addHandler(self._recorder)
         self.reused_bodies = 0
         self.reused_pages = 0
+        # Each page's key in this build, by source path.
+        self.keys: dict[str, str] = {}
 
     def create_pages(self, files: Files, config: MkDocsConfig) -> None:
         """Give every page of the site a ``RenderedPage`` before MkDocs makes plain ones."""
@@ -140,6 +144,7 @@ class PageReuse:
             markdown,
             _link_targets(page.file.src_uri, markdown, files),
         )
+        self.keys[page.file.src_uri] = page.cache_key
         page.reused = self.cache.body(page.cache_key)
         if page.reused is not None:
             self.reused_bodies += 1
@@ -147,8 +152,24 @@ class PageReuse:
         self._recorder.messages = []
         return False
 
+    def begin_known(self, page: Page, key: str) -> bool:
+        """Reuse the body stored under ``key``, known to be the page's (its inputs did not change)."""
+        if not isinstance(page, RenderedPage):
+            return False
+        body = self.cache.body(key)
+        if body is None:
+            return False
+        page.cache_key, page.reused, page.assembled = key, body, False
+        self.keys[page.file.src_uri] = key
+        self.reused_bodies += 1
+        return True
+
     def reused(self, page: Page) -> bool:
         return isinstance(page, RenderedPage) and page.reused is not None
+
+    def assembled(self, page: Page) -> bool:
+        """Whether the page's Markdown was made in this build (and holds fragments to release)."""
+        return not isinstance(page, RenderedPage) or page.assembled
 
     def rendered(self, page: Page) -> list[tuple[str, int, str]]:
         """The messages logged while Markdown rendered ``page``; call when the body is done."""

@@ -25,6 +25,8 @@ from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
 from .cached_pages import PageReuse, SourceMemo, theme_templates
 from .page_cache import PageCache
+from .preview import LastBuild, QuickRebuild, quick_rebuild
+from .content.quick_reload import ContentState
 from .search.text import remember_texts
 from .fragment_cache import FragmentCache, shared_navigation_key
 from .inline_assets import FOLDER as INLINE_FOLDER, ForeignScript, InlineAssets, ThemeScripts
@@ -37,7 +39,7 @@ from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_
 from .structure.document import Document
 from .search.indexer import SEARCH_FOLDER, IndexReport, SearchIndexError, SearchIndexer
 from .search.records import SearchRecord, page_record, records_of
-from .structure.problems import Severity, display_path
+from .structure.problems import ProblemLog, Severity, display_path
 from .views.compiled import COMPILED_TEMPLATES
 from .views.generated import GeneratedFile
 from .views.pages import GeneratedPage, PortalViews, hand_written_navigation, navigation
@@ -75,6 +77,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.files: Files | None = None
         self.last_page_cache: PageCache | None = None
         self.sources: SourceMemo | None = None
+        self.last_build: LastBuild | None = None
+        self.quick: QuickRebuild | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -109,39 +113,63 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.inline_assets = InlineAssets()
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
-        loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=self.memo)
-        if self.memo is not None:
-            self.memo.forget_unseen()
+        if self.reuse is not None:
+            self.reuse.close()
+        self.reuse = None
+        if self.config.page_cache:
+            self.reuse = PageReuse(root / self.config.page_cache_dir, config, self.last_page_cache, self.sources)
+            if self.kept_site is not None:
+                self.last_page_cache = self.reuse.cache
+        last, self.last_build, self.quick = self.last_build, None, None
+        state = ContentState.of(self.content_dir(config)) if self.memo is not None else None
+        if state is not None and self.memo is not None and self.reuse is not None:
+            self.quick = quick_rebuild(last, state, clock.today, self.reuse.cache.salt, self.memo, root)
+        if self.quick is not None:
+            loaded = self.quick.last.loaded
+        else:
+            loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=self.memo)
+            if self.memo is not None:
+                self.memo.forget_unseen()
         hand_written = check_hand_written(Path(config.docs_dir), root, self.config.raw_html_exempt, own_assets(config))
         for exempted in hand_written.exempted:
             log.info(f"{exempted}：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。")
-        loaded.log.problems += hand_written.log.problems
-        problems = loaded.log.sorted()
-        for problem in problems:
+        problems = ProblemLog([*loaded.log.problems, *hand_written.log.problems])
+        for problem in problems.sorted():
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
-        errors, warnings = len(loaded.log.errors), len(loaded.log.warnings)
-        if loaded.log.fails(config.strict):
+        errors, warnings = len(problems.errors), len(problems.warnings)
+        if problems.fails(config.strict):
             raise PluginError(
                 f"内容检查未通过：{errors} 个错误，{warnings} 个警告（见上文）。网站没有生成，原有输出保持不变。"
             )
         self.loaded = loaded
-        self.views = PortalViews(
-            loaded.corpus,
-            PortalSettings(
-                site_name=config.site_name,
-                site_url=config.site_url or "",
-                page_size=self.config.page_size,
-                related_count=self.config.related_count,
-                home_latest=self.config.home_latest,
-                directory_urls=config.use_directory_urls,
-                slugify=heading_slugify(config),
-            ),
-            clock,
-        )
-        if loaded.corpus.sessions and not config.site_url:
-            log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
-        self.generated = self.views.generated_pages() + ([self.views.search_page()] if self.config.search else [])
-        self.generated_files = self.views.generated_files()
+        if self.quick is not None:
+            last_build = self.quick.last
+            self.views, self.generated, self.generated_files = last_build.views, last_build.generated, last_build.generated_files
+            log.info(f"预览：只有 {len(self.quick.changed)} 篇文档的正文有变化，其余页面沿用上一次生成的结果。")
+        else:
+            self.views = PortalViews(
+                loaded.corpus,
+                PortalSettings(
+                    site_name=config.site_name,
+                    site_url=config.site_url or "",
+                    page_size=self.config.page_size,
+                    related_count=self.config.related_count,
+                    home_latest=self.config.home_latest,
+                    directory_urls=config.use_directory_urls,
+                    slugify=heading_slugify(config),
+                ),
+                clock,
+            )
+            if loaded.corpus.sessions and not config.site_url:
+                log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")
+            self.generated = self.views.generated_pages() + ([self.views.search_page()] if self.config.search else [])
+            self.generated_files = self.views.generated_files()
+            last_build = None
+        if state is not None and self.reuse is not None:
+            self.last_build = last_build or LastBuild(
+                state, loaded, self.views, self.generated, self.generated_files, self.reuse.cache.salt
+            )
+            self.last_build.page_keys = self.reuse.keys
         self.withheld_pages = {d.src_uri: d for d in loaded.withheld}
         docs_dir = Path(config.docs_dir)
         taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.withheld)]
@@ -150,12 +178,6 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             for uri in conflicts:
                 log.error(f"{display_path(docs_dir / uri, root)}: 与自动生成的页面地址冲突，请删除或改名 docs 中的这个文件。")
             raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
-        if self.reuse is not None:
-            self.reuse.close()
-        if self.config.page_cache:
-            self.reuse = PageReuse(root / self.config.page_cache_dir, config, self.last_page_cache, self.sources)
-            if self.kept_site is not None:
-                self.last_page_cache = self.reuse.cache
         if self.kept_site is not None:
             self.kept_site.set_aside(Path(config.site_dir))
 
@@ -215,11 +237,17 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         loaded, views = self._state()
         directory_urls = config.use_directory_urls
         scheduling = views.calendar.calendar.scheduling
-        records = [
-            record
+        known = self.quick.last.document_records if self.quick is not None else {}
+        changed = self.quick.changed if self.quick is not None else set()
+        by_document = {
+            d.src_uri: known[d.src_uri]
+            if d.src_uri in known and d.src_uri not in changed
+            else records_of(d, page_url(d.src_uri, directory_urls), scheduling(d))
             for d in loaded.corpus.documents
-            for record in records_of(d, page_url(d.src_uri, directory_urls), scheduling(d))
-        ]
+        }
+        if self.last_build is not None:
+            self.last_build.document_records = by_document
+        records = [record for document_records in by_document.values() for record in document_records]
         generated = {page.src_uri for page in self.generated}
         for file in files.documentation_pages():
             if file.src_uri in self.documents or file.src_uri in generated or not file.inclusion.is_included():
@@ -269,6 +297,15 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 page.meta[key] = html.escape(page.meta[key])
         document = self.documents.get(page.file.src_uri)
         markdown = self._unlink_withheld(markdown, page, document, loaded)
+        known_key = self.quick.known_key(page.file.src_uri) if self.quick is not None else None
+        if known_key is not None and self.reuse is not None and (document is not None or page.file.generated_by):
+            if document is not None and document.collection.name == "quizzes":
+                page.meta.setdefault("hide", ["navigation"])
+            if self.reuse.begin_known(page, known_key):
+                return markdown
+            if document is None:
+                # A generated page's blocks were filled in by the last build and are gone.
+                raise PluginError(f"页面缓存中缺少 {page.file.src_uri}（缓存在预览期间被删除？）；再保存一次任一文件即可完整重新生成。")
         if document is not None:
             if document.collection.name == "quizzes":
                 # A quiz is a task of its own: the section navigation would only add weight.
@@ -283,7 +320,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         _, views = self._state()
         if self.reuse is not None and self.reuse.reused(page):
-            views.release(page.markdown or "")
+            if self.reuse.assembled(page):
+                views.release(page.markdown or "")
             return self._release_markdown(html, page)
         messages = self.reuse.rendered(page) if self.reuse is not None else []
         # The sources passed the raw-HTML policy before the build began; this is the second
@@ -375,6 +413,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.kept_site.finish(*produced_files(config, self.files, self.inline_assets.files))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.last_build = self.quick = None
         if self.kept_site is not None:
             self.kept_site.fail()
         if self.reuse is not None:

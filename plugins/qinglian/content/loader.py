@@ -43,6 +43,9 @@ class LoadResult:
     today: dt.date
     # Pictures and other files beside the documents, checked for type, size and links.
     attachments: list[Path] = field(default_factory=list)
+    # What the documents were checked against, and how to read one again (``quick_reload``).
+    vocabulary: Vocabulary | None = None
+    memo_context: tuple[str, str, int, bytes] | None = None
 
 
 def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
@@ -119,7 +122,7 @@ def load_content(
     resolve_bases(references.documents_of("cases"), references.resolve, references.log)
     check_regulation_links([*references.corpus.documents, *references.withheld.values()], regulations, references.log)
     link_regulations(regulations, references.corpus.by_collection["cases"], references.corpus.sessions)
-    return LoadResult(corpus, log, withheld, sources, today, attachments)
+    return LoadResult(corpus, log, withheld, sources, today, attachments, vocabulary, context)
 
 
 def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog) -> Document | None:

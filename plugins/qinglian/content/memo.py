@@ -12,6 +12,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 from ..structure.document import Document
 from ..structure.problems import ProblemLog
@@ -44,6 +45,11 @@ class DocumentMemo:
             self._entries[path] = (stamp, pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL))
         log.problems += problems
         return document
+
+    def remembered(self, path: Path) -> tuple[Document | None, list[Any]] | None:
+        """What the last load of ``path`` gave (a copy), without reading the file."""
+        entry = self._entries.get(path)
+        return pickle.loads(entry[1]) if entry is not None else None
 
     def forget_unseen(self) -> None:
         """Drop files no longer loaded (deleted or moved) since the last call."""
