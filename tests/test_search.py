@@ -335,6 +335,31 @@ def test_an_index_from_the_previous_state_is_the_same_as_a_fresh_one(tmp_path: P
     assert write_index(many, tmp_path / "bigger", state) == write_index(many, tmp_path / "bigger-fresh")
 
 
+def test_an_edit_in_place_takes_unchanged_files_from_the_last_index(tmp_path: Path):
+    """Text and title edits keep every page's number: only the buckets they touch are written anew."""
+    # Long enough texts for more buckets than an edit touches.
+    base = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。" * 300) for i in range(60)]
+    state = tmp_path / "cache/state"
+    first = write_index(base, tmp_path / "cache/first", state)
+    edited = list(base)
+    edited[3] = record("d3/", edited[3].date, "改写后的正文：以案促改，只有它提到QLPLACE。")
+    edited[5] = record("d5/", edited[5].date, edited[5].text, title="新的标题QLTITLE")
+    incremental = write_index(edited, tmp_path / "cache/second", state)
+    fresh = write_index(edited, tmp_path / "fresh")
+    assert incremental == fresh and incremental.version != first.version
+    assert_same_files(tmp_path / "fresh", tmp_path / "cache/second")
+    folder = tmp_path / f"cache/second/v-{incremental.version}"
+    linked = {path.relative_to(folder).as_posix() for path in folder.rglob("*.json") if path.stat().st_nlink > 1}
+    pages = {f"p/{number}.json" for number in range(60)}
+    fresh_reader = IndexReader(tmp_path / "fresh")
+    number_of = {fresh_reader.page(number)["url"]: number for number in range(60)}
+    assert pages - linked == {f"p/{number_of['d3/']}.json", f"p/{number_of['d5/']}.json"}
+    buckets = {path for path in linked if path.startswith("t/")}
+    assert 0 < len(buckets) < incremental.buckets
+    reader = IndexReader(tmp_path / "cache/second")
+    assert reader.search("qlplace") == (["d3/"], []) and reader.search("qltitle") == (["d5/"], [])
+
+
 def test_hand_written_pages_come_after_documents_under_their_own_filter(page, served_site: str):
     page.goto(served_site + "search/?q=" + "八项规定")
     page.locator(".ql-search-page__status", has_text="结果").wait_for(timeout=15000)

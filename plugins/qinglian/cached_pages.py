@@ -309,19 +309,28 @@ def theme_templates(theme_dirs: list[str]) -> dict[str, str]:
     return {name: Path(path).read_text(encoding="utf-8") for name, path in sorted(found.items())}
 
 
-def _link_targets(src_uri: str, markdown: str, files: Files) -> str:
-    """Each relative link of the Markdown with where it leads now: a new or deleted target changes it."""
+def _relative_links(src_uri: str, markdown: str) -> Iterator[tuple[str, str]]:
+    """Each link of the Markdown that may lead to a file of the site: (as written, source path it names)."""
     if "](" not in markdown and "]:" not in markdown and "href" not in markdown and "src" not in markdown:
-        return ""
+        return
     base = posixpath.dirname(src_uri)
-    targets = set()
     for match in _LINK.finditer(markdown):
         target = next(group for group in match.groups() if group)
         path = target.split("#", 1)[0].split("?", 1)[0]
         if not path or "://" in path or path.startswith(("mailto:", "data:", "tel:")):
             continue
-        lookup = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, unquote(path)))
-        file = files.get_file_from_path(lookup)
+        yield target, path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, unquote(path)))
+
+
+def linked_sources(src_uri: str, markdown: str) -> set[str]:
+    return {path for _, path in _relative_links(src_uri, markdown)}
+
+
+def _link_targets(src_uri: str, markdown: str, files: Files) -> str:
+    """Each relative link of the Markdown with where it leads now: a new or deleted target changes it."""
+    targets = set()
+    for target, path in _relative_links(src_uri, markdown):
+        file = files.get_file_from_path(path)
         targets.add(f"{target}\t{file.url}\t{file.inclusion}" if file else target)
     return "\n".join(sorted(targets))
 

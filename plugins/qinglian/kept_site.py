@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 ASIDE = ".qinglian-previous"
-_SKIPPED = re.compile(r"Page skipped: '(.*)'\. Generated empty output\.")
+_SKIPPED = re.compile(r"(?:Page|Template) skipped: '(.*)'\.? [Gg]enerated empty output\.")
 
 
 class _QuietSkips(logging.Filter):
@@ -41,6 +41,7 @@ class KeptSite:
         self._writing: dict[str, str] = {}
         self._quiet = _QuietSkips()
         self._site: Path | None = None
+        self._produced: set[str] = set()
 
     def set_aside(self, site_dir: Path) -> None:
         """Before MkDocs empties ``site_dir``: move its files into a hidden folder inside it."""
@@ -75,11 +76,25 @@ class KeptSite:
             return True
         return False
 
-    def finish(self, produced: set[str], rewritten: set[str]) -> None:
-        """After a successful build: remove what it did not produce (``rewritten`` folders are its own)."""
+    def keep_template(self, name: str) -> None:
+        """A theme template (the sitemap) the rebuild leaves as the last one wrote it."""
+        self._quiet.kept.add(name)
+
+    def finish(self, produced: set[str], rewritten: set[str], carried_over: bool = False) -> None:
+        """After a successful build: remove what it did not produce (``rewritten`` folders are its own).
+
+        ``carried_over``: the build left pages out because they stay as they are; what the last
+        build produced is still produced.
+        """
         logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
         if self._site is None:
             return
+        if carried_over:
+            # The same files as the last rebuild: nothing can have gone stale.
+            self._produced |= produced
+            self._written, self._writing = {**self._written, **self._writing}, {}
+            return
+        self._produced = produced
         emptied = set()
         for current, folders, names in os.walk(self._site):
             folders[:] = [name for name in folders if not name.startswith(".") and os.path.join(current, name) not in rewritten]
@@ -98,7 +113,7 @@ class KeptSite:
     def fail(self) -> None:
         """The rebuild failed: the next one writes every page; files set aside go back if still aside."""
         logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
-        self._written, self._writing = {}, {}
+        self._written, self._writing, self._produced = {}, {}, set()
         if self._site is None or not (self._site / ASIDE).is_dir():
             return
         for entry in os.listdir(self._site):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,10 @@ class PageCache:
     def begin(self) -> None:
         """Start another build with the entries the last one kept (a preview server's rebuild)."""
         self._used = set()
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Entries this build did not look at but must not lose (pages a preview rebuild left in place)."""
+        self._used.update(key for key in keys if key in self._entries)
 
     def load(self) -> None:
         index = self.folder / INDEX

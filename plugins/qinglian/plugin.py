@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.utils import get_build_date as build_date
 from jinja2 import Environment
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -23,7 +24,7 @@ from mkdocs.structure.pages import Page
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
-from .cached_pages import PageReuse, SourceMemo, theme_templates
+from .cached_pages import PageReuse, SourceMemo, linked_sources, theme_templates
 from .page_cache import PageCache
 from .preview import LastBuild, QuickRebuild, quick_rebuild
 from .content.quick_reload import ContentState
@@ -79,6 +80,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.sources: SourceMemo | None = None
         self.last_build: LastBuild | None = None
         self.quick: QuickRebuild | None = None
+        # Documents a preview rebuild shows MkDocs, when it leaves the rest in place.
+        self.subset: set[str] | None = None
+        self.reuse_keys: dict[str, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -199,13 +203,15 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
         for generated_file in self.generated_files:
             files.append(File.generated(config, generated_file.uri, content=generated_file.content))
+        self.subset = self._unchanged_elsewhere(files)
         # Withheld documents are MkDocs drafts: built by ``mkdocs serve`` for preview, never by ``build``.
         for document, inclusion in [
             *((d, InclusionLevel.NOT_IN_NAV) for d in loaded.corpus.documents),
             *((d, InclusionLevel.DRAFT) for d in loaded.withheld),
         ]:
-            files.append(File.generated(config, document.src_uri, abs_src_path=str(document.source), inclusion=inclusion))
             self.documents[document.src_uri] = document
+            if self.subset is None or document.src_uri in self.subset:
+                files.append(File.generated(config, document.src_uri, abs_src_path=str(document.source), inclusion=inclusion))
         content_dir = self.content_dir(config)
         for attachment in loaded.attachments:
             files.append(File.generated(config, attachment.relative_to(content_dir).as_posix(), abs_src_path=str(attachment)))
@@ -213,6 +219,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             f.src_uri for f in files.documentation_pages() if f.src_uri not in self.documents and f.inclusion.is_in_nav()
         )
         for page in self.generated:
+            if self.subset is not None and not page.in_nav:
+                continue
             files.append(File.generated(
                 config,
                 page.src_uri,
@@ -232,6 +240,28 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.indexer = SearchIndexer(self.root / self.config.search_cache_dir)
             self.indexer.start(self._search_records(files, config))
         return files
+
+    def _unchanged_elsewhere(self, files: Files) -> set[str] | None:
+        """For a preview rebuild after text edits: the documents MkDocs must see, or None for all.
+
+        The other pages are the same as the last rebuild left them in the site folder, so MkDocs
+        is not shown them at all (its own work per page was most of such a rebuild): only the
+        changed documents, the documents they link to, and the pages in the navigation.
+        """
+        others = (frozenset(file.src_uri for file in files), build_date())
+        previous = (self.quick.last.hand_written, self.quick.last.build_date) if self.quick is not None else None
+        if self.last_build is not None:
+            self.last_build.hand_written, self.last_build.build_date = others
+        if self.quick is None or self.kept_site is None or self.reuse is None or previous != others:
+            return None
+        kept = set(self.quick.changed)
+        for src_uri in self.quick.changed:
+            document = self.documents.get(src_uri) or next(
+                (d for d in (*self.quick.last.loaded.corpus.documents, *self.quick.last.loaded.withheld) if d.src_uri == src_uri), None
+            )
+            if document is not None:
+                kept |= linked_sources(src_uri, document.body)
+        return kept
 
     def _search_records(self, files: Files, config: MkDocsConfig) -> list[SearchRecord]:
         loaded, views = self._state()
@@ -369,6 +399,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return bool(self.kept_site and made_by and self.kept_site.unchanged(page.file.src_uri, page.file.abs_dest_path, made_by))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if self.subset is not None and template_name == "sitemap.xml" and self.kept_site is not None:
+            # The same pages at the same addresses as the last rebuild: its sitemap stays.
+            self.kept_site.keep_template(template_name)
+            return ""
         # The 404 page is served at any address, so it reaches the root by an absolute path.
         if template_name.endswith(".html"):
             root = urlsplit(config.site_url or "/").path or "/"
@@ -396,6 +430,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.inline_assets.write(Path(config.site_dir))
         if self.reuse is not None:
+            self.reuse_keys = self.reuse.keys
+            if self.subset is not None and self.quick is not None:
+                self.reuse.cache.keep(self.quick.previous_keys.values())
             self.reuse.finish()
             log.info(f"页面缓存：{self.reuse.reused_bodies} 个页面沿用缓存的正文，其中 {self.reuse.reused_pages} 个整页沿用。")
             self.reuse = None
@@ -410,7 +447,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             done = f"重新生成，用时 {report.seconds:.1f} 秒（与页面生成同时进行）" if report.rebuilt else "页面未变，沿用缓存"
             log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
         if self.kept_site is not None and self.files is not None:
-            self.kept_site.finish(*produced_files(config, self.files, self.inline_assets.files))
+            produced, rewritten = produced_files(config, self.files, self.inline_assets.files)
+            self.kept_site.finish(produced, rewritten, carried_over=self.subset is not None)
+        if self.subset is not None and self.last_build is not None and self.quick is not None and self.reuse_keys is not None:
+            # Pages MkDocs did not see keep their keys and their cache entries.
+            self.last_build.page_keys = {**self.quick.previous_keys, **self.reuse_keys}
 
     def on_build_error(self, *, error: Exception) -> None:
         self.last_build = self.quick = None

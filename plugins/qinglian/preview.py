@@ -29,6 +29,10 @@ class LastBuild:
     generated: list[GeneratedPage]
     generated_files: list[GeneratedFile]
     page_cache_salt: str
+    # The site's other files and the engine's build date, which must not change for a rebuild
+    # that leaves the unchanged pages out (``QinglianPlugin._unchanged_elsewhere``).
+    hand_written: frozenset[str] = frozenset()
+    build_date: str = ""
     # Filled in as the build goes on.
     document_records: dict[str, list[SearchRecord]] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)

@@ -100,6 +100,8 @@ class _Previous:
     token_buckets: np.ndarray
     known_keys: np.ndarray
     known_numbers: np.ndarray
+    # The finished index this state belongs to (its v-<version> folder), if it is still there.
+    content: Path | None = None
 
     @classmethod
     def load(cls, folder: Path | None, buckets: int, ranges: int) -> _Previous | None:
@@ -109,19 +111,21 @@ class _Previous:
             state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
             if (state["format"], state["buckets"], state["ranges"]) != (FORMAT, buckets, ranges):
                 return None
+            content = folder.parent / state.get("index", "") / f"v-{state.get('version', '')}"
             with np.load(folder / "tokens.npz") as arrays:
                 return cls(folder, state["fingerprints"], state["words"], state["names"],
-                           arrays["token_buckets"], arrays["known_keys"], arrays["known_numbers"])
+                           arrays["token_buckets"], arrays["known_keys"], arrays["known_numbers"],
+                           content if state.get("index") and content.is_dir() else None)
         except (OSError, ValueError, KeyError):
             # A missing or damaged state only costs a full index.
             return None
 
-    def postings(self, number: int, renumber: np.ndarray) -> np.ndarray:
-        """The kept pages' postings of one range, with their new page numbers."""
+    def postings(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The kept pages' postings of one range, with their new page numbers, and the tokens of the pages dropped."""
         tokens, pages, flags = _unpack(np.load(self.folder / f"range-{number}.npy"))
         pages = renumber[pages]
         kept = pages >= 0
-        return _pack(tokens[kept], pages[kept], flags[kept])
+        return _pack(tokens[kept], pages[kept], flags[kept]), tokens[~kept]
 
 
 class _Postings:
@@ -192,29 +196,46 @@ class _Postings:
             with open(self.folder / f"{number}.postings", "ab") as spill:
                 postings[ranges == number].tofile(spill)
 
-    def range_lists(self, number: int, renumber: np.ndarray | None, state: Path) -> tuple[np.ndarray, np.ndarray, bytes]:
+    def range_lists(
+        self, number: int, renumber: np.ndarray | None, state: Path, only_changed: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, bytes, set[int] | None]:
         """The tokens of one range, each with the offsets of its list in the encoded text.
 
-        The range's sorted postings are kept in ``state`` for the next build.
+        The range's sorted postings are kept in ``state`` for the next build. With
+        ``only_changed`` (every kept page keeps its number), only the buckets holding a token
+        of a new or dropped page are encoded, and returned as the last item; the others are
+        as the previous index wrote them.
         """
         path = self.folder / f"{number}.postings"
-        postings = np.fromfile(path, dtype=np.uint64) if path.is_file() else np.zeros(0, dtype=np.uint64)
+        fresh = np.fromfile(path, dtype=np.uint64) if path.is_file() else np.zeros(0, dtype=np.uint64)
         path.unlink(missing_ok=True)
+        fresh.sort()
+        postings, changed_buckets = fresh, None
         if self.previous is not None and renumber is not None:
-            postings = np.concatenate([self.previous.postings(number, renumber), postings])
-        postings.sort()
+            kept, dropped = self.previous.postings(number, renumber)
+            # Kept pages keep their order (pages are ordered by their own date and address), so
+            # their postings are still sorted: a stable sort of the two sorted runs is one merge.
+            postings = np.concatenate([kept, fresh])
+            postings.sort(kind="stable")
+            if only_changed:
+                touched = np.concatenate([dropped, (fresh >> _TOKEN_SHIFT).astype(np.int64)])
+                changed_buckets = set(self.token_buckets[touched].tolist())
         np.save(state / f"range-{number}.npy", postings)
         self.postings += len(postings)
         tokens, pages, flags = _unpack(postings)
+        self.tokens += int(np.count_nonzero(np.diff(tokens))) + 1 if len(tokens) else 0
+        if changed_buckets is not None:
+            wanted = np.isin(self.token_buckets[tokens], np.fromiter(changed_buckets, dtype=np.int64, count=len(changed_buckets)))
+            tokens, pages, flags = tokens[wanted], pages[wanted], flags[wanted]
         offsets, text = encode_groups(tokens, pages, flags)
         present = np.unique(tokens) if len(tokens) else tokens
-        self.tokens += len(present)
-        return present, offsets, text
+        return present, offsets, text, changed_buckets
 
-    def save(self, state: Path, fingerprints: list[str]) -> None:
+    def save(self, state: Path, fingerprints: list[str], index: str, version: str) -> None:
         description = {
             "format": FORMAT, "buckets": self.buckets, "ranges": self.ranges,
             "fingerprints": fingerprints, "words": self.words.words, "names": self.names,
+            "index": index, "version": version,
         }
         (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
         np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
@@ -249,6 +270,16 @@ class _Folder:
         path.write_bytes(data)
         self.digest.update(name.encode() + b"\0" + data)
 
+    def take(self, name: str, source: Path) -> None:
+        """The same file as the previous index's: linked, not written again."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+        self.digest.update(name.encode() + b"\0" + path.read_bytes())
+
 
 def write_index(records: Sequence[SearchRecord], target: Path, state: Path | None = None) -> IndexSummary:
     """Write the index for ``records`` into ``target`` (created, replaced if present).
@@ -267,30 +298,40 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
     postings = _Postings(partial / "spill", buckets, ranges, previous)
     fingerprints = [record.fingerprint for record in pages]
     renumber = None
+    # Set when every kept page keeps its number: unchanged files are then taken from the last index.
+    last_content = None
     if previous is not None:
         now = {fingerprint: number for number, fingerprint in enumerate(fingerprints)}
         renumber = np.array([now.get(fingerprint, -1) for fingerprint in previous.fingerprints], dtype=np.int64)
         kept = set(previous.fingerprints)
+        in_place = len(renumber) == len(fingerprints) and bool(np.all((renumber == np.arange(len(renumber))) | (renumber < 0)))
+        last_content = previous.content if in_place else None
     for number, record in enumerate(pages):
         if previous is None or record.fingerprint not in kept:
             postings.add(number, record)
+        elif last_content is not None:
+            content.take(f"p/{number}.json", last_content / f"p/{number}.json")
+            continue
         content.write(f"p/{number}.json", json.dumps(record.shown(), ensure_ascii=False, separators=(",", ":")))
     postings.flush()
     content.write("filters.json", json.dumps(_filters(pages), ensure_ascii=False, separators=(",", ":")))
     new_state = partial / "state"
     new_state.mkdir()
     for number in range(ranges):
-        tokens, offsets, text = postings.range_lists(number, renumber, new_state)
+        tokens, offsets, text, changed = postings.range_lists(number, renumber, new_state, last_content is not None)
         lists: dict[int, list[str]] = {}
         for index, token in enumerate(tokens.tolist()):
             entry = json.dumps(postings.names[token], ensure_ascii=False) + ':"' + text[offsets[index]:offsets[index + 1]].decode("ascii") + '"'
             lists.setdefault(int(postings.token_buckets[token]), []).append(entry)
         for bucket in np.flatnonzero(range_of(np.arange(buckets), ranges, buckets) == number).tolist():
+            if changed is not None and last_content is not None and bucket not in changed:
+                content.take(f"t/{bucket}.json", last_content / f"t/{bucket}.json")
+                continue
             # Sorted by token, so the file does not depend on the order pages were read in.
             content.write(f"t/{bucket}.json", "{" + ",".join(sorted(lists.get(bucket, []))) + "}")
-    postings.save(new_state, fingerprints)
     shutil.rmtree(partial / "spill", ignore_errors=True)
     version = content.digest.hexdigest()[:16]
+    postings.save(new_state, fingerprints, target.name, version)
     summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets)
     (partial / "v").rename(partial / f"v-{version}")
     (partial / META).write_text(json.dumps(summary.meta(), ensure_ascii=False), encoding="utf-8")
