@@ -120,12 +120,20 @@ class _Previous:
             # A missing or damaged state only costs a full index.
             return None
 
+    def postings_in_place(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``postings`` when every kept page keeps its number: nothing to renumber."""
+        stored = np.load(self.folder / f"range-{number}.npy")
+        dropped_pages = np.flatnonzero(renumber < 0).astype(np.uint64)
+        dropped = np.isin((stored & _PAGE_MASK) >> _ONE, dropped_pages)
+        return stored[~dropped], stored[dropped]
+
     def postings(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The kept pages' postings of one range, with their new page numbers, and the tokens of the pages dropped."""
-        tokens, pages, flags = _unpack(np.load(self.folder / f"range-{number}.npy"))
+        """The kept pages' postings of one range, with their new page numbers, and the dropped pages' postings as they were."""
+        stored = np.load(self.folder / f"range-{number}.npy")
+        tokens, pages, flags = _unpack(stored)
         pages = renumber[pages]
         kept = pages >= 0
-        return _pack(tokens[kept], pages[kept], flags[kept]), tokens[~kept]
+        return _pack(tokens[kept], pages[kept], flags[kept]), stored[~kept]
 
 
 class _Postings:
@@ -212,21 +220,26 @@ class _Postings:
         fresh.sort()
         postings, changed_buckets = fresh, None
         if self.previous is not None and renumber is not None:
-            kept, dropped = self.previous.postings(number, renumber)
+            if only_changed:
+                kept, dropped = self.previous.postings_in_place(number, renumber)
+            else:
+                kept, dropped = self.previous.postings(number, renumber)
             # Kept pages keep their order (pages are ordered by their own date and address), so
             # their postings are still sorted: a stable sort of the two sorted runs is one merge.
             postings = np.concatenate([kept, fresh])
             postings.sort(kind="stable")
             if only_changed:
-                touched = np.concatenate([dropped, (fresh >> _TOKEN_SHIFT).astype(np.int64)])
+                # A page edited in place keeps its number: a token whose posting for it is the
+                # same before and after (most of them, for a corrected sentence) keeps its list.
+                touched = (np.setxor1d(dropped, fresh, assume_unique=True) >> _TOKEN_SHIFT).astype(np.int64)
                 changed_buckets = set(self.token_buckets[touched].tolist())
         np.save(state / f"range-{number}.npy", postings)
         self.postings += len(postings)
-        tokens, pages, flags = _unpack(postings)
-        self.tokens += int(np.count_nonzero(np.diff(tokens))) + 1 if len(tokens) else 0
+        token_column = postings >> _TOKEN_SHIFT
+        self.tokens += int(np.count_nonzero(np.diff(token_column))) + 1 if len(postings) else 0
         if changed_buckets is not None:
-            wanted = np.isin(self.token_buckets[tokens], np.fromiter(changed_buckets, dtype=np.int64, count=len(changed_buckets)))
-            tokens, pages, flags = tokens[wanted], pages[wanted], flags[wanted]
+            postings = _lists_of(postings, _tokens_in(self.token_buckets, changed_buckets))
+        tokens, pages, flags = _unpack(postings)
         offsets, text = encode_groups(tokens, pages, flags)
         present = np.unique(tokens) if len(tokens) else tokens
         return present, offsets, text, changed_buckets
@@ -239,6 +252,23 @@ class _Postings:
         }
         (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
         np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
+
+
+def _tokens_in(token_buckets: np.ndarray, buckets: set[int]) -> np.ndarray:
+    wanted = np.fromiter(buckets, dtype=np.int64, count=len(buckets))
+    return np.flatnonzero(np.isin(token_buckets, wanted)).astype(np.uint64)
+
+
+def _lists_of(postings: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """The postings of ``tokens`` (sorted) out of sorted ``postings``, without unpacking them all."""
+    starts = np.searchsorted(postings, tokens << _TOKEN_SHIFT)
+    ends = np.searchsorted(postings, (tokens + _ONE) << _TOKEN_SHIFT)
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return postings[:0]
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return postings[np.arange(total) + offsets]
 
 
 def range_of(buckets: np.ndarray, ranges: int, bucket_total: int) -> np.ndarray:
