@@ -538,7 +538,8 @@ def serve_report(count: int, seed: int, edits: int) -> int:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         base = f"http://127.0.0.1:{port}/"
-        log = tempfile.TemporaryFile()
+        # Append mode: the server shares the file's offset, and reading it back must not move its writes.
+        log = tempfile.TemporaryFile(mode="a+b")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log
