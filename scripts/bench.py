@@ -509,12 +509,10 @@ def wait_for(url: str, text: str, timeout: float = 600.0) -> float:
     raise SystemExit(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
-def wait_for_log(log: Any, text: str, count: int, timeout: float = 600.0) -> None:
+def wait_for_log(log: Path, text: str, count: int, timeout: float = 600.0) -> None:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        log.flush()
-        log.seek(0)
-        if log.read().decode(errors="replace").count(text) >= count:
+        if log.read_text(encoding="utf-8", errors="replace").count(text) >= count:
             return
         time.sleep(0.05)
     raise SystemExit(f"mkdocs serve did not log {text!r} {count} times within {timeout:.0f} s")
@@ -538,8 +536,10 @@ def serve_report(count: int, seed: int, edits: int) -> int:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         base = f"http://127.0.0.1:{port}/"
-        # Append mode: the server shares the file's offset, and reading it back must not move its writes.
-        log = tempfile.TemporaryFile(mode="a+b")
+        # The server appends (O_APPEND); this process reads the file through its own handle, so
+        # reading never moves the offset the server writes at.
+        log_path = work / "serve.log"
+        log = open(log_path, "ab")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log
@@ -558,7 +558,7 @@ def serve_report(count: int, seed: int, edits: int) -> int:
                 latencies.append(time.perf_counter() - saved)
                 # The page shows before the rebuild ends (the search index is placed last); an
                 # editor reads it before saving again, so the next save starts on an idle server.
-                wait_for_log(log, "Documentation built in", number + 2)
+                wait_for_log(log_path, "Documentation built in", number + 2)
                 time.sleep(0.5)
         finally:
             server.send_signal(signal.SIGINT)
@@ -566,9 +566,8 @@ def serve_report(count: int, seed: int, edits: int) -> int:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 server.kill()
-            log.seek(0)
-            output = log.read().decode(errors="replace")
             log.close()
+            output = log_path.read_text(encoding="utf-8", errors="replace")
     reused = re.findall(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用", output)
     built = [float(seconds) for seconds in re.findall(r"Documentation built in ([0-9.]+) seconds", output)]
     print(f"{count} documents, seed {seed}")
