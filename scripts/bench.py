@@ -556,9 +556,9 @@ def serve_report(count: int, seed: int, edits: int) -> int:
                 target.write_text(text + f"\n{marker}。\n", encoding="utf-8")
                 wait_for(f"{base}speeches/{target.stem}/", marker)
                 latencies.append(time.perf_counter() - saved)
-                # The page shows before the rebuild ends (the search index is placed last); an
-                # editor reads it before saving again, so the next save starts on an idle server.
-                wait_for_log(log_path, "Documentation built in", number + 2)
+                # The rebuild is over when the server reloads browsers (MkDocs drops a repeated
+                # "Documentation built in" line); the next save starts on an idle server.
+                wait_for_log(log_path, "Reloading browsers", number + 1)
                 time.sleep(0.5)
         finally:
             server.send_signal(signal.SIGINT)
