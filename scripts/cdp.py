@@ -78,19 +78,19 @@ class Browser:
             )
             try:
                 self.socket = self._connect(port)
+                # A hung start can also show only here: the page never answers its first command.
+                for domain in ("Page", "Runtime", "Log", "Network"):
+                    self.send(f"{domain}.enable")
                 break
-            except ProtocolError:
+            except (ProtocolError, OSError, websocket.WebSocketException):
+                if getattr(self, "socket", None) is not None:
+                    self.socket.close()
+                    self.socket = None
                 self.process.kill()
                 self.process.wait(timeout=10)
                 if attempt == 2:
                     self.profile.cleanup()
                     raise
-        try:
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                self.send(f"{domain}.enable")
-        except (ProtocolError, OSError, websocket.WebSocketException):
-            self.close()
-            raise
 
     def _connect(self, port: int) -> websocket.WebSocket:
         deadline = time.monotonic() + 20
