@@ -91,6 +91,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             remember_texts()
             if not dirty:
                 self.kept_site = KeptSite()
+
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
 
@@ -115,6 +116,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.documents = {}
         # ``mkdocs serve`` keeps this object across rebuilds; each build's inline files are its own.
         self.inline_assets = InlineAssets()
+        self.subset = self.reuse_keys = None
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
         if self.reuse is not None:
