@@ -14,6 +14,7 @@ as if the page had been rendered.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -33,11 +34,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import meta
 
+from .inline_assets import FOLDER as INLINE_FOLDER
 from .page_cache import PageCache, RenderedBody, TocEntry, digest
 
 # A template that renders nothing: the page comes whole from the cache (see ``on_post_page``).
 CACHED_TEMPLATE = "qinglian-cached.html"
-_INLINE_ASSET = re.compile(r"assets/qinglian/inline/([0-9a-f]{20}\.(?:js|css))")
+_INLINE_ASSET = re.compile(re.escape(INLINE_FOLDER) + r"/([0-9a-f]{20}\.(?:js|css))")
 # Inline and reference links and HTML attributes: what Markdown may turn into a link to a file.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.M)
 # Each page's source, Markdown and metadata as last read, by source path (``mkdocs serve`` only).
@@ -246,11 +248,6 @@ class PageReuse:
 
 def build_salt(config: MkDocsConfig) -> str:
     """What every page depends on: the plugin's own code and templates, the engine, mkdocs.yml."""
-    package = resources.files("qinglian")
-    own = hashlib.blake2b(digest_size=20)
-    for path in sorted(_package_files(Path(str(package)))):
-        own.update(path.as_posix().encode())
-        own.update(path.read_bytes())
     versions = []
     for name in _ENGINE:
         try:
@@ -259,7 +256,17 @@ def build_salt(config: MkDocsConfig) -> str:
             versions.append(f"{name}=none")
     config_file = Path(config.config_file_path) if config.config_file_path else None
     config_bytes = config_file.read_bytes() if config_file and config_file.is_file() else b""
-    return digest(own.hexdigest(), "\n".join(versions), config_bytes, str(config.use_directory_urls))
+    return digest(_own_code(), "\n".join(versions), config_bytes, str(config.use_directory_urls))
+
+
+@functools.cache
+def _own_code() -> str:
+    # Once per process: the code a running preview server uses does not change under it.
+    own = hashlib.blake2b(digest_size=20)
+    for path in sorted(_package_files(Path(str(resources.files("qinglian"))))):
+        own.update(path.as_posix().encode())
+        own.update(path.read_bytes())
+    return own.hexdigest()
 
 
 def _package_files(root: Path) -> Iterator[Path]:

@@ -71,7 +71,6 @@ class PageCache:
         self.salt = salt
         self._entries: dict[str, RenderedBody] = {}
         self._used: set[str] = set()
-        self._loaded = False
 
     def begin(self) -> None:
         """Start another build with the entries the last one kept (a preview server's rebuild)."""
@@ -91,7 +90,6 @@ class PageCache:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             # A missing, foreign or damaged index: start afresh.
             self._entries = {}
-        self._loaded = True
 
     def body_key(self, *inputs: str) -> str:
         return digest(self.salt, *inputs)

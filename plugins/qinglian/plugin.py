@@ -82,7 +82,6 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.quick: QuickRebuild | None = None
         # Documents a preview rebuild shows MkDocs, when it leaves the rest in place.
         self.subset: set[str] | None = None
-        self.reuse_keys: dict[str, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -116,7 +115,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.documents = {}
         # ``mkdocs serve`` keeps this object across rebuilds; each build's inline files are its own.
         self.inline_assets = InlineAssets()
-        self.subset = self.reuse_keys = None
+        self.subset = None
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
         if self.reuse is not None:
@@ -205,13 +204,14 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             files.append(File.generated(config, f"{ASSETS}/{asset}", content=content))
         for generated_file in self.generated_files:
             files.append(File.generated(config, generated_file.uri, content=generated_file.content))
-        self.subset = self._unchanged_elsewhere(files)
         # Withheld documents are MkDocs drafts: built by ``mkdocs serve`` for preview, never by ``build``.
-        for document, inclusion in [
+        inclusions = [
             *((d, InclusionLevel.NOT_IN_NAV) for d in loaded.corpus.documents),
             *((d, InclusionLevel.DRAFT) for d in loaded.withheld),
-        ]:
-            self.documents[document.src_uri] = document
+        ]
+        self.documents = {document.src_uri: document for document, _ in inclusions}
+        self.subset = self._unchanged_elsewhere(files)
+        for document, inclusion in inclusions:
             if self.subset is None or document.src_uri in self.subset:
                 files.append(File.generated(config, document.src_uri, abs_src_path=str(document.source), inclusion=inclusion))
         content_dir = self.content_dir(config)
@@ -258,11 +258,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             return None
         kept = set(self.quick.changed)
         for src_uri in self.quick.changed:
-            document = self.documents.get(src_uri) or next(
-                (d for d in (*self.quick.last.loaded.corpus.documents, *self.quick.last.loaded.withheld) if d.src_uri == src_uri), None
-            )
-            if document is not None:
-                kept |= linked_sources(src_uri, document.body)
+            kept |= linked_sources(src_uri, self.documents[src_uri].body)
         return kept
 
     def _search_records(self, files: Files, config: MkDocsConfig) -> list[SearchRecord]:
@@ -329,19 +325,17 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 page.meta[key] = html.escape(page.meta[key])
         document = self.documents.get(page.file.src_uri)
         markdown = self._unlink_withheld(markdown, page, document, loaded)
+        if document is not None and document.collection.name == "quizzes":
+            # A quiz is a task of its own: the section navigation would only add weight.
+            page.meta.setdefault("hide", ["navigation"])
         known_key = self.quick.known_key(page.file.src_uri) if self.quick is not None else None
         if known_key is not None and self.reuse is not None and (document is not None or page.file.generated_by):
-            if document is not None and document.collection.name == "quizzes":
-                page.meta.setdefault("hide", ["navigation"])
             if self.reuse.begin_known(page, known_key):
                 return markdown
             if document is None:
                 # A generated page's blocks were filled in by the last build and are gone.
                 raise PluginError(f"页面缓存中缺少 {page.file.src_uri}（缓存在预览期间被删除？）；再保存一次任一文件即可完整重新生成。")
         if document is not None:
-            if document.collection.name == "quizzes":
-                # A quiz is a task of its own: the section navigation would only add weight.
-                page.meta.setdefault("hide", ["navigation"])
             markdown = views.document_markdown(document, markdown)
         elif page.is_homepage:
             markdown = views.home_markdown(page.file.src_uri, markdown)
@@ -432,9 +426,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.inline_assets.write(Path(config.site_dir))
         if self.reuse is not None:
-            self.reuse_keys = self.reuse.keys
             if self.subset is not None and self.quick is not None:
+                # Pages MkDocs did not see keep their keys and their cache entries.
                 self.reuse.cache.keep(self.quick.previous_keys.values())
+                if self.last_build is not None:
+                    self.last_build.page_keys = {**self.quick.previous_keys, **self.reuse.keys}
             self.reuse.finish()
             log.info(f"页面缓存：{self.reuse.reused_bodies} 个页面沿用缓存的正文，其中 {self.reuse.reused_pages} 个整页沿用。")
             self.reuse = None
@@ -451,9 +447,6 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.kept_site is not None and self.files is not None:
             produced, rewritten = produced_files(config, self.files, self.inline_assets.files)
             self.kept_site.finish(produced, rewritten, carried_over=self.subset is not None)
-        if self.subset is not None and self.last_build is not None and self.quick is not None and self.reuse_keys is not None:
-            # Pages MkDocs did not see keep their keys and their cache entries.
-            self.last_build.page_keys = {**self.quick.previous_keys, **self.reuse_keys}
 
     def on_build_error(self, *, error: Exception) -> None:
         self.last_build = self.quick = None

@@ -45,7 +45,7 @@ class LoadResult:
     attachments: list[Path] = field(default_factory=list)
     # What the documents were checked against, and how to read one again (``quick_reload``).
     vocabulary: Vocabulary | None = None
-    memo_context: tuple[str, str, int, bytes] | None = None
+    memo_context: tuple[str, str, bytes] | None = None
 
 
 def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
@@ -94,8 +94,7 @@ def load_content(
     # Keys of documents whose own file failed, so references to them are not reported twice over.
     failed: set[str] = set()
     sources, attachments = _published_files(content_dir, root, log)
-    vocabulary_path = content_dir / vocabulary_file
-    context = (str(content_dir), str(root), vocabulary_path.stat().st_mtime_ns, vocabulary_path.read_bytes())
+    context = (str(content_dir), str(root), (content_dir / vocabulary_file).read_bytes())
     for path in sources:
         if memo is None:
             document = load_document(path, content_dir, root, vocabulary, log)
