@@ -8,7 +8,9 @@ own functions in Chromium, and tests/test_search_quality.py runs the real client
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -17,8 +19,8 @@ import pytest
 
 from conftest import Project, speech
 from qinglian.search import index_writer
-from qinglian.search.index_writer import META, write_index
-from qinglian.search.indexer import SEARCH_FOLDER, indexed_pages
+from qinglian.search.index_writer import META, update_index, write_index
+from qinglian.search.indexer import SEARCH_FOLDER, SearchIndexer, indexed_pages
 from qinglian.search.postings import decode_list, encode_groups, encode_list
 from qinglian.search.records import GUIDES, OTHER_PAGES, SearchRecord, page_record
 from qinglian.search.text import markdown_to_text
@@ -341,23 +343,66 @@ def test_an_edit_in_place_takes_unchanged_files_from_the_last_index(tmp_path: Pa
     base = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。" * 300) for i in range(60)]
     state = tmp_path / "cache/state"
     first = write_index(base, tmp_path / "cache/first", state)
+    before = tmp_path / f"cache/first/v-{first.version}"
+    inodes = {path.relative_to(before).as_posix(): path.stat().st_ino for path in before.rglob("*.json")}
+    # As in a site the index was placed in: links to the same files, which keep them alive.
+    shutil.copytree(before, tmp_path / "site", copy_function=os.link)
+    site_copy = {path: path.read_bytes() for path in (tmp_path / "site").rglob("*.json")}
     edited = list(base)
     edited[3] = record("d3/", edited[3].date, "改写后的正文：以案促改，只有它提到QLPLACE。")
     edited[5] = record("d5/", edited[5].date, edited[5].text, title="新的标题QLTITLE")
-    incremental = write_index(edited, tmp_path / "cache/second", state)
+    incremental, update = update_index(edited, tmp_path / "cache/second", state)
     fresh = write_index(edited, tmp_path / "fresh")
     assert incremental == fresh and incremental.version != first.version
     assert_same_files(tmp_path / "fresh", tmp_path / "cache/second")
     folder = tmp_path / f"cache/second/v-{incremental.version}"
-    linked = {path.relative_to(folder).as_posix() for path in folder.rglob("*.json") if path.stat().st_nlink > 1}
+    taken_over = {path.relative_to(folder).as_posix() for path in folder.rglob("*.json") if inodes.get(path.relative_to(folder).as_posix()) == path.stat().st_ino}
     pages = {f"p/{number}.json" for number in range(60)}
     fresh_reader = IndexReader(tmp_path / "fresh")
     number_of = {fresh_reader.page(number)["url"]: number for number in range(60)}
-    assert pages - linked == {f"p/{number_of['d3/']}.json", f"p/{number_of['d5/']}.json"}
-    buckets = {path for path in linked if path.startswith("t/")}
+    assert pages - taken_over == {f"p/{number_of['d3/']}.json", f"p/{number_of['d5/']}.json"}
+    buckets = {path for path in taken_over if path.startswith("t/")}
     assert 0 < len(buckets) < incremental.buckets
+    # What was written anew is what the site's copy must replace, and nothing else.
+    assert update is not None and update.base == first.version
+    assert set(update.written) == set(inodes) - taken_over
+    # Files are written anew, never changed in place: the site's copy is untouched.
+    assert all(path.read_bytes() == data for path, data in site_copy.items())
+    # The first index gave its files away: it no longer passes for whole.
+    assert not (tmp_path / "cache/first/meta.json").exists()
     reader = IndexReader(tmp_path / "cache/second")
     assert reader.search("qlplace") == (["d3/"], []) and reader.search("qltitle") == (["d5/"], [])
+
+
+def test_a_site_holding_the_last_index_gets_only_the_files_written_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """What a preview rebuild does with the site's copy of the index after an edit in place."""
+    base = [record(f"d{i}/", f"2024-01-{i % 28 + 1:02d}", f"第{i}篇：警示教育与八项规定精神，编号{i * 7}。" * 300) for i in range(60)]
+    site = tmp_path / "site"
+    indexer = SearchIndexer(tmp_path / "cache")
+    indexer.start(base)
+    first = indexer.finish(site).summary
+    placed = site / SEARCH_FOLDER
+    inodes = {path.relative_to(placed).as_posix(): path.stat().st_ino for path in placed.rglob("*.json")}
+    edited = list(base)
+    edited[3] = record("d3/", edited[3].date, "改写后的正文：以案促改，只有它提到QLPLACE。")
+    indexer.start(edited)
+    with monkeypatch.context() as patched:
+        # Not copied whole again.
+        patched.setattr(shutil, "copytree", None)
+        second = indexer.finish(site).summary
+    assert second.version != first.version and not (placed / f"v-{first.version}").exists()
+    fresh = tmp_path / "fresh"
+    write_index(edited, fresh)
+    assert_same_files(fresh, placed)
+    kept = [name for name, inode in inodes.items() if (placed / name.replace(first.version, second.version)).stat().st_ino == inode]
+    # Most files stay where they were; the edited page's file, the buckets it touches and meta.json do not.
+    assert len(kept) > len(inodes) // 2 and "meta.json" not in kept
+    assert IndexReader(placed).search("qlplace") == (["d3/"], [])
+    # The same records again: the site already holds that index and is left alone.
+    meta_inode = (placed / "meta.json").stat().st_ino
+    indexer.start(edited)
+    assert indexer.finish(site).summary == second and (placed / "meta.json").stat().st_ino == meta_inode
+    assert_same_files(fresh, placed)
 
 
 def test_hand_written_pages_come_after_documents_under_their_own_filter(page, served_site: str):

@@ -238,9 +238,9 @@ class PageReuse:
                 self.cache.store_asset(name, inline_assets[name])
         self.cache.store_page(page.cache_key, self.layout, html, names)
 
-    def finish(self) -> None:
+    def finish(self, persist: bool = True) -> None:
         self.close()
-        self.cache.save()
+        self.cache.save(persist)
 
     def close(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self._recorder)

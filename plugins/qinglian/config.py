@@ -33,6 +33,10 @@ class QinglianConfig(Config):
     # change is reused instead of rendered again. Safe to delete; false turns it off.
     page_cache = c.Type(bool, default=True)
     page_cache_dir = c.Type(str, default=".cache/qinglian/pages")
+    # How `mkdocs serve` notices saves: "native" uses the system's file events (a save starts the
+    # rebuild at once); "polling" is MkDocs' own check twice a second, for folders that send no
+    # events (network shares, WSL, container mounts).
+    preview_watcher = c.Choice(("native", "polling"), default="native")
     # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
     # HTML outside the raw-HTML policy. Every build reports them.
     raw_html_exempt = c.ListOfItems(c.Type(str), default=[])

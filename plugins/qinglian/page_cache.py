@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 # Bump when an entry's meaning changes; old caches are then ignored.
-FORMAT = 1
+FORMAT = 2
 INDEX = "index.pickle"
 
 
@@ -71,6 +71,12 @@ class PageCache:
         self.salt = salt
         self._entries: dict[str, RenderedBody] = {}
         self._used: set[str] = set()
+        # The folder's index is older than the entries kept here.
+        self._unsaved = False
+
+    @property
+    def unsaved(self) -> bool:
+        return self._unsaved
 
     def begin(self) -> None:
         """Start another build with the entries the last one kept (a preview server's rebuild)."""
@@ -107,14 +113,14 @@ class PageCache:
 
     def has_page(self, key: str, layout: str) -> bool:
         entry = self._entries.get(key)
-        return entry is not None and entry.layout == layout and self._path(key, "page").is_file()
+        return entry is not None and entry.layout == layout and self._path(key, _page_kind(layout)).is_file()
 
     def page_html(self, key: str, layout: str) -> str | None:
         """The finished page stored for ``key`` if it was laid out under the same ``layout``."""
         entry = self._entries.get(key)
         if entry is None or entry.layout != layout:
             return None
-        return self._read(key, "page")
+        return self._read(key, _page_kind(layout))
 
     def store_body(self, key: str, body: RenderedBody, html: str) -> None:
         self._write(key, "body", html)
@@ -126,7 +132,7 @@ class PageCache:
         entry = self._entries.get(key)
         if entry is None:
             return
-        self._write(key, "page", html)
+        self._write(key, _page_kind(layout), html)
         entry.layout = layout
         entry.inline_assets = inline_assets
 
@@ -141,9 +147,22 @@ class PageCache:
         except OSError:
             return None
 
-    def save(self) -> None:
-        """Keep what this build used; everything else goes, on disk too."""
-        kept = {key: entry for key, entry in self._entries.items() if key in self._used}
+    def save(self, persist: bool = True) -> None:
+        """Keep what this build used; everything else goes, on disk too.
+
+        Without ``persist`` only this object forgets the rest: the folder keeps the index it
+        last wrote and every file that index names (new files are written at once), so it
+        stays whole if the process ends without a persisting save; that save prunes it.
+        """
+        self._entries = {key: entry for key, entry in self._entries.items() if key in self._used}
+        self._unsaved = not persist
+        if persist:
+            self.persist()
+
+    def persist(self) -> None:
+        """Write the index of the entries the last ``save`` kept, and remove every other file."""
+        kept = self._entries
+        self._unsaved = False
         _write_atomically(
             self.folder / INDEX,
             pickle.dumps({"format": FORMAT, "salt": self.salt, "entries": kept}, protocol=pickle.HIGHEST_PROTOCOL),
@@ -153,10 +172,14 @@ class PageCache:
             if not shard.is_dir():
                 continue
             for path in shard.iterdir():
-                key = path.name.partition(".")[0]
-                if (key not in kept and shard.name != "assets") or (shard.name == "assets" and path.name not in assets):
+                key, _, kind = path.name.partition(".")
+                entry = kept.get(key)
+                if shard.name == "assets":
+                    wanted = path.name in assets
+                else:
+                    wanted = entry is not None and kind in ("body.html", f"{_page_kind(entry.layout)}.html")
+                if not wanted:
                     path.unlink(missing_ok=True)
-        self._entries = kept
 
     def _path(self, key: str, kind: str) -> Path:
         return self.folder / key[:2] / f"{key}.{kind}.html"
@@ -169,6 +192,12 @@ class PageCache:
 
     def _write(self, key: str, kind: str, html: str) -> None:
         _write_atomically(self._path(key, kind), html.encode("utf-8", "surrogatepass"))
+
+
+def _page_kind(layout: str) -> str:
+    # The layout is part of the name: a page file can only be read back under the layout that
+    # made it, even by an index older than the file (a preview that ended without saving it).
+    return f"{layout[:20]}.page"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -32,6 +32,7 @@ from .search.text import remember_texts
 from .fragment_cache import FragmentCache, shared_navigation_key
 from .inline_assets import FOLDER as INLINE_FOLDER, ForeignScript, InlineAssets, ThemeScripts
 from .kept_site import KeptSite
+from .watcher import watch_with_file_events
 from .content.hand_written import check_hand_written, is_exempt
 from .content.html_policy import check_html
 from .content.loader import LoadResult, load_content
@@ -82,6 +83,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.quick: QuickRebuild | None = None
         # Documents a preview rebuild shows MkDocs, when it leaves the rest in place.
         self.subset: set[str] | None = None
+        # A build of this ``mkdocs serve`` succeeded (and wrote the page cache's index).
+        self.preview_built = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -178,7 +181,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.withheld_pages = {d.src_uri: d for d in loaded.withheld}
         docs_dir = Path(config.docs_dir)
         taken = [document.src_uri for document in (*loaded.corpus.documents, *loaded.withheld)]
-        conflicts = [uri for uri in (*taken, *(page.src_uri for page in self.generated)) if (docs_dir / uri).exists()]
+        in_docs = hand_written_paths(docs_dir)
+        conflicts = [uri for uri in (*taken, *(page.src_uri for page in self.generated)) if uri in in_docs]
         if conflicts:
             for uri in conflicts:
                 log.error(f"{display_path(docs_dir / uri, root)}: 与自动生成的页面地址冲突，请删除或改名 docs 中的这个文件。")
@@ -431,7 +435,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 self.reuse.cache.keep(self.quick.previous_keys.values())
                 if self.last_build is not None:
                     self.last_build.page_keys = {**self.quick.previous_keys, **self.reuse.keys}
-            self.reuse.finish()
+            # Writing the cache's index after every save of a preview costs that preview a
+            # rebuild's worth of pickling at 10,000 documents: the first build of ``mkdocs
+            # serve`` and its end write it (on_shutdown).
+            self.reuse.finish(persist=self.kept_site is None or not self.preview_built)
             log.info(f"页面缓存：{self.reuse.reused_bodies} 个页面沿用缓存的正文，其中 {self.reuse.reused_pages} 个整页沿用。")
             self.reuse = None
         if self.indexer is not None:
@@ -447,6 +454,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.kept_site is not None and self.files is not None:
             produced, rewritten = produced_files(config, self.files, self.inline_assets.files)
             self.kept_site.finish(produced, rewritten, carried_over=self.subset is not None)
+            self.preview_built = True
+
+    def on_shutdown(self) -> None:
+        if self.last_page_cache is not None and self.last_page_cache.unsaved:
+            self.last_page_cache.persist()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.last_build = self.quick = None
@@ -461,6 +473,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
+        if self.config.preview_watcher == "native":
+            watch_with_file_events(server)
         return server
 
     def _unlink_withheld(self, markdown: str, page: Page, document: Document | None, loaded: LoadResult) -> str:
@@ -510,6 +524,16 @@ def produced_files(config: MkDocsConfig, files: Files, inline_assets: dict[str, 
         produced |= {str(site / template), str(site / f"{template}.gz")}
     produced |= {str(site / INLINE_FOLDER / name) for name in inline_assets}
     return produced, {str(site / SEARCH_FOLDER)}
+
+
+def hand_written_paths(docs_dir: Path) -> set[str]:
+    """Every entry under docs_dir (files, folders, links), by its path relative to it."""
+    found: set[str] = set()
+    for current, folders, names in os.walk(docs_dir):
+        relative = os.path.relpath(current, docs_dir).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in (*folders, *names))
+    return found
 
 
 def own_assets(config: MkDocsConfig) -> list[str]:

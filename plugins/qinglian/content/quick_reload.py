@@ -33,10 +33,9 @@ class ContentState:
 
     @classmethod
     def of(cls, content_dir: Path) -> ContentState:
-        tree = walk(content_dir)
+        tree = walk(content_dir, with_stats=True)
         stamps = {}
-        for path in tree.files:
-            stat = path.stat()
+        for path, stat in tree.stats.items():
             stamps[str(path)] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         for link in tree.links:
             stamps[f"{link.path} -> {link.target}"] = (0, 0, 0)

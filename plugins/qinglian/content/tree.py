@@ -51,23 +51,27 @@ class Tree:
 
     files: list[Path] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # Each file's own status (size, modification time, inode), when asked for.
+    stats: dict[Path, os.stat_result] = field(default_factory=dict)
 
-    def _visible(self, folder: Path, names: list[str]) -> list[Path]:
-        """The entries of ``folder`` that may be published; links are recorded instead."""
-        kept = []
-        for name in names:
-            # Editors keep templates and notes in _folders and tools leave .files; neither is published.
-            if name.startswith((".", "_")):
-                continue
-            path = folder / name
-            if path.is_symlink():
-                self.links.append(Link.at(path))
-            else:
-                kept.append(path)
-        return kept
+    def _enter(self, folder: str, with_stats: bool) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                # Editors keep templates and notes in _folders and tools leave .files; neither is published.
+                if entry.name.startswith((".", "_")):
+                    continue
+                if entry.is_symlink():
+                    self.links.append(Link.at(Path(entry.path)))
+                elif entry.is_dir(follow_symlinks=False):
+                    self._enter(entry.path, with_stats)
+                elif entry.is_file(follow_symlinks=False):
+                    path = Path(entry.path)
+                    self.files.append(path)
+                    if with_stats:
+                        self.stats[path] = entry.stat(follow_symlinks=False)
 
 
-def walk(folder: Path) -> Tree:
+def walk(folder: Path, with_stats: bool = False) -> Tree:
     """Every regular, visible file below ``folder``, sorted; links are collected, not entered."""
     tree = Tree()
     if folder.is_symlink():
@@ -75,11 +79,7 @@ def walk(folder: Path) -> Tree:
         return tree
     if not folder.is_dir():
         return tree
-    for current, dirs, names in os.walk(folder, followlinks=False):
-        here = Path(current)
-        # Hidden folders are pruned here, so a name alone decides what is hidden below.
-        dirs[:] = [path.name for path in tree._visible(here, dirs)]
-        tree.files += [path for path in tree._visible(here, names) if path.is_file()]
+    tree._enter(str(folder), with_stats)
     tree.files.sort()
     tree.links.sort(key=lambda link: link.path)
     return tree

@@ -12,6 +12,7 @@ by a hash of its content and never changes; only meta.json does.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -100,6 +101,9 @@ class _Previous:
     token_buckets: np.ndarray
     known_keys: np.ndarray
     known_numbers: np.ndarray
+    # A hash of each file of the index this state belongs to, by name under v-<version>/.
+    file_hashes: dict[str, str]
+    version: str
     # The finished index this state belongs to (its v-<version> folder), if it is still there.
     content: Path | None = None
 
@@ -115,6 +119,7 @@ class _Previous:
             with np.load(folder / "tokens.npz") as arrays:
                 return cls(folder, state["fingerprints"], state["words"], state["names"],
                            arrays["token_buckets"], arrays["known_keys"], arrays["known_numbers"],
+                           state["files"], state["version"],
                            content if state.get("index") and content.is_dir() else None)
         except (OSError, ValueError, KeyError):
             # A missing or damaged state only costs a full index.
@@ -244,11 +249,11 @@ class _Postings:
         present = np.unique(tokens) if len(tokens) else tokens
         return present, offsets, text, changed_buckets
 
-    def save(self, state: Path, fingerprints: list[str], index: str, version: str) -> None:
+    def save(self, state: Path, fingerprints: list[str], index: str, version: str, file_hashes: dict[str, str]) -> None:
         description = {
             "format": FORMAT, "buckets": self.buckets, "ranges": self.ranges,
             "fingerprints": fingerprints, "words": self.words.words, "names": self.names,
-            "index": index, "version": version,
+            "index": index, "version": version, "files": file_hashes,
         }
         (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
         np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
@@ -287,28 +292,56 @@ def estimated_postings(records: Sequence[SearchRecord]) -> int:
 
 
 class _Folder:
-    """Writes files under one folder and hashes what it wrote, in order."""
+    """The files of one index version, and a hash of them in the order they are written.
 
-    def __init__(self, root: Path) -> None:
+    Given the previous version's folder (an edit that kept every page's number), that folder
+    becomes this one: its files stay unless written anew with other content. A rewritten file
+    gets a new inode, so copies linked from it elsewhere (the site) keep the old content.
+    """
+
+    def __init__(self, root: Path, previous: _Previous | None = None) -> None:
         self.root = root
         self.digest = hashlib.sha256()
+        self.hashes: dict[str, str] = {}
+        self.written: list[str] = []
+        self._previous_hashes = previous.file_hashes if previous is not None else {}
+        self._in_place = previous is not None and previous.content is not None
+        if previous is not None and previous.content is not None:
+            # The old index must not pass for whole once its files have moved.
+            (previous.content.parent / META).unlink(missing_ok=True)
+            os.rename(previous.content, root)
+        else:
+            (root / "p").mkdir(parents=True)
+            (root / "t").mkdir()
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        self.digest.update(name.encode() + b"\0" + data)
+        file_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if not (self._in_place and self._previous_hashes.get(name) == file_hash):
+            path = os.path.join(self.root, name)
+            if self._in_place:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+            with open(path, "wb") as stream:
+                stream.write(data)
+            self.written.append(name)
+        self._record(name, file_hash)
 
-    def take(self, name: str, source: Path) -> None:
-        """The same file as the previous index's: linked, not written again."""
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
-        self.digest.update(name.encode() + b"\0" + path.read_bytes())
+    def keep(self, name: str) -> None:
+        """The previous version's file, unchanged."""
+        self._record(name, self._previous_hashes[name])
+
+    def _record(self, name: str, file_hash: str) -> None:
+        self.hashes[name] = file_hash
+        self.digest.update(f"{name}\0{file_hash}\n".encode())
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """An index made from the previous one in place: that version's folder, with ``written`` files new."""
+
+    base: str
+    written: list[str]
 
 
 def write_index(records: Sequence[SearchRecord], target: Path, state: Path | None = None) -> IndexSummary:
@@ -317,10 +350,21 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
     ``state`` is where the index keeps what it was made of between builds: a later call reads
     only the records that are new or changed since. The output does not depend on it.
     """
+    return update_index(records, target, state)[0]
+
+
+def update_index(
+    records: Sequence[SearchRecord], target: Path, state: Path | None = None
+) -> tuple[IndexSummary, IndexUpdate | None]:
+    """``write_index``, and how the new index differs from the last one when it was made in place.
+
+    An edit that keeps every page's number takes over the last index's folder (its files
+    move, so that index is gone from the cache) and rewrites only the files that changed.
+    """
     pages = ordered(records)
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
-    content = _Folder(partial / "v")
+    partial.mkdir(parents=True)
     estimate = estimated_postings(pages)
     buckets = bucket_count(estimate)
     ranges = min(buckets, max(1, math.ceil(estimate / _PASS_POSTINGS)))
@@ -328,19 +372,20 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
     postings = _Postings(partial / "spill", buckets, ranges, previous)
     fingerprints = [record.fingerprint for record in pages]
     renumber = None
-    # Set when every kept page keeps its number: unchanged files are then taken from the last index.
-    last_content = None
+    in_place = False
     if previous is not None:
         now = {fingerprint: number for number, fingerprint in enumerate(fingerprints)}
         renumber = np.array([now.get(fingerprint, -1) for fingerprint in previous.fingerprints], dtype=np.int64)
         kept = set(previous.fingerprints)
+        # Every kept page keeps its number: unchanged files are then the last index's.
         in_place = len(renumber) == len(fingerprints) and bool(np.all((renumber == np.arange(len(renumber))) | (renumber < 0)))
-        last_content = previous.content if in_place else None
+        in_place = in_place and previous.content is not None
+    content = _Folder(partial / "v", previous if in_place else None)
     for number, record in enumerate(pages):
         if previous is None or record.fingerprint not in kept:
             postings.add(number, record)
-        elif last_content is not None:
-            content.take(f"p/{number}.json", last_content / f"p/{number}.json")
+        elif in_place:
+            content.keep(f"p/{number}.json")
             continue
         content.write(f"p/{number}.json", json.dumps(record.shown(), ensure_ascii=False, separators=(",", ":")))
     postings.flush()
@@ -348,20 +393,20 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
     new_state = partial / "state"
     new_state.mkdir()
     for number in range(ranges):
-        tokens, offsets, text, changed = postings.range_lists(number, renumber, new_state, last_content is not None)
+        tokens, offsets, text, changed = postings.range_lists(number, renumber, new_state, in_place)
         lists: dict[int, list[str]] = {}
         for index, token in enumerate(tokens.tolist()):
             entry = json.dumps(postings.names[token], ensure_ascii=False) + ':"' + text[offsets[index]:offsets[index + 1]].decode("ascii") + '"'
             lists.setdefault(int(postings.token_buckets[token]), []).append(entry)
         for bucket in np.flatnonzero(range_of(np.arange(buckets), ranges, buckets) == number).tolist():
-            if changed is not None and last_content is not None and bucket not in changed:
-                content.take(f"t/{bucket}.json", last_content / f"t/{bucket}.json")
+            if changed is not None and in_place and bucket not in changed:
+                content.keep(f"t/{bucket}.json")
                 continue
             # Sorted by token, so the file does not depend on the order pages were read in.
             content.write(f"t/{bucket}.json", "{" + ",".join(sorted(lists.get(bucket, []))) + "}")
     shutil.rmtree(partial / "spill", ignore_errors=True)
     version = content.digest.hexdigest()[:16]
-    postings.save(new_state, fingerprints, target.name, version)
+    postings.save(new_state, fingerprints, target.name, version, content.hashes)
     summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets)
     (partial / "v").rename(partial / f"v-{version}")
     (partial / META).write_text(json.dumps(summary.meta(), ensure_ascii=False), encoding="utf-8")
@@ -373,7 +418,8 @@ def write_index(records: Sequence[SearchRecord], target: Path, state: Path | Non
         shutil.rmtree(new_state)
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
-    return summary
+    update = IndexUpdate(previous.version, content.written) if in_place and previous is not None else None
+    return summary, update
 
 
 def _filters(pages: list[SearchRecord]) -> dict[str, dict[str, list[str]]]:

@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from .index_writer import FORMAT, META, IndexSummary, write_index
+from .index_writer import FORMAT, META, IndexSummary, IndexUpdate, update_index
 from .records import SearchRecord
 
 # Under the site root: search/ is the search page's address.
@@ -50,8 +50,8 @@ def records_fingerprint(records: list[SearchRecord]) -> str:
 def _index_in_child(records: list[SearchRecord], target: Path, report: Connection) -> None:
     began = time.perf_counter()
     try:
-        write_index(records, target, target.parent / STATE_FOLDER)
-        report.send(("done", time.perf_counter() - began))
+        _, update = update_index(records, target, target.parent / STATE_FOLDER)
+        report.send(("done", (time.perf_counter() - began, update)))
     except (OSError, ValueError, MemoryError) as exc:
         report.send(("failed", str(exc)))
 
@@ -90,7 +90,7 @@ class SearchIndexer:
         """Wait for the index and place it in ``site_dir``; raises ``SearchIndexError`` on failure."""
         if self._target is None:
             raise SearchIndexError("搜索索引没有开始生成。")
-        rebuilt, seconds = False, 0.0
+        rebuilt, seconds, update = False, 0.0, None
         if self._child is not None and self._report is not None:
             try:
                 outcome, detail = self._report.recv()
@@ -100,14 +100,12 @@ class SearchIndexer:
             self._child = None
             if outcome != "done":
                 raise SearchIndexError(f"搜索索引生成失败：{detail}")
-            rebuilt, seconds = True, float(detail)
+            rebuilt, (seconds, update) = True, detail
         try:
             summary = IndexSummary.read(self._target)
         except (OSError, ValueError, KeyError) as exc:
             raise SearchIndexError(f"搜索索引缓存已损坏（{exc}）：请删除 {self.cache_dir} 后重新生成。") from None
-        folder = site_dir / SEARCH_FOLDER
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(self._target, folder, copy_function=_link_or_copy)
+        _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update)
         self._prune(self._target.name)
         return IndexReport(summary, rebuilt, seconds)
 
@@ -123,6 +121,34 @@ class SearchIndexer:
         for entry in self.cache_dir.iterdir():
             if entry.name not in (keep, STATE_FOLDER):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None) -> None:
+    """Make ``folder`` (in the site) a copy of the finished ``index``.
+
+    A preview rebuild finds the last build's index in the site: when it is the one the new
+    index was made from, only the files written anew are replaced.
+    """
+    try:
+        current = IndexSummary.read(folder).version
+    except (OSError, ValueError, KeyError):
+        current = None
+    if current == version and (folder / f"v-{version}").is_dir():
+        return
+    if update is None or current != update.base or not (folder / f"v-{current}").is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(index, folder, copy_function=_link_or_copy)
+        return
+    placed = folder / f"v-{version}"
+    os.rename(folder / f"v-{current}", placed)
+    for name in update.written:
+        target = placed / name
+        target.unlink(missing_ok=True)
+        _link_or_copy(str(index / f"v-{version}" / name), str(target))
+    swap = folder / f".{META}.new"
+    swap.unlink(missing_ok=True)
+    _link_or_copy(str(index / META), str(swap))
+    os.replace(swap, folder / META)
 
 
 def _link_or_copy(source: str, target: str) -> None:
