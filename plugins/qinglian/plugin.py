@@ -474,7 +474,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
         if self.config.preview_watcher == "native":
-            watch_with_file_events(server)
+            refused = watch_with_file_events(server)
+            if refused is not None:
+                log.warning(f"系统的文件变化通知不可用（{refused}），预览改为每 0.5 秒检查一次文件。")
         return server
 
     def _unlink_withheld(self, markdown: str, page: Page, document: Document | None, loaded: LoadResult) -> str:

@@ -53,16 +53,38 @@ class ChangeObserver(Observer):  # type: ignore[misc,valid-type]
             event_handler, path, recursive=recursive, event_filter=event_filter or CHANGES, follow_symlink=follow_symlink
         )
 
+    def start(self) -> None:
+        # Started early, to learn whether the system lets it watch; the server starts it again.
+        if not self.is_alive():
+            super().start()
 
-def watch_with_file_events(server: LiveReloadServer) -> None:
+
+def watch_with_file_events(server: LiveReloadServer) -> str | None:
     """Give ``server`` the system's file-event observer in place of polling, watching the same paths.
 
-    Called from ``on_serve``, before the server starts its observer.
+    Called from ``on_serve``, before the server starts its observer. When the system refuses
+    (a limit on inotify watches, say), the server keeps polling; the reason is returned.
     """
     polling = server.observer
     watched = sorted({(emitter.watch.path, emitter.watch.is_recursive) for emitter in polling.emitters})
+    times = _unwatch(server, [path for path, _ in watched])
+    server.observer = ChangeObserver()
+    _watch(server, watched, times)
+    try:
+        server.observer.start()
+    except OSError as exc:
+        server.observer.stop()
+        _unwatch(server, [path for path, _ in watched])
+        server.observer = polling
+        _watch(server, watched, times)
+        return str(exc)
+    return None
+
+
+def _unwatch(server: LiveReloadServer, paths: list[str]) -> dict[str, int]:
+    """Stop watching ``paths``; how many times each was watched."""
     times: dict[str, int] = {}
-    for path, _ in watched:
+    for path in paths:
         # A path watched twice is counted twice; each unwatch takes one count.
         while True:
             try:
@@ -70,7 +92,10 @@ def watch_with_file_events(server: LiveReloadServer) -> None:
             except KeyError:
                 break
             times[path] = times.get(path, 0) + 1
-    server.observer = ChangeObserver()
+    return times
+
+
+def _watch(server: LiveReloadServer, watched: list[tuple[str, bool]], times: dict[str, int]) -> None:
     for path, recursive in watched:
         for _ in range(times.get(path, 1)):
             server.watch(path, recursive=recursive)
