@@ -256,11 +256,11 @@ def build_salt(config: MkDocsConfig) -> str:
             versions.append(f"{name}=none")
     config_file = Path(config.config_file_path) if config.config_file_path else None
     config_bytes = config_file.read_bytes() if config_file and config_file.is_file() else b""
-    return digest(_own_code(), "\n".join(versions), config_bytes, str(config.use_directory_urls))
+    return digest(own_code(), "\n".join(versions), config_bytes, str(config.use_directory_urls))
 
 
 @functools.cache
-def _own_code() -> str:
+def own_code() -> str:
     # Once per process: the code a running preview server uses does not change under it.
     own = hashlib.blake2b(digest_size=20)
     for path in sorted(_package_files(Path(str(resources.files("qinglian"))))):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import html
 import os
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from .config import QinglianConfig
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
-from .cached_pages import PageReuse, SourceMemo, linked_sources, theme_templates
+from .cached_pages import PageReuse, SourceMemo, linked_sources, own_code, theme_templates
 from .page_cache import PageCache
 from .preview import LastBuild, QuickRebuild, quick_rebuild
 from .content.quick_reload import ContentState
@@ -85,10 +85,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.subset: set[str] | None = None
         # A build of this ``mkdocs serve`` succeeded (and wrote the page cache's index).
         self.preview_built = False
+        self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
-            self.memo = DocumentMemo()
+            self.serving = True
             self.sources = {}
             remember_texts()
             if not dirty:
@@ -128,8 +129,13 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.reuse = PageReuse(root / self.config.page_cache_dir, config, self.last_page_cache, self.sources)
             if self.kept_site is not None:
                 self.last_page_cache = self.reuse.cache
+        if self.memo is None and self.config.page_cache:
+            # What reads a document: this code and the YAML parser.
+            self.memo = DocumentMemo.read(self._memo_file(), f"{own_code()} pyyaml={metadata.version('pyyaml')}")
+        elif self.memo is None and self.serving:
+            self.memo = DocumentMemo()
         last, self.last_build, self.quick = self.last_build, None, None
-        state = ContentState.of(self.content_dir(config)) if self.memo is not None else None
+        state = ContentState.of(self.content_dir(config)) if self.serving and self.memo is not None else None
         if state is not None and self.memo is not None and self.reuse is not None:
             self.quick = quick_rebuild(last, state, clock.today, self.reuse.cache.salt, self.memo, root)
         if self.quick is not None:
@@ -138,6 +144,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             loaded = load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=self.memo)
             if self.memo is not None:
                 self.memo.forget_unseen()
+            # Kept even when the content fails its checks: the next build reads only what was fixed.
+            # A preview server keeps it at its first build and when it stops.
+            if not self.preview_built:
+                self._keep_memo()
         hand_written = check_hand_written(Path(config.docs_dir), root, self.config.raw_html_exempt, own_assets(config))
         for exempted in hand_written.exempted:
             log.info(f"{exempted}：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。")
@@ -189,6 +199,14 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             raise PluginError(f"{len(conflicts)} 个手写页面与自动生成的页面地址冲突。网站没有生成，原有输出保持不变。")
         if self.kept_site is not None:
             self.kept_site.set_aside(Path(config.site_dir))
+
+    def _memo_file(self) -> Path:
+        # Beside the pages it saves reading for; deleted with them.
+        return self.root / self.config.page_cache_dir / "documents.pickle"
+
+    def _keep_memo(self) -> None:
+        if self.memo is not None and self.config.page_cache:
+            self.memo.write(self._memo_file())
 
     def _clock(self) -> BuildClock:
         fixed = os.environ.get(BUILD_DATE_VARIABLE) or (str(self.config.build_date) if self.config.build_date else None)
@@ -459,6 +477,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_shutdown(self) -> None:
         if self.last_page_cache is not None and self.last_page_cache.unsaved:
             self.last_page_cache.persist()
+        self._keep_memo()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.last_build = self.quick = None

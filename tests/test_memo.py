@@ -1,0 +1,119 @@
+"""Documents remembered between builds (content/memo.py): in one process and, through a file, across them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from conftest import Project
+from qinglian.content.memo import DocumentMemo
+from qinglian.structure.problems import Problem, ProblemLog
+
+CONTEXT = ("content", "root", b"vocabulary")
+
+
+class Reader:
+    """Stands in for load_document: counts the reads, returns the file's text as the document."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def __call__(self, path: Path):
+        def read(log: ProblemLog):
+            self.reads += 1
+            log.add(Problem(path.name, 1, "title", "标题", "空"))
+            return path.read_text(encoding="utf-8")
+
+        return read
+
+
+def load(memo: DocumentMemo, path: Path, reader: Reader, context=CONTEXT) -> tuple[object, list[Problem]]:
+    log = ProblemLog()
+    document = memo.load(path, context, reader(path), log)
+    return document, log.problems
+
+
+def test_a_file_is_read_once_while_its_content_stays(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text("原文", encoding="utf-8")
+    memo, reader = DocumentMemo("code-1"), Reader()
+    first = load(memo, page, reader)
+    # The same status, then the same bytes under a new modification time (git checkout, touch).
+    assert load(memo, page, reader) == first
+    os.utime(page, ns=(1, 1))
+    assert load(memo, page, reader) == first and reader.reads == 1
+    # Problems come back with the document, as when the file is read.
+    assert first[1] and first[1][0].found == "空"
+    page.write_text("改过", encoding="utf-8")
+    assert load(memo, page, reader)[0] == "改过" and reader.reads == 2
+    # Another vocabulary (context): read again.
+    load(memo, page, reader, ("content", "root", b"other vocabulary"))
+    assert reader.reads == 3
+
+
+def test_the_memo_file_serves_another_process_and_another_checkout(tmp_path: Path):
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    pages = [checkout / f"{number}.md" for number in range(3)]
+    for number, page in enumerate(pages):
+        page.write_text(f"第{number}篇", encoding="utf-8")
+    memo, reader = DocumentMemo("code-1"), Reader()
+    for page in pages:
+        load(memo, page, reader)
+    memo.forget_unseen()
+    stored = tmp_path / "cache/documents.pickle"
+    memo.write(stored)
+    assert stored.is_file()
+    # A fresh clone at the same place: new inodes and times, the same bytes.
+    shutil.rmtree(checkout)
+    checkout.mkdir()
+    for number, page in enumerate(pages):
+        page.write_text(f"第{number}篇" if number else "改过的第0篇", encoding="utf-8")
+    again, reader = DocumentMemo.read(stored, "code-1"), Reader()
+    assert [load(again, page, reader)[0] for page in pages] == ["改过的第0篇", "第1篇", "第2篇"]
+    assert reader.reads == 1
+    # Other code may read documents differently: nothing is trusted.
+    other, reader = DocumentMemo.read(stored, "code-2"), Reader()
+    for page in pages:
+        load(other, page, reader)
+    assert reader.reads == 3
+    # A damaged file is an empty memo, not an error.
+    stored.write_bytes(b"not a pickle")
+    assert len(DocumentMemo.read(stored, "code-1")) == 0
+
+
+def test_an_unchanged_memo_is_not_written_again(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text("原文", encoding="utf-8")
+    memo = DocumentMemo("code-1")
+    load(memo, page, Reader())
+    memo.forget_unseen()
+    stored = tmp_path / "documents.pickle"
+    memo.write(stored)
+    written = stored.stat().st_mtime_ns
+    again = DocumentMemo.read(stored, "code-1")
+    load(again, page, Reader())
+    again.forget_unseen()
+    os.utime(stored, ns=(written - 10**9, written - 10**9))
+    again.write(stored)
+    assert stored.stat().st_mtime_ns == written - 10**9
+    # A file gone from the content is dropped from the memo.
+    page.unlink()
+    again.forget_unseen()
+    again.write(stored)
+    assert len(DocumentMemo.read(stored, "code-1")) == 0
+
+
+def test_a_build_from_the_memo_reports_the_same_problems(project: Project):
+    """The second build reads no document, yet an editor sees the same message and the same failure."""
+    broken = project.root / "content/speeches/2099-broken.md"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("---\ntitle: 缺少日期的讲话\n---\n\n正文。\n", encoding="utf-8")
+    first = project.build()
+    assert first.returncode != 0 and "2099-broken.md" in first.stderr
+    assert (project.root / ".cache/qinglian/pages/documents.pickle").is_file()
+    second = project.build()
+    assert second.returncode != 0
+    messages = [line for line in first.stderr.splitlines() if "2099-broken.md" in line]
+    assert messages and all(message in second.stderr for message in messages)
