@@ -21,12 +21,13 @@ Entries the last build did not use are removed, so the folder holds one portal's
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .atomic import write_atomically
 
 # Bump when an entry's meaning changes; old caches are then ignored.
 FORMAT = 2
@@ -139,7 +140,7 @@ class PageCache:
     def store_asset(self, name: str, data: bytes) -> None:
         path = self.folder / "assets" / name
         if not path.is_file():
-            _write_atomically(path, data)
+            write_atomically(path, data)
 
     def asset(self, name: str) -> bytes | None:
         try:
@@ -163,7 +164,7 @@ class PageCache:
         """Write the index of the entries the last ``save`` kept, and remove every other file."""
         kept = self._entries
         self._unsaved = False
-        _write_atomically(
+        write_atomically(
             self.folder / INDEX,
             pickle.dumps({"format": FORMAT, "salt": self.salt, "entries": kept}, protocol=pickle.HIGHEST_PROTOCOL),
         )
@@ -191,22 +192,10 @@ class PageCache:
             return None
 
     def _write(self, key: str, kind: str, html: str) -> None:
-        _write_atomically(self._path(key, kind), html.encode("utf-8", "surrogatepass"))
+        write_atomically(self._path(key, kind), html.encode("utf-8", "surrogatepass"))
 
 
 def _page_kind(layout: str) -> str:
     # The layout is part of the name: a page file can only be read back under the layout that
     # made it, even by an index older than the file (a preview that ended without saving it).
     return f"{layout[:20]}.page"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A build that dies half-way must not leave a truncated entry that a later build trusts.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".part-{path.name}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -148,6 +148,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             # A preview server keeps it at its first build and when it stops.
             if not self.preview_built:
                 self._keep_memo()
+            if not self.serving:
+                # One build per process: the memo has done its work, and holds a copy of every document.
+                self.memo = None
         hand_written = check_hand_written(Path(config.docs_dir), root, self.config.raw_html_exempt, own_assets(config))
         for exempted in hand_written.exempted:
             log.info(f"{exempted}：按 mkdocs.yml 中 raw_html_exempt 的设置，未检查该页面中的 HTML。")

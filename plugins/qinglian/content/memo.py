@@ -14,13 +14,13 @@ status changed (a fresh clone) is known by a hash of its bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_file
 from ..structure.document import Document
 from ..structure.problems import ProblemLog
 
@@ -68,15 +68,9 @@ class DocumentMemo:
         if not self._changed:
             return
         entries = {str(name): (e.stamp, e.content, e.context, e.loaded) for name, e in self._entries.items()}
-        data = pickle.dumps({"format": FORMAT, "salt": self.salt, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".part-{path.name}")
-        try:
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        # Streamed: a pickled copy of a large memo would double its memory for a moment.
+        with atomic_file(path) as stream:
+            pickle.dump({"format": FORMAT, "salt": self.salt, "entries": entries}, stream, protocol=pickle.HIGHEST_PROTOCOL)
         self._changed = False
 
     def load(

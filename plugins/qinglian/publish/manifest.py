@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +25,8 @@ def manifest_of(documents: list[Document], pages: dict[str, str]) -> dict[str, E
 
 
 def write_manifest(path: Path, manifest: dict[str, Entry]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
     data = {key: vars(entry) for key, entry in sorted(manifest.items())}
-    temporary.write_text(json.dumps({"documents": data}, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps({"documents": data}, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def read_manifest(path: Path) -> dict[str, Entry] | None:
