@@ -6,7 +6,7 @@ vocabulary by the same code, gives the same document and the same problems, so t
 hands back a copy of what an earlier build read. Copies, because resolving references later
 fills in a document's fields.
 
-Within one process (``mkdocs serve``) a file is known by its size, modification time and
+Within one process (a preview server) a file is known by its size, modification time and
 inode; between processes (the nightly build) the memo is kept in a file, and a file whose
 status changed (a fresh clone) is known by a hash of its bytes.
 """

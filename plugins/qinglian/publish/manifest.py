@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_atomically
 from ..structure.document import Document
 
 
