@@ -542,7 +542,9 @@ def serve_report(count: int, seed: int, edits: int) -> int:
         log = open(log_path, "ab")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log,
+            # Run in the background, the bench hands its children SIGINT ignored; the server must stop on it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         latencies: list[float] = []
         try:

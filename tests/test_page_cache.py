@@ -189,6 +189,12 @@ def test_cache_can_be_switched_off(example_portal: Path) -> None:
     assert not (example_portal / ".cache/qinglian/pages").exists()
 
 
+def ctrl_c_stops() -> None:
+    # A suite started in the background (nohup, a CI runner) hands its children SIGINT ignored,
+    # and Python then never raises KeyboardInterrupt: give the server Ctrl+C back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Serving:
     """``mkdocs serve`` of a project, its site folder (under its own TMPDIR) and its log."""
 
@@ -199,7 +205,8 @@ class Serving:
         self.base = f"http://127.0.0.1:{port}/"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE, "TMPDIR": str(scratch)}
         self.process = subprocess.Popen(
-            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=self.log, stderr=self.log
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=self.log, stderr=self.log,
+            preexec_fn=ctrl_c_stops,
         )
 
     @staticmethod
@@ -240,12 +247,15 @@ class Serving:
         return folder
 
     def stop(self) -> None:
+        """Ctrl+C, as an editor stops the preview: the server ends its work (on_shutdown)."""
         self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.log.close()
+            pytest.fail(f"mkdocs serve did not stop on Ctrl+C:\n{self.output()[-3000:]}")
+        finally:
+            self.log.close()
 
 
 def test_serve_rebuilds_leave_the_same_site_as_a_fresh_serve(example_portal: Path, tmp_path: Path) -> None:
@@ -269,6 +279,7 @@ def test_serve_rebuilds_leave_the_same_site_as_a_fresh_serve(example_portal: Pat
     assert "Page skipped" not in log
     # The body edit was taken in without loading the portal again; the other edits were not.
     assert log.count("预览：只有 1 篇文档的正文有变化") == 1, log[-3000:]
+    stopped = (tmp_path / "first/serve.log").read_text(encoding="utf-8")
     fresh = Serving(example_portal, tmp_path / "second", port)
     try:
         fresh.settle(0)
@@ -276,6 +287,6 @@ def test_serve_rebuilds_leave_the_same_site_as_a_fresh_serve(example_portal: Pat
         # The rebuilds' entries reached the cache's index when the first server stopped,
         # although only its first build wrote the index: every page is reused whole.
         ((bodies, whole),) = REUSE.findall(fresh.output())
-        assert int(bodies) == int(whole) == page_count(rebuilt), (bodies, whole, page_count(rebuilt))
+        assert int(bodies) == int(whole) == page_count(rebuilt), (bodies, whole, page_count(rebuilt), stopped[-1500:], fresh.output()[-1500:])
     finally:
         fresh.stop()
