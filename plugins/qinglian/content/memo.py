@@ -84,14 +84,14 @@ class DocumentMemo:
             entry = self._entries.get(path)
             if entry is not None and entry.context != context:
                 entry = None
+            content = entry.content if entry is not None and entry.stamp == stamp else _hash(path)
             if entry is not None and entry.stamp != stamp:
                 # Another checkout, or a save that restored the content: known by the bytes.
-                if entry.content != _hash(path):
+                if entry.content != content:
                     entry = None
                 else:
                     entry.stamp = stamp
                     self._changed = True
-            content = entry.content if entry is not None else _hash(path)
         except OSError:
             return read(log)
         if entry is not None:

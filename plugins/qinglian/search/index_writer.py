@@ -305,11 +305,12 @@ class _Folder:
         self.hashes: dict[str, str] = {}
         self.written: list[str] = []
         self._previous_hashes = previous.file_hashes if previous is not None else {}
-        self._in_place = previous is not None and previous.content is not None
-        if previous is not None and previous.content is not None:
+        taken_over = previous.content if previous is not None else None
+        self._in_place = taken_over is not None
+        if taken_over is not None:
             # The old index must not pass for whole once its files have moved.
-            (previous.content.parent / META).unlink(missing_ok=True)
-            os.rename(previous.content, root)
+            (taken_over.parent / META).unlink(missing_ok=True)
+            os.rename(taken_over, root)
         else:
             (root / "p").mkdir(parents=True)
             (root / "t").mkdir()
@@ -399,7 +400,7 @@ def update_index(
             entry = json.dumps(postings.names[token], ensure_ascii=False) + ':"' + text[offsets[index]:offsets[index + 1]].decode("ascii") + '"'
             lists.setdefault(int(postings.token_buckets[token]), []).append(entry)
         for bucket in np.flatnonzero(range_of(np.arange(buckets), ranges, buckets) == number).tolist():
-            if changed is not None and in_place and bucket not in changed:
+            if changed is not None and bucket not in changed:
                 content.keep(f"t/{bucket}.json")
                 continue
             # Sorted by token, so the file does not depend on the order pages were read in.
