@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -22,6 +23,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+# Every build of the suite, and every process it starts, keeps its caches in one folder of
+# this run, not in the user's cache directory.
+os.environ["QINGLIAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="qinglian-caches-")
+
+
+def cache_of(root: Path, name: str = "") -> Path:
+    """The cache folder the plugin uses for the project at ``root`` (or one of its caches)."""
+    from qinglian.cache_store import project_cache
+
+    folder = project_cache(root.resolve())
+    return folder / name if name else folder
 
 VOCABULARY = """\
 units:
@@ -144,7 +157,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     build_site(root, "--strict", "-d", "site-cold")
     cold = root / "site-cold"
-    assert (root / ".cache/qinglian/pages/index.pickle").is_file()
+    assert cache_of(root, "pages/index.json").is_file()
     warm = build_site(root, "--strict")
     assert_same_site(cold, warm)
     return warm

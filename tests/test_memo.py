@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import Project
+from conftest import Project, cache_of
 from qinglian.content.memo import DocumentMemo
 from qinglian.structure.problems import Problem, ProblemLog
 
@@ -62,7 +62,7 @@ def test_the_memo_file_serves_another_process_and_another_checkout(tmp_path: Pat
     for page in pages:
         load(memo, page, reader)
     memo.forget_unseen()
-    stored = tmp_path / "cache/documents.pickle"
+    stored = tmp_path / "cache/documents.json"
     memo.write(stored)
     assert stored.is_file()
     # A fresh clone at the same place: new inodes and times, the same bytes.
@@ -79,7 +79,7 @@ def test_the_memo_file_serves_another_process_and_another_checkout(tmp_path: Pat
         load(other, page, reader)
     assert reader.reads == 3
     # A damaged file is an empty memo, not an error.
-    stored.write_bytes(b"not a pickle")
+    stored.write_bytes(b"not a memo")
     assert len(DocumentMemo.read(stored, "code-1")) == 0
 
 
@@ -89,7 +89,7 @@ def test_an_unchanged_memo_is_not_written_again(tmp_path: Path):
     memo = DocumentMemo("code-1")
     load(memo, page, Reader())
     memo.forget_unseen()
-    stored = tmp_path / "documents.pickle"
+    stored = tmp_path / "documents.json"
     memo.write(stored)
     written = stored.stat().st_mtime_ns
     again = DocumentMemo.read(stored, "code-1")
@@ -112,7 +112,7 @@ def test_a_build_from_the_memo_reports_the_same_problems(project: Project):
     broken.write_text("---\ntitle: 缺少日期的讲话\n---\n\n正文。\n", encoding="utf-8")
     first = project.build()
     assert first.returncode != 0 and "2099-broken.md" in first.stderr
-    assert (project.root / ".cache/qinglian/pages/documents.pickle").is_file()
+    assert cache_of(project.root, "pages/documents.json").is_file()
     second = project.build()
     assert second.returncode != 0
     messages = [line for line in first.stderr.splitlines() if "2099-broken.md" in line]

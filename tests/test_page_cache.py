@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, free_port, speech
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, cache_of, free_port, speech
 
 REUSE = re.compile(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用")
 # A Material partial: overriding it is a change of the theme's templates.
@@ -44,6 +44,7 @@ def built(root: Path, site: str = "site", *args: str) -> tuple[Path, tuple[int, 
 def fresh_build(root: Path, scratch: Path) -> Path:
     """The same project built with no cache at all, in a copy."""
     shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(cache_of(scratch), ignore_errors=True)
     shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(".cache", "site"))
     site, (bodies, _) = built(scratch)
     assert bodies == 0
@@ -164,11 +165,11 @@ def test_warnings_of_a_reused_page_are_repeated(example_portal: Path) -> None:
 
 def test_a_damaged_cache_is_rebuilt_not_trusted(example_portal: Path, tmp_path: Path) -> None:
     first, _ = built(example_portal)
-    cache = example_portal / ".cache/qinglian/pages"
+    cache = cache_of(example_portal, "pages")
     bodies = sorted(cache.glob("*/*.page.html"))
     for path in bodies[:5]:
         path.unlink()
-    (cache / "index.pickle").write_bytes(b"not a pickle")
+    (cache / "index.json").write_bytes(b"not an index")
     again, (reused, _) = built(example_portal, "site-again")
     assert reused == 0
     assert_same_site(first, again)
@@ -186,7 +187,7 @@ def test_cache_can_be_switched_off(example_portal: Path) -> None:
     result = mkdocs_build(example_portal)
     assert result.returncode == 0, result.stderr[-2000:]
     assert not REUSE.search(result.stderr)
-    assert not (example_portal / ".cache/qinglian/pages").exists()
+    assert not cache_of(example_portal, "pages").exists()
 
 
 def ctrl_c_stops() -> None:

@@ -13,13 +13,17 @@ from typing import BinaryIO
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A stream to a hidden file beside ``path``, renamed into place when the block ends without error.
 
-    A build that dies half-way must not leave a truncated file that a later build trusts.
+    A build that dies half-way must not leave a truncated file that a later build trusts; the
+    data reaches the disk before the rename, so a power cut cannot leave an empty file in place.
+    Each writer has its own hidden file, so two processes never write into one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".part-{path.name}")
+    temporary = path.with_name(f".part-{os.getpid()}-{path.name}")
     try:
         with temporary.open("wb") as stream:
             yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -203,7 +203,7 @@ class PageReuse:
     def context(self, page: Page) -> None:
         """A reused body laid out anew (the navigation changed): the theme needs its HTML."""
         if isinstance(page, RenderedPage) and page.reused is not None and not page.reuses_page:
-            page.content = self.cache.body_html(page.cache_key or "") or ""
+            page.content = self.cache.body_html(page.cache_key or "")
 
     def reuses_page(self, page: Page, inline_assets: dict[str, bytes]) -> bool:
         """True when the finished page comes from the cache; its inline scripts and styles join ``inline_assets``."""
@@ -218,10 +218,8 @@ class PageReuse:
         return True
 
     def stored_page(self, page: Page) -> str:
-        html = self.cache.page_html(getattr(page, "cache_key", None) or "", self.layout)
-        if html is None:
-            raise OSError(f"页面缓存中 {page.file.src_uri} 的文件在生成过程中消失")
-        return html
+        """The finished page; raises ``CacheError`` if its file changed since ``lay_out`` checked it."""
+        return self.cache.page_html(getattr(page, "cache_key", None) or "", self.layout)
 
     def made_by(self, page: Page) -> str | None:
         """What the finished page comes from: its body's key and the layout, or None if not cached."""

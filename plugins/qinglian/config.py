@@ -27,12 +27,19 @@ class QinglianConfig(Config):
     search = c.Type(bool, default=True)
     # From the Pagefind era: the index is no longer cut into shards.
     search_shard_size = c.Deprecated(message="search_shard_size 已不再使用（搜索索引不再分片），请从 mkdocs.yml 中删除。")
-    # The finished index is kept here (relative to mkdocs.yml) and reused while the pages are unchanged.
-    search_cache_dir = c.Type(str, default=".cache/qinglian/search")
-    # Rendered pages kept between builds (relative to mkdocs.yml): a page whose inputs did not
-    # change is reused instead of rendered again. Safe to delete; false turns it off.
+    # Where this project's caches live (relative to mkdocs.yml, or absolute). Empty: a folder of
+    # its own under the user's cache directory ($QINGLIAN_CACHE_DIR, else ~/.cache/qinglian/projects),
+    # outside the working tree, so nothing committed can reach a cache.
+    cache_dir = c.Type(str, default="")
+    # How long a build waits for another build, preview or publish of the same project to
+    # release the caches before it gives up and says who holds them.
+    cache_lock_wait = c.Type((int, float), default=600)
+    # The finished search index is kept here and reused while the pages are unchanged (default: search/ in cache_dir).
+    search_cache_dir = c.Type(str, default="")
+    # Rendered pages kept between builds: a page whose inputs did not change is reused instead
+    # of rendered again. Safe to delete; false turns it off (default: pages/ in cache_dir).
     page_cache = c.Type(bool, default=True)
-    page_cache_dir = c.Type(str, default=".cache/qinglian/pages")
+    page_cache_dir = c.Type(str, default="")
     # How `mkdocs serve` notices saves: "native" uses the system's file events (a save starts the
     # rebuild at once); "polling" is MkDocs' own check twice a second, for folders that send no
     # events (network shares, WSL, container mounts).

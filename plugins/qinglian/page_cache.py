@@ -14,24 +14,29 @@ A page is made in two steps, and the cache keeps the result of each under the in
   the body's key and a hash of those (``layout``).
 
 Nothing here knows the engine; ``cached_pages`` is the MkDocs side. The cache is a folder that
-is safe to delete: an index of entries, one file per body and per page, written atomically.
-Entries the last build did not use are removed, so the folder holds one portal's worth.
+is safe to delete: a JSON index of entries, one file per body and per page, written atomically.
+The index records each file's hash, and a file is used only when it matches: a truncated,
+damaged or replaced file is dropped and its page rendered again. Entries the last build did
+not use are removed, so the folder holds one portal's worth.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomically
+from .cache_store import CacheError, file_hash, read_json, read_verified, warn_healed, write_json
 
 # Bump when an entry's meaning changes; old caches are then ignored.
-FORMAT = 2
-INDEX = "index.pickle"
+FORMAT = 3
+INDEX = "index.json"
+_KEY = re.compile(r"[0-9a-f]{40}")
+_ASSET = re.compile(r"([0-9a-f]{20})\.(?:js|css)")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -62,6 +67,45 @@ class RenderedBody:
     # The layout key of the finished page stored with it, "" when none is stored.
     layout: str = ""
     inline_assets: list[str] = field(default_factory=list)
+    # The hash of each stored file ("body", and the page kind), checked before the file is used.
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "toc": self.toc,
+            "anchors": self.anchors,
+            "anchor_links": self.anchor_links,
+            "messages": self.messages,
+            "layout": self.layout,
+            "inline_assets": self.inline_assets,
+            "hashes": self.hashes,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> RenderedBody | None:
+        """The entry ``data`` describes, or None when anything in it is not of its kind."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            title, toc, anchors = data["title"], data["toc"], data["anchors"]
+            links, messages, layout = data["anchor_links"], data["messages"], data["layout"]
+            assets, hashes = data["inline_assets"], data["hashes"]
+        except KeyError:
+            return None
+        well_formed = (
+            (title is None or isinstance(title, str))
+            and isinstance(toc, list) and all(_is_toc_entry(entry, 0) for entry in toc)
+            and _strings(anchors)
+            and isinstance(links, dict) and all(_string_map(value) for value in links.values())
+            and isinstance(messages, list) and all(_is_message(message) for message in messages)
+            and isinstance(layout, str)
+            and _strings(assets) and all(_ASSET.fullmatch(name) for name in assets)
+            and _string_map(hashes) and "body" in hashes
+        )
+        if not well_formed:
+            return None
+        return cls(title, toc, anchors, links, [tuple(m) for m in messages], layout, assets, hashes)
 
 
 class PageCache:
@@ -88,43 +132,62 @@ class PageCache:
         self._used.update(key for key in keys if key in self._entries)
 
     def load(self) -> None:
+        self._entries = {}
         index = self.folder / INDEX
-        try:
-            with index.open("rb") as stream:
-                stored = pickle.load(stream)
-            if stored.get("format") == FORMAT and stored.get("salt") == self.salt:
-                self._entries = stored["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            # A missing, foreign or damaged index: start afresh.
-            self._entries = {}
+        if not index.exists() and not index.is_symlink():
+            return
+        stored = read_json(index)
+        if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
+            warn_healed(f"页面缓存索引 {index}")
+            return
+        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
+            # Another version of the code or another configuration: its pages are not these.
+            return
+        damaged = 0
+        for key, data in stored["entries"].items():
+            entry = RenderedBody.from_json(data) if isinstance(key, str) and _KEY.fullmatch(key) else None
+            if entry is None:
+                damaged += 1
+            else:
+                self._entries[key] = entry
+        if damaged:
+            warn_healed(f"页面缓存索引 {index} 中的 {damaged} 个条目")
 
     def body_key(self, *inputs: str) -> str:
         return digest(self.salt, *inputs)
 
     def body(self, key: str) -> RenderedBody | None:
-        """What was stored under ``key``, if the files are still there."""
+        """What was stored under ``key``, if its body file is still there and whole."""
         entry = self._entries.get(key)
-        if entry is None or not self._path(key, "body").is_file():
+        if entry is None:
+            return None
+        if self._read(key, "body", entry) is None:
+            self._drop(key)
             return None
         self._used.add(key)
         return entry
 
-    def body_html(self, key: str) -> str | None:
-        return self._read(key, "body")
+    def body_html(self, key: str) -> str:
+        """The body ``body(key)`` found whole; raises ``CacheError`` if it changed since."""
+        return self._read_again(key, "body")
 
     def has_page(self, key: str, layout: str) -> bool:
         entry = self._entries.get(key)
-        return entry is not None and entry.layout == layout and self._path(key, _page_kind(layout)).is_file()
-
-    def page_html(self, key: str, layout: str) -> str | None:
-        """The finished page stored for ``key`` if it was laid out under the same ``layout``."""
-        entry = self._entries.get(key)
         if entry is None or entry.layout != layout:
-            return None
-        return self._read(key, _page_kind(layout))
+            return False
+        whole = self._read(key, _page_kind(layout), entry) is not None
+        if not whole or any(self.asset(name) is None for name in entry.inline_assets):
+            # Laid out again: the page's own scripts and styles come with it.
+            entry.layout = ""
+            return False
+        return True
+
+    def page_html(self, key: str, layout: str) -> str:
+        """The finished page ``has_page`` found whole; raises ``CacheError`` if it changed since."""
+        return self._read_again(key, _page_kind(layout))
 
     def store_body(self, key: str, body: RenderedBody, html: str) -> None:
-        self._write(key, "body", html)
+        body.hashes = {"body": self._write(key, "body", html)}
         body.layout = ""
         self._entries[key] = body
         self._used.add(key)
@@ -133,20 +196,29 @@ class PageCache:
         entry = self._entries.get(key)
         if entry is None:
             return
-        self._write(key, _page_kind(layout), html)
+        kind = _page_kind(layout)
+        entry.hashes = {"body": entry.hashes["body"], kind: self._write(key, kind, html)}
         entry.layout = layout
         entry.inline_assets = inline_assets
 
     def store_asset(self, name: str, data: bytes) -> None:
         path = self.folder / "assets" / name
-        if not path.is_file():
+        if self.asset(name) is None:
             write_atomically(path, data)
 
     def asset(self, name: str) -> bytes | None:
+        """An inline script or style, named by the hash of its bytes: a file that does not match is not used."""
+        found = _ASSET.fullmatch(name)
+        if found is None:
+            return None
         try:
-            return (self.folder / "assets" / name).read_bytes()
+            path = self.folder / "assets" / name
+            data = None if path.is_symlink() else path.read_bytes()
         except OSError:
             return None
+        if data is None or hashlib.sha256(data).hexdigest()[:20] != found[1]:
+            return None
+        return data
 
     def save(self, persist: bool = True) -> None:
         """Keep what this build used; everything else goes, on disk too.
@@ -164,12 +236,17 @@ class PageCache:
         """Write the index of the entries the last ``save`` kept, and remove every other file."""
         kept = self._entries
         self._unsaved = False
-        write_atomically(
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_json(
             self.folder / INDEX,
-            pickle.dumps({"format": FORMAT, "salt": self.salt, "entries": kept}, protocol=pickle.HIGHEST_PROTOCOL),
+            {"format": FORMAT, "salt": self.salt, "entries": {key: entry.as_json() for key, entry in kept.items()}},
         )
         assets = {name for entry in kept.values() for name in entry.inline_assets}
         for shard in self.folder.iterdir():
+            if shard.is_symlink():
+                # Never followed: pruning through a link would delete files outside the cache.
+                shard.unlink()
+                continue
             if not shard.is_dir():
                 continue
             for path in shard.iterdir():
@@ -185,17 +262,59 @@ class PageCache:
     def _path(self, key: str, kind: str) -> Path:
         return self.folder / key[:2] / f"{key}.{kind}.html"
 
-    def _read(self, key: str, kind: str) -> str | None:
+    def _read(self, key: str, kind: str, entry: RenderedBody) -> str | None:
+        expected = entry.hashes.get(kind)
+        data = read_verified(self._path(key, kind), expected) if expected else None
+        if data is None:
+            if expected and self._path(key, kind).exists():
+                warn_healed(f"页面缓存文件 {self._path(key, kind)}")
+            return None
         try:
-            return self._path(key, kind).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
             return None
 
-    def _write(self, key: str, kind: str, html: str) -> None:
-        write_atomically(self._path(key, kind), html.encode("utf-8", "surrogatepass"))
+    def _read_again(self, key: str, kind: str) -> str:
+        entry = self._entries.get(key)
+        html = self._read(key, kind, entry) if entry is not None else None
+        if html is None:
+            raise CacheError(f"页面缓存文件 {self._path(key, kind)} 在生成过程中被改动或删除；请重新生成。")
+        return html
+
+    def _drop(self, key: str) -> None:
+        self._entries.pop(key, None)
+        self._used.discard(key)
+
+    def _write(self, key: str, kind: str, html: str) -> str:
+        data = html.encode("utf-8", "surrogatepass")
+        write_atomically(self._path(key, kind), data)
+        return file_hash(data)
 
 
 def _page_kind(layout: str) -> str:
     # The layout is part of the name: a page file can only be read back under the layout that
     # made it, even by an index older than the file (a preview that ended without saving it).
     return f"{layout[:20]}.page"
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _string_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(item, str) for item in value.values())
+
+
+def _is_message(value: Any) -> bool:
+    return (
+        isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+        and type(value[1]) is int and isinstance(value[2], str)
+    )
+
+
+def _is_toc_entry(value: Any, depth: int) -> bool:
+    return (
+        depth < 10 and isinstance(value, list) and len(value) == 4
+        and isinstance(value[0], str) and isinstance(value[1], str) and type(value[2]) is int
+        and isinstance(value[3], list) and all(_is_toc_entry(child, depth + 1) for child in value[3])
+    )

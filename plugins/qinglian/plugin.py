@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import contextlib
 import html
 import os
 from importlib import metadata, resources
@@ -21,7 +22,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .cache_store import CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
 from .config import QinglianConfig
+from .failures import InfrastructureFailure
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
 from .cached_pages import PageReuse, SourceMemo, linked_sources, own_code, theme_templates
@@ -86,6 +89,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         # A build of this ``mkdocs serve`` succeeded (and wrote the page cache's index).
         self.preview_built = False
         self.serving = False
+        # The project's cache lock, held from pre_build until the build ends.
+        self._lock: contextlib.ExitStack | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -122,11 +127,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.subset = None
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = self._clock()
+        self._hold_caches("mkdocs serve" if self.serving else "mkdocs build")
         if self.reuse is not None:
             self.reuse.close()
         self.reuse = None
         if self.config.page_cache:
-            self.reuse = PageReuse(root / self.config.page_cache_dir, config, self.last_page_cache, self.sources)
+            self.reuse = PageReuse(self._cache("pages"), config, self.last_page_cache, self.sources)
             if self.kept_site is not None:
                 self.last_page_cache = self.reuse.cache
         if self.memo is None and self.config.page_cache:
@@ -203,9 +209,30 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.kept_site is not None:
             self.kept_site.set_aside(Path(config.site_dir))
 
+    def _cache(self, name: str) -> Path:
+        configured = {"pages": self.config.page_cache_dir, "search": self.config.search_cache_dir}[name]
+        return cache_folder(self.root, self.config.cache_dir, configured, name)
+
+    def _hold_caches(self, purpose: str) -> None:
+        """Take the project's cache lock for this build, and refuse caches that git tracks."""
+        self._release_caches()
+        stack = contextlib.ExitStack()
+        try:
+            folders = [project_cache(self.root, self.config.cache_dir), self._cache("pages"), self._cache("search")]
+            refuse_tracked(folders, self.root)
+            stack.enter_context(cache_lock(folders[0], float(self.config.cache_lock_wait), purpose, log.info))
+        except CacheError as exc:
+            raise InfrastructureFailure(str(exc)) from None
+        self._lock = stack
+
+    def _release_caches(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     def _memo_file(self) -> Path:
         # Beside the pages it saves reading for; deleted with them.
-        return self.root / self.config.page_cache_dir / "documents.pickle"
+        return self._cache("pages") / "documents.json"
 
     def _keep_memo(self) -> None:
         if self.memo is not None and self.config.page_cache:
@@ -264,7 +291,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.reuse.create_pages(files, config)
         if self.config.search:
             # Indexing runs beside the page rendering, on the second core.
-            self.indexer = SearchIndexer(self.root / self.config.search_cache_dir)
+            self.indexer = SearchIndexer(self._cache("search"))
             self.indexer.start(self._search_records(files, config))
         return files
 
@@ -339,7 +366,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         context["qinglian_shared"] = shared_navigation_key(page.url, page.file.inclusion.is_in_nav() or page.is_homepage)
         if self.reuse is not None:
-            self.reuse.context(page)
+            try:
+                self.reuse.context(page)
+            except CacheError as exc:
+                raise InfrastructureFailure(str(exc)) from None
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -402,8 +432,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 return ""
             try:
                 return self.reuse.stored_page(page)
-            except OSError as exc:
-                raise PluginError(f"{exc}：请删除 {self.config.page_cache_dir} 后重新生成。") from None
+            except CacheError as exc:
+                raise InfrastructureFailure(str(exc)) from None
         root = "../" * page.url.count("/")
         if self.config.search:
             output = with_search_box(output, root or "./")
@@ -466,7 +496,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             try:
                 report = self.search_report = self.indexer.finish(Path(config.site_dir))
             except SearchIndexError as exc:
-                raise PluginError(str(exc)) from None
+                raise InfrastructureFailure(str(exc)) from None
             finally:
                 self.indexer = None
             summary = report.summary
@@ -476,11 +506,23 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             produced, rewritten = produced_files(config, self.files, self.inline_assets.files)
             self.kept_site.finish(produced, rewritten, carried_over=self.subset is not None)
             self.preview_built = True
+        self._release_caches()
 
     def on_shutdown(self) -> None:
-        if self.last_page_cache is not None and self.last_page_cache.unsaved:
-            self.last_page_cache.persist()
-        self._keep_memo()
+        unsaved = self.last_page_cache is not None and self.last_page_cache.unsaved
+        if not unsaved and (self.memo is None or not self.config.page_cache):
+            return
+        try:
+            self._hold_caches("mkdocs serve 结束")
+        except InfrastructureFailure as exc:
+            log.warning(f"缓存没有保存：{exc}")
+            return
+        try:
+            if unsaved and self.last_page_cache is not None:
+                self.last_page_cache.persist()
+            self._keep_memo()
+        finally:
+            self._release_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.last_build = self.quick = None
@@ -492,6 +534,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.indexer is not None:
             self.indexer.cancel()
             self.indexer = None
+        self._release_caches()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))

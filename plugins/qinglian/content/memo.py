@@ -9,32 +9,39 @@ fills in a document's fields.
 Within one process (a preview server) a file is known by its size, modification time and
 inode; between processes (the nightly build) the memo is kept in a file, and a file whose
 status changed (a fresh clone) is known by a hash of its bytes.
+
+The memo file is JSON (``serial``; nothing in it runs when read): a first line with the format,
+the reading code and a hash of the rest, then the entries. A file that does not match its
+hash, or an entry that does not decode, is dropped and its documents are read again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_file
+from ..atomic import write_atomically
+from ..cache_store import MAX_JSON_BYTES, file_hash, warn_healed
 from ..structure.document import Document
-from ..structure.problems import ProblemLog
+from ..structure.problems import Problem, ProblemLog
+from .serial import decode, encode
 
 # Bump when an entry's layout changes; older memo files are then ignored.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
 class _Entry:
     stamp: tuple[int, int, int]
     content: str
-    context: Hashable
-    # The pickled (document, problems) pair.
-    loaded: bytes
+    # A hash of everything else the document depends on (the vocabulary, the folders).
+    context: str
+    # The (document, problems) pair as JSON text (``serial``), decoded afresh for each copy.
+    loaded: str
 
 
 class DocumentMemo:
@@ -54,12 +61,26 @@ class DocumentMemo:
         """The memo kept in ``path`` by the same code, or an empty one."""
         memo = cls(salt)
         try:
-            with path.open("rb") as stream:
-                stored = pickle.load(stream)
-            if stored.get("format") == FORMAT and stored.get("salt") == salt:
-                memo._entries = {Path(name): _Entry(*fields) for name, fields in stored["entries"].items()}
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            # A missing, foreign or damaged memo: every file is read.
+            if path.is_symlink() or path.stat().st_size > MAX_JSON_BYTES:
+                raise ValueError("not a memo file")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return memo
+        except (OSError, ValueError):
+            data = b""
+        try:
+            header_line, _, body = data.partition(b"\n")
+            header = json.loads(header_line)
+            if not isinstance(header, dict):
+                raise ValueError("bad header")
+            if header.get("format") != FORMAT or header.get("salt") != salt:
+                # Written by other code: not damaged, only not ours to trust.
+                return memo
+            if header.get("hash") != file_hash(body):
+                raise ValueError("hash does not match")
+            memo._entries = {Path(name): _entry(fields) for name, fields in _mapping(json.loads(body)).items()}
+        except (ValueError, TypeError, RecursionError):
+            warn_healed(f"文档缓存 {path}")
             memo._entries = {}
         return memo
 
@@ -67,10 +88,10 @@ class DocumentMemo:
         """Keep the memo in ``path`` (atomically), if it changed since it was read or written."""
         if not self._changed:
             return
-        entries = {str(name): (e.stamp, e.content, e.context, e.loaded) for name, e in self._entries.items()}
-        # Streamed: a pickled copy of a large memo would double its memory for a moment.
-        with atomic_file(path) as stream:
-            pickle.dump({"format": FORMAT, "salt": self.salt, "entries": entries}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        entries = {str(name): [list(e.stamp), e.content, e.context, e.loaded] for name, e in self._entries.items()}
+        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        header = json.dumps({"format": FORMAT, "salt": self.salt, "hash": file_hash(body)}).encode()
+        write_atomically(path, header + b"\n" + body)
         self._changed = False
 
     def load(
@@ -78,11 +99,12 @@ class DocumentMemo:
     ) -> Document | None:
         """``read(log)`` loads the file; ``context`` is everything else the result depends on."""
         self._seen.add(path)
+        context_key = hashlib.blake2b(repr(context).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
         try:
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
             entry = self._entries.get(path)
-            if entry is not None and entry.context != context:
+            if entry is not None and entry.context != context_key:
                 entry = None
             content = entry.content if entry is not None and entry.stamp == stamp else _hash(path)
             if entry is not None and entry.stamp != stamp:
@@ -94,14 +116,18 @@ class DocumentMemo:
                     self._changed = True
         except OSError:
             return read(log)
-        if entry is not None:
-            document, problems = pickle.loads(entry.loaded)
+        remembered = _decoded(entry.loaded) if entry is not None else None
+        if remembered is not None:
+            document, problems = remembered
             self.reused += 1
         else:
+            if entry is not None:
+                warn_healed("文档缓存中的条目")
             local = ProblemLog()
             document = read(local)
             problems = local.problems
-            self._entries[path] = _Entry(stamp, content, context, pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL))
+            stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
+            self._entries[path] = _Entry(stamp, content, context_key, stored)
             self._changed = True
         log.problems += problems
         return document
@@ -109,7 +135,7 @@ class DocumentMemo:
     def remembered(self, path: Path) -> tuple[Document | None, list[Any]] | None:
         """What the last load of ``path`` gave (a copy), without reading the file."""
         entry = self._entries.get(path)
-        return pickle.loads(entry.loaded) if entry is not None else None
+        return _decoded(entry.loaded) if entry is not None else None
 
     def forget_unseen(self) -> None:
         """Drop files no longer loaded (deleted or moved) since the last call."""
@@ -122,3 +148,33 @@ class DocumentMemo:
 
 def _hash(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+
+
+def _decoded(loaded: str) -> tuple[Document | None, list[Problem]] | None:
+    """A stored (document, problems) pair, or None when the entry is not one (``decode`` makes only data)."""
+    try:
+        document, problems = decode(json.loads(loaded))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if not isinstance(problems, list):
+        return None
+    if not all(isinstance(problem, Problem) for problem in problems):
+        return None
+    return document, problems
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    return value
+
+
+def _entry(fields: Any) -> _Entry:
+    if not isinstance(fields, list) or len(fields) != 4:
+        raise ValueError("bad entry")
+    stamp, content, context, loaded = fields
+    if not (isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp)):
+        raise ValueError("bad stamp")
+    if not (isinstance(content, str) and isinstance(context, str) and isinstance(loaded, str)):
+        raise ValueError("bad entry")
+    return _Entry((stamp[0], stamp[1], stamp[2]), content, context, loaded)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import math
 import os
@@ -24,18 +25,53 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cache_store import file_hash, read_verified, warn_healed
 from .postings import encode_groups, encode_list
 from .records import FILTER_LABELS, SearchRecord
-from .tokens import WordTable, bucket_of, key_text, symbol_numbers, token_keys
+from .tokens import MAX_WORDS, WordTable, bucket_of, key_text, symbol_numbers, token_keys
 
 FORMAT = 1
 META = "meta.json"
+# In the cache beside a finished index (never in the site): each of its files with a hash of it.
+FILE_LIST = "files.json"
 # A bucket's file holds about this many characters of lists before gzip.
 _BUCKET_TARGET_CHARS = 12_000
 _MAX_BUCKETS = 1 << 15
 # Postings sorted at once when writing the buckets (8 bytes each); bounds the memory of large sites.
 _PASS_POSTINGS = 4_000_000
 _BATCH = 1000
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def whole_index(folder: Path) -> bool:
+    """Whether a finished index in the cache holds exactly the files its list names, each unchanged."""
+    listed = None
+    with contextlib.suppress(OSError, ValueError, RecursionError):
+        listed = json.loads((folder / FILE_LIST).read_bytes())
+    if not isinstance(listed, dict) or META not in listed:
+        return False
+    found: set[str] = set()
+    for current, folders, names in os.walk(folder):
+        relative = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        for name in (*folders, *names):
+            if os.path.islink(os.path.join(current, name)):
+                return False
+        found.update(prefix + name for name in names)
+    found.discard(FILE_LIST)
+    if found != set(listed):
+        return False
+    for name, expected in listed.items():
+        try:
+            data = (folder / name).read_bytes()
+        except OSError:
+            return False
+        if _content_hash(data) != expected:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -90,6 +126,36 @@ def _unpack(postings: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tokens, pages, (postings & _ONE).astype(np.int64)
 
 
+class StateDamaged(Exception):
+    """The kept state of the last index is not what it says it is; the index is made afresh."""
+
+
+def _save_array(path: Path, array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    data = buffer.getvalue()
+    path.write_bytes(data)
+    return file_hash(data)
+
+
+def _load_array(path: Path, expected: str, dtype: type) -> np.ndarray:
+    """A plain one-dimensional array kept in the state, if its file is the one the state names."""
+    data = read_verified(path, expected)
+    if data is None:
+        raise StateDamaged(f"{path.name} is missing or damaged")
+    try:
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise StateDamaged(f"{path.name}: {exc}") from None
+    if not isinstance(array, np.ndarray) or array.dtype != np.dtype(dtype) or array.ndim != 1:
+        raise StateDamaged(f"{path.name} is not a list of {np.dtype(dtype).name}")
+    return array
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
 @dataclass
 class _Previous:
     """What the last index was made of, kept in the cache so a rebuild reads only new pages."""
@@ -104,37 +170,69 @@ class _Previous:
     # A hash of each file of the index this state belongs to, by name under v-<version>/.
     file_hashes: dict[str, str]
     version: str
+    # The hash of each array file of the state, checked before it is read.
+    arrays: dict[str, str]
     # The finished index this state belongs to (its v-<version> folder), if it is still there.
     content: Path | None = None
 
     @classmethod
     def load(cls, folder: Path | None, buckets: int, ranges: int) -> _Previous | None:
-        try:
-            if folder is None:
-                return None
-            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-            if (state["format"], state["buckets"], state["ranges"]) != (FORMAT, buckets, ranges):
-                return None
-            content = folder.parent / state.get("index", "") / f"v-{state.get('version', '')}"
-            with np.load(folder / "tokens.npz") as arrays:
-                return cls(folder, state["fingerprints"], state["words"], state["names"],
-                           arrays["token_buckets"], arrays["known_keys"], arrays["known_numbers"],
-                           state["files"], state["version"],
-                           content if state.get("index") and content.is_dir() else None)
-        except (OSError, ValueError, KeyError):
-            # A missing or damaged state only costs a full index.
+        """The state in ``folder``, None when there is none or it was made for other sizes.
+
+        Raises ``StateDamaged`` when it is there but not whole or not of its kind.
+        """
+        if folder is None or not (folder / "state.json").exists():
             return None
+        try:
+            state = json.loads((folder / "state.json").read_bytes())
+        except (OSError, ValueError, RecursionError) as exc:
+            raise StateDamaged(f"state.json: {exc}") from None
+        if not isinstance(state, dict):
+            raise StateDamaged("state.json is not an object")
+        if (state.get("format"), state.get("buckets"), state.get("ranges")) != (FORMAT, buckets, ranges):
+            return None
+        fingerprints, words, names, files = state.get("fingerprints"), state.get("words"), state.get("names"), state.get("files")
+        index, version, arrays = state.get("index"), state.get("version"), state.get("arrays")
+        well_formed = (
+            _strings(fingerprints) and _strings(words) and _strings(names)
+            and isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
+            and isinstance(arrays, dict) and all(isinstance(v, str) for v in arrays.values())
+            and isinstance(index, str) and isinstance(version, str) and "/" not in index + version
+        )
+        if not well_formed:
+            raise StateDamaged("state.json does not describe an index state")
+        token_buckets = _load_array(folder / "token_buckets.npy", arrays.get("token_buckets", ""), np.int64)
+        known_keys = _load_array(folder / "known_keys.npy", arrays.get("known_keys", ""), np.uint64)
+        known_numbers = _load_array(folder / "known_numbers.npy", arrays.get("known_numbers", ""), np.uint64)
+        if (
+            len(token_buckets) != len(names) or len(known_keys) != len(known_numbers)
+            or (len(token_buckets) and (token_buckets.min() < 0 or token_buckets.max() >= buckets))
+            or (len(known_numbers) and int(known_numbers.max()) >= len(names))
+            or (len(words) > MAX_WORDS)
+        ):
+            raise StateDamaged("the state's arrays do not fit together")
+        content = folder.parent / index / f"v-{version}"
+        return cls(folder, fingerprints, words, names, token_buckets, known_keys, known_numbers, files, version, arrays,
+                   content if index and content.is_dir() and not content.is_symlink() else None)
+
+    def _range(self, number: int) -> np.ndarray:
+        stored = _load_array(self.folder / f"range-{number}.npy", self.arrays.get(f"range-{number}", ""), np.uint64)
+        if len(stored):
+            tokens, pages, _ = _unpack(stored)
+            if int(tokens.max()) >= len(self.names) or int(pages.max()) >= len(self.fingerprints):
+                raise StateDamaged(f"range-{number}.npy names tokens or pages the state does not have")
+        return stored
 
     def postings_in_place(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``postings`` when every kept page keeps its number: nothing to renumber."""
-        stored = np.load(self.folder / f"range-{number}.npy")
+        stored = self._range(number)
         dropped_pages = np.flatnonzero(renumber < 0).astype(np.uint64)
         dropped = np.isin((stored & _PAGE_MASK) >> _ONE, dropped_pages)
         return stored[~dropped], stored[dropped]
 
     def postings(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The kept pages' postings of one range, with their new page numbers, and the dropped pages' postings as they were."""
-        stored = np.load(self.folder / f"range-{number}.npy")
+        stored = self._range(number)
         tokens, pages, flags = _unpack(stored)
         pages = renumber[pages]
         kept = pages >= 0
@@ -169,6 +267,7 @@ class _Postings:
         self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
         self.postings = 0
         self.tokens = 0
+        self.array_hashes: dict[str, str] = {}
 
     def add(self, page: int, record: SearchRecord) -> None:
         keys = token_keys(symbol_numbers(record.indexed_text(), self.words))
@@ -238,7 +337,7 @@ class _Postings:
                 # same before and after (most of them, for a corrected sentence) keeps its list.
                 touched = (np.setxor1d(dropped, fresh, assume_unique=True) >> _TOKEN_SHIFT).astype(np.int64)
                 changed_buckets = set(self.token_buckets[touched].tolist())
-        np.save(state / f"range-{number}.npy", postings)
+        self.array_hashes[f"range-{number}"] = _save_array(state / f"range-{number}.npy", postings)
         self.postings += len(postings)
         token_column = postings >> _TOKEN_SHIFT
         self.tokens += int(np.count_nonzero(np.diff(token_column))) + 1 if len(postings) else 0
@@ -250,13 +349,14 @@ class _Postings:
         return present, offsets, text, changed_buckets
 
     def save(self, state: Path, fingerprints: list[str], index: str, version: str, file_hashes: dict[str, str]) -> None:
+        for name, array in (("token_buckets", self.token_buckets), ("known_keys", self._known_keys), ("known_numbers", self._known_numbers)):
+            self.array_hashes[name] = _save_array(state / f"{name}.npy", array)
         description = {
             "format": FORMAT, "buckets": self.buckets, "ranges": self.ranges,
             "fingerprints": fingerprints, "words": self.words.words, "names": self.names,
-            "index": index, "version": version, "files": file_hashes,
+            "index": index, "version": version, "files": file_hashes, "arrays": self.array_hashes,
         }
         (state / "state.json").write_text(json.dumps(description, ensure_ascii=False), encoding="utf-8")
-        np.savez(state / "tokens.npz", token_buckets=self.token_buckets, known_keys=self._known_keys, known_numbers=self._known_numbers)
 
 
 def _tokens_in(token_buckets: np.ndarray, buckets: set[int]) -> np.ndarray:
@@ -317,7 +417,7 @@ class _Folder:
 
     def write(self, name: str, text: str) -> None:
         data = text.encode("utf-8")
-        file_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
+        file_hash = _content_hash(data)
         if not (self._in_place and self._previous_hashes.get(name) == file_hash):
             path = os.path.join(self.root, name)
             if self._in_place:
@@ -361,7 +461,21 @@ def update_index(
 
     An edit that keeps every page's number takes over the last index's folder (its files
     move, so that index is gone from the cache) and rewrites only the files that changed.
+    A damaged state is dropped, with one warning, and the index made afresh.
     """
+    try:
+        return _update_index(records, target, state)
+    except StateDamaged as exc:
+        warn_healed(f"搜索索引的增量状态（{exc}）")
+        if state is not None:
+            shutil.rmtree(state, ignore_errors=True)
+        shutil.rmtree(target.with_name(f"{target.name}.partial-{os.getpid()}"), ignore_errors=True)
+        return _update_index(records, target, state)
+
+
+def _update_index(
+    records: Sequence[SearchRecord], target: Path, state: Path | None
+) -> tuple[IndexSummary, IndexUpdate | None]:
     pages = ordered(records)
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
@@ -410,7 +524,11 @@ def update_index(
     postings.save(new_state, fingerprints, target.name, version, content.hashes)
     summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets)
     (partial / "v").rename(partial / f"v-{version}")
-    (partial / META).write_text(json.dumps(summary.meta(), ensure_ascii=False), encoding="utf-8")
+    meta = json.dumps(summary.meta(), ensure_ascii=False).encode("utf-8")
+    (partial / META).write_bytes(meta)
+    listed = {f"v-{version}/{name}": content_hash for name, content_hash in content.hashes.items()}
+    listed[META] = _content_hash(meta)
+    (partial / FILE_LIST).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
     if state is not None:
         shutil.rmtree(state, ignore_errors=True)
         state.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -13,7 +14,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from .index_writer import FORMAT, META, IndexSummary, IndexUpdate, update_index
+from ..cache_store import warn_healed
+from .index_writer import FILE_LIST, FORMAT, META, IndexSummary, IndexUpdate, update_index, whole_index
 from .records import SearchRecord
 
 # Under the site root: search/ is the search page's address.
@@ -47,13 +49,29 @@ def records_fingerprint(records: list[SearchRecord]) -> str:
     return digest.hexdigest()[:16]
 
 
+def disk_message(exc: OSError) -> str:
+    """A short Chinese reason for a failed write: a full disk is named as such."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        # copytree gathers every file's failure into one message; the first tells what happened.
+        source, target, why = (list(exc.args[0][0]) + ["", "", ""])[:3]
+        full = f"[Errno {errno.ENOSPC}]" in str(why)
+        return f"磁盘空间不足：{target}" if full else f"写入文件失败（{str(why)[:200]}）：{target}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"磁盘空间不足：{exc.filename or ''}".rstrip("：")
+    return f"写入文件失败（{exc.strerror or exc.__class__.__name__}）：{exc.filename or ''}".rstrip("：")
+
+
 def _index_in_child(records: list[SearchRecord], target: Path, report: Connection) -> None:
     began = time.perf_counter()
     try:
         _, update = update_index(records, target, target.parent / STATE_FOLDER)
         report.send(("done", (time.perf_counter() - began, update)))
-    except (OSError, ValueError, MemoryError) as exc:
-        report.send(("failed", str(exc)))
+    except OSError as exc:
+        report.send(("failed", disk_message(exc)))
+    except MemoryError:
+        report.send(("failed", "内存不足"))
+    except Exception as exc:  # noqa: BLE001 - the parent reports it; a traceback helps no one here
+        report.send(("failed", f"{exc.__class__.__name__}: {str(exc)[:300]}"))
 
 
 class SearchIndexer:
@@ -75,7 +93,10 @@ class SearchIndexer:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self._target = self.cache_dir / records_fingerprint(records)
         if (self._target / META).is_file():
-            return
+            if whole_index(self._target):
+                return
+            warn_healed(f"搜索索引缓存 {self._target}")
+            shutil.rmtree(self._target, ignore_errors=True)
         # Fork: the child starts at once with the records in hand, nothing pickled.
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
@@ -104,8 +125,11 @@ class SearchIndexer:
         try:
             summary = IndexSummary.read(self._target)
         except (OSError, ValueError, KeyError) as exc:
-            raise SearchIndexError(f"搜索索引缓存已损坏（{exc}）：请删除 {self.cache_dir} 后重新生成。") from None
-        _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update)
+            raise SearchIndexError(f"搜索索引缓存已损坏（{str(exc)[:200]}）：请删除 {self.cache_dir} 后重新生成。") from None
+        try:
+            _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update)
+        except OSError as exc:
+            raise SearchIndexError(f"搜索索引没有放入网站：{disk_message(exc)}") from None
         self._prune(self._target.name)
         return IndexReport(summary, rebuilt, seconds)
 
@@ -137,7 +161,7 @@ def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None) 
         return
     if update is None or current != update.base or not (folder / f"v-{current}").is_dir():
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(index, folder, copy_function=_link_or_copy)
+        shutil.copytree(index, folder, copy_function=_link_or_copy, ignore=shutil.ignore_patterns(FILE_LIST))
         return
     placed = folder / f"v-{version}"
     os.rename(folder / f"v-{current}", placed)

@@ -1,0 +1,13 @@
+"""Build failures that are not the editors' to fix, told apart from content errors."""
+
+from __future__ import annotations
+
+from mkdocs.exceptions import PluginError
+
+
+class InfrastructureFailure(PluginError):
+    """The build could not run for a reason outside the content: a cache, the disk, a lock, git.
+
+    Still a ``PluginError``, so ``mkdocs build`` prints the message without a traceback;
+    ``qinglian publish`` gives it an exit code of its own.
+    """
