@@ -381,7 +381,7 @@ def test_a_site_holding_the_last_index_gets_only_the_files_written_anew(tmp_path
     site = tmp_path / "site"
     indexer = SearchIndexer(tmp_path / "cache")
     indexer.start(base)
-    first = indexer.finish(site).summary
+    first = indexer.finish(site, link=True).summary
     placed = site / SEARCH_FOLDER
     inodes = {path.relative_to(placed).as_posix(): path.stat().st_ino for path in placed.rglob("*.json")}
     edited = list(base)
@@ -390,7 +390,7 @@ def test_a_site_holding_the_last_index_gets_only_the_files_written_anew(tmp_path
     with monkeypatch.context() as patched:
         # Not copied whole again.
         patched.setattr(shutil, "copytree", None)
-        second = indexer.finish(site).summary
+        second = indexer.finish(site, link=True).summary
     assert second.version != first.version and not (placed / f"v-{first.version}").exists()
     fresh = tmp_path / "fresh"
     write_index(edited, fresh)
@@ -402,7 +402,7 @@ def test_a_site_holding_the_last_index_gets_only_the_files_written_anew(tmp_path
     # The same records again: the site already holds that index and is left alone.
     meta_inode = (placed / "meta.json").stat().st_ino
     indexer.start(edited)
-    assert indexer.finish(site).summary == second and (placed / "meta.json").stat().st_ino == meta_inode
+    assert indexer.finish(site, link=True).summary == second and (placed / "meta.json").stat().st_ino == meta_inode
     assert_same_files(fresh, placed)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,3 +35,15 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 def write_atomically(path: Path, data: bytes) -> None:
     with atomic_file(path) as stream:
         stream.write(data)
+
+
+def disk_message(exc: OSError) -> str:
+    """A short Chinese reason for a failed write: a full disk is named as such."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        # copytree gathers every file's failure into one message; the first tells what happened.
+        source, target, why = (list(exc.args[0][0]) + ["", "", ""])[:3]
+        full = f"[Errno {errno.ENOSPC}]" in str(why)
+        return f"磁盘空间不足：{target}" if full else f"写入文件失败（{str(why)[:200]}）：{target}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"磁盘空间不足：{exc.filename or ''}".rstrip("：")
+    return f"写入文件失败（{exc.strerror or exc.__class__.__name__}）：{exc.filename or ''}".rstrip("：")

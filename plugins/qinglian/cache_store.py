@@ -41,6 +41,10 @@ class CacheError(Exception):
     """
 
 
+class CacheBusy(CacheError):
+    """Another process held the project's caches for longer than a build waits."""
+
+
 def user_cache_root() -> Path:
     configured = os.environ.get(CACHE_VARIABLE)
     if configured:
@@ -123,7 +127,7 @@ def cache_lock(folder: Path, wait_seconds: float, purpose: str, waiting: Callabl
                     raise CacheError(f"无法锁定缓存目录 {folder}（{exc.strerror or exc}）。") from None
                 holder = os.pread(descriptor, 512, 0).decode("utf-8", "replace").strip() or "进程信息不可用"
                 if time.monotonic() >= deadline:
-                    raise CacheError(
+                    raise CacheBusy(
                         f"缓存目录 {folder} 正被另一个进程使用（{holder}）。请等它结束后再试，或用 --wait 延长等待。"
                     ) from None
                 if waiting is not None and not told:

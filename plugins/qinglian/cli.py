@@ -159,11 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
     publish.add_argument("--keep", default=5, type=int, help="保留最近几个版本（默认 5，至少 2）")
     publish.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒（默认不等待）")
-    publish.set_defaults(handler=lambda a: publish_command.publish(a.config.resolve(), a.dest.resolve(), a.keep, a.wait))
+    publish.set_defaults(handler=lambda a: publish_command.publish(a.config.resolve(), a.dest.absolute(), a.keep, a.wait))
     rollback = commands.add_parser("rollback", help="切换回上一个版本")
     rollback.add_argument("--dest", required=True, type=Path, help="发布目录")
     rollback.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒")
-    rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.resolve(), a.wait))
+    rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.absolute(), a.wait))
     return parser
 
 

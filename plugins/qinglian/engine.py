@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .content.loader import LoadResult
+from .failures import InfrastructureFailure
 from .inline_assets import ThemeScripts
 from .plugin import QinglianPlugin
 from .views.calendar_pages import FEED_FOLDER
@@ -24,6 +25,14 @@ from .views.urls import page_url
 
 class ContentRejected(Exception):
     """The content or the configuration has errors an editor or operator must fix."""
+
+
+class InfrastructureProblem(Exception):
+    """The build could not run for a reason outside the content (a cache, the disk, git)."""
+
+
+class CachesBusy(InfrastructureProblem):
+    """Another build, preview or publish of the project held its caches for too long."""
 
 
 @dataclass
@@ -73,9 +82,12 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build.build(config)
-    except PluginError as exc:
-        raise ContentRejected(str(exc)) from None
-    except Abort:
+    except (PluginError, Abort) as exc:
+        failure = plugin.build_error
+        if isinstance(failure, InfrastructureFailure):
+            raise (CachesBusy if failure.busy else InfrastructureProblem)(str(failure)) from None
+        if isinstance(exc, PluginError):
+            raise ContentRejected(str(exc)) from None
         # MkDocs has logged the reasons above; its own summary is in English.
         raise ContentRejected("内容检查未通过，原因见上文。") from None
     finally:

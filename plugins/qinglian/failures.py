@@ -11,3 +11,8 @@ class InfrastructureFailure(PluginError):
     Still a ``PluginError``, so ``mkdocs build`` prints the message without a traceback;
     ``qinglian publish`` gives it an exit code of its own.
     """
+
+    def __init__(self, message: str, busy: bool = False) -> None:
+        super().__init__(message)
+        # Another process held the caches: trying again later will do.
+        self.busy = busy

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .cache_store import CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
+from .cache_store import CacheBusy, CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
 from .config import QinglianConfig
 from .failures import InfrastructureFailure
 from .content.frontmatter import FrontMatterError, split_front_matter
@@ -89,6 +89,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         # A build of this ``mkdocs serve`` succeeded (and wrote the page cache's index).
         self.preview_built = False
         self.serving = False
+        self.build_error: Exception | None = None
         # The project's cache lock, held from pre_build until the build ends.
         self._lock: contextlib.ExitStack | None = None
 
@@ -222,7 +223,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             refuse_tracked(folders, self.root)
             stack.enter_context(cache_lock(folders[0], float(self.config.cache_lock_wait), purpose, log.info))
         except CacheError as exc:
-            raise InfrastructureFailure(str(exc)) from None
+            raise InfrastructureFailure(str(exc), busy=isinstance(exc, CacheBusy)) from None
         self._lock = stack
 
     def _release_caches(self) -> None:
@@ -494,7 +495,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.reuse = None
         if self.indexer is not None:
             try:
-                report = self.search_report = self.indexer.finish(Path(config.site_dir))
+                report = self.search_report = self.indexer.finish(Path(config.site_dir), link=self.serving)
             except SearchIndexError as exc:
                 raise InfrastructureFailure(str(exc)) from None
             finally:
@@ -525,6 +526,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self._release_caches()
 
     def on_build_error(self, *, error: Exception) -> None:
+        # MkDocs turns the error into its own Abort; qinglian publish asks what it was.
+        self.build_error = error
         self.last_build = self.quick = None
         if self.kept_site is not None:
             self.kept_site.fail()

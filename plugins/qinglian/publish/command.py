@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..atomic import disk_message
 from .manifest import changes, manifest_of, read_manifest, write_manifest
-from .releases import Busy, ReleaseStore
+from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
 from .verify import verify_release
 
 # Exit codes, documented for operators in docs/operators/index.md.
 OK = 0
-CONTENT_ERROR = 1
-USAGE_ERROR = 2
+CONTENT_ERROR = 1  # the editors fix the content
+USAGE_ERROR = 2  # the operator fixes the command or the destination
 VERIFY_FAILED = 3
-BUILD_FAILED = 4
+INFRASTRUCTURE = 4  # the operator fixes the machine: disk, cache, permissions
 NO_PREVIOUS = 5
-BUSY = 75  # EX_TEMPFAIL: try again later
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a fault in qinglian itself, to be reported
+BUSY = 75  # EX_TEMPFAIL: another publish, or a build holding the caches; try again later
 
 
 def say(message: str) -> None:
@@ -33,28 +34,37 @@ def complain(message: str) -> None:
 
 
 def publish(config_file: Path, dest: Path, keep: int, wait_seconds: float) -> int:
+    """``dest`` as the operator gave it: a link there is checked before it is followed."""
     if not config_file.is_file():
         complain(f"找不到配置文件 {config_file}。")
         return USAGE_ERROR
     if keep < 2:
         complain("--keep 至少为 2，才能回退到上一版本。")
         return USAGE_ERROR
-    store = ReleaseStore(dest)
-    return _exclusively(store, wait_seconds, lambda: _publish_locked(config_file, store, keep))
+    return _exclusively(dest, wait_seconds, lambda store: _publish_locked(config_file, store, keep))
 
 
-def _exclusively(store: ReleaseStore, wait_seconds: float, action: Callable[[], int]) -> int:
+def _exclusively(dest: Path, wait_seconds: float, action: Callable[[ReleaseStore], int]) -> int:
     try:
+        check_destination(dest)
+        store = ReleaseStore(dest.resolve())
         with store.locked(wait_seconds):
-            return action()
+            check_destination(store.dest)
+            return action(store)
+    except UnsafeDestination as exc:
+        complain(f"没有执行：{exc}")
+        return USAGE_ERROR
     except Busy as busy:
         complain(f"另一次发布或回退正在进行（{busy or '进程信息不可用'}），本次没有执行。请稍后再试。")
         return BUSY
+    except OSError as exc:
+        complain(f"没有执行：{disk_message(exc)}。正在使用的网站没有改变。")
+        return INFRASTRUCTURE
 
 
 def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
     # Imported here so `qinglian rollback` works even when the engine cannot start.
-    from ..engine import ContentRejected, build_site, log_to_stderr
+    from ..engine import CachesBusy, ContentRejected, InfrastructureProblem, build_site, log_to_stderr
 
     for leftover in store.clean_up():
         say(f"清理了上次中断留下的 releases/{leftover}")
@@ -68,15 +78,23 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         complain(f"发布失败：{exc}")
         complain("正在使用的网站没有改变。")
         return CONTENT_ERROR
+    except CachesBusy as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布没有执行：{exc}")
+        return BUSY
+    except InfrastructureProblem as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布失败（不是内容问题，需要运维人员处理）：{str(exc)[:300]}")
+        complain("正在使用的网站没有改变。")
+        return INFRASTRUCTURE
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
-        reason = "磁盘空间不足" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else "写入文件失败"
-        complain(f"发布失败：{reason}（{exc}）。正在使用的网站没有改变。")
-        return BUILD_FAILED
+        complain(f"发布失败：{disk_message(exc)}。正在使用的网站没有改变。")
+        return INFRASTRUCTURE
     except Exception as exc:  # noqa: BLE001 - any crash must leave the live site alone and say so
         shutil.rmtree(build_dir, ignore_errors=True)
-        complain(f"发布失败：生成网站时出错（{exc.__class__.__name__}: {exc}）。正在使用的网站没有改变。")
-        return BUILD_FAILED
+        complain(f"发布失败：程序内部错误（{exc.__class__.__name__}: {str(exc)[:300]}），请把这条信息报告给开发人员。正在使用的网站没有改变。")
+        return INTERNAL_ERROR
 
     say("[2/4] 正在校验")
     loaded = report.loaded
@@ -108,8 +126,8 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         store.switch(release_id)
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
-        complain(f"发布失败：切换版本时出错（{exc}）。正在使用的网站没有改变。")
-        return BUILD_FAILED
+        complain(f"发布失败：切换版本时出错（{disk_message(exc)}）。正在使用的网站没有改变。")
+        return INFRASTRUCTURE
 
     say("[4/4] 正在清理旧版本")
     for removed in store.prune(keep):
@@ -125,17 +143,16 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
 
 
 def rollback(dest: Path, wait_seconds: float) -> int:
-    store = ReleaseStore(dest)
-    return _exclusively(store, wait_seconds, lambda: _rollback_locked(store, dest))
+    return _exclusively(dest, wait_seconds, _rollback_locked)
 
 
-def _rollback_locked(store: ReleaseStore, dest: Path) -> int:
+def _rollback_locked(store: ReleaseStore) -> int:
     store.clean_up()
     current, previous = store.current_id(), store.previous_id()
     if previous is None:
-        complain(f"无法回退：{dest} 中没有比当前版本（{current or '无'}）更早的版本。")
+        complain(f"无法回退：{store.dest} 中没有在当前版本（{current or '无'}）之前上线、且未被回退过的版本。")
         return NO_PREVIOUS
-    store.switch(previous)
+    store.switch(previous, "rollback")
     say(f"已回退：现在使用 releases/{previous}（原为 releases/{current}）。")
     say("下一次发布会生成新的版本；若问题出在内容上，请先修正内容。")
     return OK

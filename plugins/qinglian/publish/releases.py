@@ -4,6 +4,7 @@
     DEST/releases/<id>/     a complete, self-contained site
     DEST/releases/<id>.building/   a build in progress (removed if a run dies)
     DEST/manifests/<id>.json       what each release contains, for the change summary
+    DEST/history.json       which release went live after which (publish and rollback)
     DEST/.lock              held while a publish or rollback runs
 
 ``current`` only ever changes by renaming a new symlink over it, which is atomic: readers
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -23,15 +25,44 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..atomic import write_atomically
+
 CURRENT = "current"
 RELEASES = "releases"
 MANIFESTS = "manifests"
+HISTORY = "history.json"
 BUILDING_SUFFIX = ".building"
 _RELEASE_ID = re.compile(r"^\d{8}-\d{6}(?:-\d+)?$")
+# Events kept in the history file; the live stack itself is never cut.
+_LOG_LENGTH = 500
 
 
 class Busy(Exception):
     """Another publish or rollback holds the lock."""
+
+
+class UnsafeDestination(Exception):
+    """The destination is not what a publish may write into; nothing was done."""
+
+
+def check_destination(dest: Path) -> None:
+    """Refuse a destination that would make a publish write elsewhere or fail half-way.
+
+    ``dest`` as the operator gave it, before resolving links.
+    """
+    if dest.is_symlink() and not dest.exists():
+        raise UnsafeDestination(f"发布目录 {dest} 是指向不存在位置的符号链接（{os.readlink(dest)}）：请改正链接或改用实际目录。")
+    if dest.exists() and not dest.is_dir():
+        raise UnsafeDestination(f"发布目录 {dest} 不是文件夹。")
+    lock = dest / ".lock"
+    if lock.is_symlink():
+        raise UnsafeDestination(f"{lock} 是符号链接：发布不会写入链接指向的文件。请删除它（rm {lock}）后重试。")
+    current = dest / CURRENT
+    if current.exists() and not current.is_symlink():
+        raise UnsafeDestination(
+            f"{current} 是真实的文件夹，不是指向 releases 中某个版本的符号链接：发布无法原子切换。"
+            f"请把它移走（例如 mv {current} {dest}/current.old）后重试。"
+        )
 
 
 class ReleaseStore:
@@ -47,7 +78,14 @@ class ReleaseStore:
     def locked(self, wait_seconds: float = 0) -> Iterator[None]:
         self.dest.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait_seconds
-        with open(self.dest / ".lock", "a+") as handle:
+        try:
+            # Never through a link: truncating the lock must not truncate another file.
+            descriptor = os.open(self.dest / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise UnsafeDestination(f"{self.dest / '.lock'} 是符号链接：请删除它后重试。") from None
+            raise
+        with open(descriptor, "r+", encoding="utf-8") as handle:
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -57,7 +95,7 @@ class ReleaseStore:
                         raise
                     if time.monotonic() >= deadline:
                         handle.seek(0)
-                        holder = handle.read().strip()
+                        holder = handle.read(512).strip()
                         raise Busy(holder) from None
                     time.sleep(0.5)
             handle.seek(0)
@@ -115,32 +153,82 @@ class ReleaseStore:
         _fsync_dir(self.releases)
         return final
 
-    def switch(self, release_id: str) -> None:
-        """Point ``current`` at ``release_id`` in one atomic rename."""
+    def switch(self, release_id: str, action: str = "publish") -> None:
+        """Point ``current`` at ``release_id`` in one atomic rename, and record it in the history.
+
+        ``action`` is "publish" (the release goes on top of the live stack) or "rollback" (the
+        current release leaves the stack, and ``release_id`` below it is live again).
+        """
+        live = self.live_stack()
+        if action == "rollback":
+            while live and live[-1] != release_id:
+                live.pop()
+        else:
+            live.append(release_id)
         temporary = self.dest / f".{CURRENT}.{os.getpid()}"
         temporary.unlink(missing_ok=True)
         os.symlink(f"{RELEASES}/{release_id}", temporary)
         os.replace(temporary, self.current_link)
         _fsync_dir(self.dest)
+        self._write_history(live, {"release": release_id, "action": action, "at": _now()})
+
+    def live_stack(self) -> list[str]:
+        """The releases that went live one after another and were not rolled back, oldest first.
+
+        Without a history (a destination from before it was kept), the releases up to the
+        current one in the order of their names.
+        """
+        existing = set(self.release_ids())
+        history = self._history()
+        if history is not None:
+            live = [r for r in history["live"] if r in existing]
+        else:
+            current = self.current_id()
+            live = [r for r in sorted(existing) if current is None or r <= current]
+        current = self.current_id()
+        if current is not None and (not live or live[-1] != current):
+            live = [r for r in live if r != current] + [current]
+        return live
 
     def prune(self, keep: int) -> list[str]:
-        """Delete all but the newest ``keep`` releases; the current one always stays."""
-        current = self.current_id()
-        ids = self.release_ids()
-        doomed = [r for r in ids[: max(0, len(ids) - keep)] if r != current]
+        """Delete releases beyond the last ``keep`` of the live stack; the current one and the one before it always stay."""
+        live = self.live_stack()
+        kept = set(live[-max(keep, 2):])
+        doomed = [r for r in self.release_ids() if r not in kept]
         for release_id in doomed:
             shutil.rmtree(self.releases / release_id, ignore_errors=True)
             (self.manifests / f"{release_id}.json").unlink(missing_ok=True)
         return doomed
 
     def previous_id(self) -> str | None:
-        """The newest release older than the current one."""
-        current = self.current_id()
-        older = [r for r in self.release_ids() if current is None or r < current]
-        return older[-1] if older else None
+        """The release that was live before the current one went live."""
+        live = self.live_stack()
+        return live[-2] if len(live) >= 2 else None
+
+    def _history(self) -> dict[str, list] | None:
+        path = self.dest / HISTORY
+        if not path.exists() or path.is_symlink():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("live"), list) or not isinstance(data.get("log"), list):
+            return None
+        return {"live": [r for r in data["live"] if isinstance(r, str) and _RELEASE_ID.match(r)], "log": data["log"]}
+
+    def _write_history(self, live: list[str], event: dict[str, str]) -> None:
+        history = self._history() or {"live": [], "log": []}
+        log = [*history["log"], event][-_LOG_LENGTH:]
+        text = json.dumps({"live": live, "log": log}, ensure_ascii=False, indent=1)
+        write_atomically(self.dest / HISTORY, text.encode("utf-8"))
 
     def manifest_path(self, release_id: str) -> Path:
         return self.manifests / f"{release_id}.json"
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _fsync_dir(path: Path) -> None:

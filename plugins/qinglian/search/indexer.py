@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from ..atomic import disk_message
 from ..cache_store import warn_healed
 from .index_writer import FILE_LIST, FORMAT, META, IndexSummary, IndexUpdate, update_index, whole_index
 from .records import SearchRecord
@@ -47,18 +48,6 @@ def records_fingerprint(records: list[SearchRecord]) -> str:
     for fingerprint in sorted(record.fingerprint for record in records):
         digest.update(fingerprint.encode())
     return digest.hexdigest()[:16]
-
-
-def disk_message(exc: OSError) -> str:
-    """A short Chinese reason for a failed write: a full disk is named as such."""
-    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
-        # copytree gathers every file's failure into one message; the first tells what happened.
-        source, target, why = (list(exc.args[0][0]) + ["", "", ""])[:3]
-        full = f"[Errno {errno.ENOSPC}]" in str(why)
-        return f"磁盘空间不足：{target}" if full else f"写入文件失败（{str(why)[:200]}）：{target}"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return f"磁盘空间不足：{exc.filename or ''}".rstrip("：")
-    return f"写入文件失败（{exc.strerror or exc.__class__.__name__}）：{exc.filename or ''}".rstrip("：")
 
 
 def _index_in_child(records: list[SearchRecord], target: Path, report: Connection) -> None:
@@ -107,8 +96,12 @@ class SearchIndexer:
         sending.close()
         self._report = receiving
 
-    def finish(self, site_dir: Path) -> IndexReport:
-        """Wait for the index and place it in ``site_dir``; raises ``SearchIndexError`` on failure."""
+    def finish(self, site_dir: Path, link: bool = False) -> IndexReport:
+        """Wait for the index and place it in ``site_dir``; raises ``SearchIndexError`` on failure.
+
+        ``link`` (a preview) hard-links the files from the cache; a build that may be published
+        copies them, so nothing that happens to the cache later can change a release.
+        """
         if self._target is None:
             raise SearchIndexError("搜索索引没有开始生成。")
         rebuilt, seconds, update = False, 0.0, None
@@ -127,7 +120,7 @@ class SearchIndexer:
         except (OSError, ValueError, KeyError) as exc:
             raise SearchIndexError(f"搜索索引缓存已损坏（{str(exc)[:200]}）：请删除 {self.cache_dir} 后重新生成。") from None
         try:
-            _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update)
+            _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update, _link_or_copy if link else shutil.copy2)
         except OSError as exc:
             raise SearchIndexError(f"搜索索引没有放入网站：{disk_message(exc)}") from None
         self._prune(self._target.name)
@@ -147,7 +140,7 @@ class SearchIndexer:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None) -> None:
+def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None, place: Callable[[str, str], object]) -> None:
     """Make ``folder`` (in the site) a copy of the finished ``index``.
 
     A preview rebuild finds the last build's index in the site: when it is the one the new
@@ -161,17 +154,17 @@ def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None) 
         return
     if update is None or current != update.base or not (folder / f"v-{current}").is_dir():
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(index, folder, copy_function=_link_or_copy, ignore=shutil.ignore_patterns(FILE_LIST))
+        shutil.copytree(index, folder, copy_function=place, ignore=shutil.ignore_patterns(FILE_LIST))
         return
     placed = folder / f"v-{version}"
     os.rename(folder / f"v-{current}", placed)
     for name in update.written:
         target = placed / name
         target.unlink(missing_ok=True)
-        _link_or_copy(str(index / f"v-{version}" / name), str(target))
+        place(str(index / f"v-{version}" / name), str(target))
     swap = folder / f".{META}.new"
     swap.unlink(missing_ok=True)
-    _link_or_copy(str(index / META), str(swap))
+    place(str(index / META), str(swap))
     os.replace(swap, folder / META)
 
 
