@@ -59,6 +59,10 @@ class Refused:
 REFUSED = [
     # Raw HTML in a document body (the body starts on line 10).
     Refused("script", {DOC: body(SCRIPT)}, found="<script>"),
+    # The portal's own block marker: the search form would take the speech's place (audit finding 4).
+    Refused("block-marker", {DOC: body("正文。\n\nqlslotbc42798541eb2d7a69e59d00f732677e")}, line=12, found="qlslotbc42798541"),
+    Refused("block-marker-in-title", {DOC: speech(title="QLSLOT0123abcd")}, line=2, found="QLSLOT0123abcd"),
+    Refused("block-marker-hand-written", {"docs/help.md": "# 帮助\n\nqlslot00000000000000000000000000000000\n"}, path="docs/help.md", line=3, found="qlslot"),
     Refused("script-src", {DOC: body('<script src="https://evil.example/x.js"></script>')}, found="<script>"),
     Refused("script-late-line", {DOC: body("第一段。\n\n第二段。\n\n" + SCRIPT)}, line=14, found="<script>"),
     Refused("style-element", {DOC: body("<style>body{display:none}</style>")}, found="<style>"),
@@ -525,3 +529,30 @@ def test_publish_refuses_hostile_content_and_keeps_the_live_site(portal: Project
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"content/speeches/2024-eight-rules-deployment.md:{line}: 字段“正文”应为允许的 HTML" in result.stderr
     assert {p: p.read_bytes() for p in (dest / "current").rglob("*") if p.is_file()} == live
+
+
+def test_generated_blocks_pass_the_html_policy_for_generated_html():
+    """The blocks the portal fills in are checked too: nothing in them may run code or load another site."""
+    from qinglian.content.html_policy import check_html
+
+    allowed = [
+        '<section class="ql-x"><form action="../search/" role="search"><input name="q"><button>搜索</button></form></section>',
+        '<script src="../assets/qinglian/quiz.js" defer></script>',
+        '<style>@page { size: A4 landscape; margin: 8mm; }</style>',
+        '<a href="webcal://127.0.0.1/calendar/feeds/all.ics">订阅</a><svg viewBox="0 0 10 10"><rect width="1"/></svg>',
+    ]
+    for html in allowed:
+        assert check_html(html, generated=True) == [], html
+    refused = [
+        "<script>alert(1)</script>",
+        '<script src="https://evil.example/x.js"></script>',
+        '<script src="../x.js">alert(1)</script>',
+        '<a href="javascript:alert(1)">x</a>',
+        '<img src="x" onerror="alert(1)">',
+        '<iframe src="../x"></iframe>',
+        '<style>@import url(https://evil.example/x.css);</style>',
+        '<form action="https://evil.example/">',
+        '<base href="https://evil.example/">',
+    ]
+    for html in refused:
+        assert check_html(html, generated=True), html

@@ -47,7 +47,7 @@ from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import ProblemLog, Severity, display_path
 from .views.compiled import COMPILED_TEMPLATES
 from .views.generated import GeneratedFile
-from .views.pages import GeneratedPage, PortalViews, hand_written_navigation, navigation
+from .views.pages import GeneratedHtmlRefused, GeneratedPage, PortalViews, hand_written_navigation, navigation
 from .views.rendering import PortalSettings
 from .views.search_box import SEARCH_SCRIPT, with_search_box
 from .views.urls import page_url
@@ -414,7 +414,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 shown = self._shown_path(page)
                 found = "、".join(v.found for v in violations[:3])
                 raise PluginError(f"{shown}: 正文应只含允许的 HTML，实际含有 {found}。{violations[0].hint}")
-        html = views.fill(html)
+        try:
+            html = views.fill(html)
+        except GeneratedHtmlRefused as exc:
+            raise PluginError(f"{self._shown_path(page)}: 网站生成的区块含有不允许的 HTML {exc}；请把这条信息报告给开发人员。") from None
         if self.reuse is not None:
             self.reuse.store_body(page, html, messages)
         return self._release_markdown(html, page)

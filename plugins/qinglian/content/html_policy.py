@@ -43,6 +43,14 @@ ELEMENT_ATTRIBUTES = {
     "li": frozenset({"value"}),
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# The blocks the portal generates (listings, calendars, quizzes, charts, the search form) use
+# more of HTML than an editor may; they are checked by the same parser, which still refuses
+# anything that runs code, loads another site or leaves the page.
+GENERATED_FORBIDDEN_TAGS = frozenset(
+    "script style link meta base iframe frame frameset object embed applet template portal".split()
+)
+_STYLE_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|\\", re.I)
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "background"})
 _IMAGE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp);", re.I)
 # Markdown's tables align columns with this style and nothing else; other styles are refused.
 _ALIGN_STYLE = re.compile(r"\s*text-align:\s*(?:left|right|center)\s*;?\s*", re.I)
@@ -109,15 +117,20 @@ def attribute_violation(tag: str, name: str, value: str | None, line: int) -> Vi
 
 
 class _PolicyParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, generated: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.violations: list[Violation] = []
+        self.generated = generated
+        self._in_script = self._in_style = False
 
     def _line(self) -> int:
         return self.getpos()[0]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self._line()
+        if self.generated:
+            self._generated(tag, attrs, line)
+            return
         if tag not in ALLOWED_TAGS:
             self.violations.append(Violation(line, "tag", f"<{tag}>"))
             return
@@ -128,13 +141,46 @@ class _PolicyParser(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+        elif tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.violations.append(Violation(self._line(), "tag", f"<script>{data.strip()[:40]}"))
+        if self._in_style and _STYLE_LOADS.search(data):
+            self.violations.append(Violation(self._line(), "tag", f"<style>{data.strip()[:40]}"))
+
+    def _generated(self, tag: str, attrs: list[tuple[str, str | None]], line: int) -> None:
+        source = dict(attrs).get("src") or ""
+        if tag == "script" and source and not urlsplit(_URL_NOISE.sub("", source)).scheme and not source.startswith("//"):
+            # The portal's own scripts (quiz.js, regulation.js), loaded from the site; never inline code.
+            self._in_script = True
+        elif tag == "style" and not attrs:
+            # A template's own print rule (@page); it may load nothing.
+            self._in_style = True
+        elif tag in GENERATED_FORBIDDEN_TAGS:
+            self.violations.append(Violation(line, "tag", f"<{tag}>"))
+            return
+        for name, value in attrs:
+            name = name.lower()
+            shown = f"<{tag} {name}=\"{(value or '')[:60]}\">"
+            if name.startswith("on"):
+                self.violations.append(Violation(line, "event", shown))
+            elif name in _URL_ATTRIBUTES and value is not None and not url_allowed(value, image=(name != "href")):
+                # Calendar subscriptions open in Outlook by their own scheme.
+                if not (name == "href" and urlsplit(_URL_NOISE.sub("", value)).scheme.lower() == "webcal"):
+                    self.violations.append(Violation(line, "url", shown))
+
     def unknown_decl(self, data: str) -> None:
         self.violations.append(Violation(self._line(), "tag", f"<![{data[:40]}"))
 
 
-def check_html(html: str) -> list[Violation]:
-    """Everything in ``html`` (a page's rendered body) that the policy refuses."""
-    parser = _PolicyParser()
+def check_html(html: str, generated: bool = False) -> list[Violation]:
+    """Everything in ``html`` (a page's rendered body, or with ``generated`` a block the portal made) that the policy refuses."""
+    parser = _PolicyParser(generated)
     parser.feed(html)
     parser.close()
     return parser.violations

@@ -19,7 +19,7 @@ from .collections import COLLECTIONS, QUIZZES, REGULATIONS
 from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .citations import check_anchor, check_regulation_links, link_regulations, resolve_bases
-from .scan import Finding, scan
+from .scan import RESERVED_HINT, Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
 from .memo import DocumentMemo
@@ -168,7 +168,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
     for problem in local.problems:
         if problem.line not in waiting:
             log.add(problem)
-    if fields is None or any(f.kind == "placeholder" for f in findings):
+    if fields is None or any(f.kind in ("placeholder", "reserved") for f in findings):
         return None
     if collection is REGULATIONS:
         text = parse_regulation(front_matter.body, front_matter.body_line)
@@ -207,6 +207,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
 _NUMBERING_HINT = "党纪法规的章按顺序编号，条在全文中连续编号（第一条、第二条……），节在每章内编号；请改正编号，或补上漏掉的一条。"
 
 _FINDINGS = {
+    "reserved": ("不含网站内部标记的内容", "网站内部使用的标记“{found}…”", RESERVED_HINT),
     "placeholder": ("填写完整的内容", "导入或模板留下的占位符“{found}”", "请按提示填写，并删去“【待填写……】”。"),
     "id_card": ("不含个人信息的内容", "身份证号码 {found}", "请删去或改为 XXX；确需保留时，在该行末尾加注 qinglian-allow。"),
     "mobile": ("不含个人信息的内容", "手机号码 {found}", "请删去或改为 XXX；确需保留时，在该行末尾加注 qinglian-allow。"),

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 PLACEHOLDER = "【待填写"
 ALLOW_MARKER = "qinglian-allow"
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r"[^】]*】?")
+# Where the portal puts its generated blocks (views/pages.py); a source that held one could
+# put a block of the portal's choosing, such as the search form, into its own page.
+_RESERVED = re.compile(r"qlslot[0-9a-f]{0,32}", re.I)
+RESERVED_HINT = "以 qlslot 开头的文字是网站生成页面时内部使用的标记，不能出现在文档中；请删去。"
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -47,8 +51,15 @@ def mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def reserved(text: str) -> list[Finding]:
+    """Every line of ``text`` holding the portal's own block marker."""
+    if "qlslot" not in text.lower():
+        return []
+    return [Finding(n, "reserved", m[:16]) for n, line in enumerate(text.splitlines(), start=1) for m in _RESERVED.findall(line)]
+
+
 def scan(text: str) -> list[Finding]:
-    findings = []
+    findings = reserved(text)
     for number, line in enumerate(text.splitlines(), start=1):
         findings += [Finding(number, "placeholder", m) for m in _PLACEHOLDER.findall(line)]
         if ALLOW_MARKER in line:

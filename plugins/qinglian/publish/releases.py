@@ -164,7 +164,7 @@ class ReleaseStore:
             while live and live[-1] != release_id:
                 live.pop()
         else:
-            live.append(release_id)
+            live = [r for r in live if r != release_id] + [release_id]
         temporary = self.dest / f".{CURRENT}.{os.getpid()}"
         temporary.unlink(missing_ok=True)
         os.symlink(f"{RELEASES}/{release_id}", temporary)
@@ -184,7 +184,7 @@ class ReleaseStore:
             live = [r for r in history["live"] if r in existing]
         else:
             current = self.current_id()
-            live = [r for r in sorted(existing) if current is None or r <= current]
+            live = [r for r in sorted(existing) if current is not None and r <= current]
         current = self.current_id()
         if current is not None and (not live or live[-1] != current):
             live = [r for r in live if r != current] + [current]

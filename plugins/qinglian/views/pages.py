@@ -15,6 +15,7 @@ from ..structure.clock import BuildClock
 from ..structure.corpus import Corpus
 from ..structure.document import Document
 from ..content.collections import DISCIPLINES
+from ..content.html_policy import check_html
 from .calendar_pages import CALENDAR_URI, CalendarPages, form_class, month_label, month_uri, time_label, unit_uri
 from .charts import BarChart, case_charts
 from .compiled import COMPILED_TEMPLATES
@@ -51,6 +52,10 @@ def page_numbers(number: int, pages: int) -> list[int | None]:
     return numbers
 
 
+class GeneratedHtmlRefused(ValueError):
+    """A block the portal generated holds HTML the policy refuses (a fault in a template or a value)."""
+
+
 _SLOT_PREFIX = "qlslot"
 _SLOT = re.compile(rf"(?:<p>)?({_SLOT_PREFIX}[0-9a-f]{{32}})(?:</p>)?")
 
@@ -64,6 +69,8 @@ class PortalViews:
         self.clock = clock
         # Rendered HTML waiting for its pages, by placeholder, with how many pages still wait for it (see ``render``).
         self.held: dict[str, list[Any]] = {}
+        # Fragments that passed the generated-HTML policy in this build.
+        self._checked: set[str] = set()
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.quizzes = QuizPages(self)
         self.regulations = RegulationPages(self.render, self.calendar.session_target)
@@ -107,12 +114,22 @@ class PortalViews:
         return marker
 
     def fill(self, html: str) -> str:
-        """The page's HTML with every held fragment in place of its placeholder paragraph."""
+        """The page's HTML with every held fragment in place of its placeholder paragraph.
+
+        Each fragment passes the HTML policy for generated blocks before it is placed, once
+        per build; raises ``GeneratedHtmlRefused`` otherwise. Sources cannot hold a
+        placeholder (the loader refuses ``qlslot``), so only the portal's own blocks are filled.
+        """
 
         def take(match: re.Match[str]) -> str:
             waiting = self.held.get(match[1])
             if waiting is None:
                 return match[0]
+            if match[1] not in self._checked:
+                violations = check_html(str(waiting[0]), generated=True)
+                if violations:
+                    raise GeneratedHtmlRefused(violations[0].found)
+                self._checked.add(match[1])
             self._release(match[1], waiting)
             return str(waiting[0])
 
