@@ -100,6 +100,26 @@ def test_numbering_problems_name_the_line(body: str, line: int, found: str):
     assert problems and problems[0].line == line and found in problems[0].found, problems
 
 
+def test_article_numbers_beyond_9999_or_malformed_are_problems_not_crashes(project: Project, tmp_path: Path):
+    with pytest.raises(ValueError):
+        chinese_number("五千六千")
+    assert normalise_anchor("第12000条") == "第12000条"
+    many = "\n\n".join(f"第{chinese_numeral(number)}条　内容。" for number in range(1, 10000))
+    problems = parse_regulation(many + "\n\n第九千九百九十九条　第一万条的位置。\n", 1).problems
+    assert problems[0].line == 2 * 9999 + 1 and "第10000条（超过了第九千九百九十九条）" in problems[0].expected
+    body = "第一条　甲。\n\n第五千六千条　乙。\n"
+    source = tmp_path / "rules.txt"
+    source.write_text("XX市测试规定\n" + body, encoding="utf-8")
+    project.write("content/regulations/2023-test-rules.md", REGULATION.split("第一章")[0] + body)
+    line = REGULATION.split("第一章")[0].count("\n") + 3
+    for command in (["check"], ["import", str(source), "--type", "regulation", "--out", str(tmp_path / "out")]):
+        result = subprocess.run([sys.executable, "-m", "qinglian.cli", *command], cwd=project.root, capture_output=True, text=True, timeout=60)
+        assert "Traceback" not in result.stderr and "第五千六千条" in result.stdout + result.stderr, result.stderr
+    built = project.build()
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    assert f"content/regulations/2023-test-rules.md:{line}: 字段“正文”应为规范的中文编号，从第一条到第九千九百九十九条，实际为第五千六千条" in built.stderr
+
+
 def regulation_project(project: Project, articles: str = "第三条, 第四条") -> Project:
     project.write("content/regulations/2023-test-rules.md", REGULATION)
     project.write("content/cases/2024-gift.md", CASE.format(articles=articles))

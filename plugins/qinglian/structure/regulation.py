@@ -22,18 +22,31 @@ _ARTICLE = re.compile(rf"^\s{{0,3}}第([{NUMERAL}]+)条(?:[\s　]*)(.*)$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
+# Regulations are numbered up to 第九千九百九十九条; numbers beyond are refused, not guessed.
+MAX_NUMBER = 9999
+
+
 def chinese_number(text: str) -> int:
-    """二十八 → 28, 一百零五 → 105, 十 → 10 (the numerals regulations are numbered in)."""
-    total, digit = 0, None
+    """二十八 → 28, 一百零五 → 105, 十 → 10 (the numerals regulations are numbered in).
+
+    Raises ``ValueError`` for anything that is not such a numeral from 1 to 9999 (五千六千, 十十).
+    """
+    total, digit, last_unit = 0, None, 10000
     for character in text:
         if character in _DIGITS:
             digit = _DIGITS[character]
         elif character in _UNITS:
-            total += (1 if digit is None else digit) * _UNITS[character]
-            digit = None
+            unit = _UNITS[character]
+            if unit >= last_unit:
+                raise ValueError(text)
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
         else:
             raise ValueError(text)
-    return total + (digit or 0)
+    number = total + (digit or 0)
+    if not 1 <= number <= MAX_NUMBER:
+        raise ValueError(text)
+    return number
 
 
 def chinese_numeral(number: int) -> str:
@@ -143,9 +156,14 @@ class RegulationText:
 def normalise_anchor(anchor: str) -> str:
     """Editors may write 第28条 or 第二十八条; both mean the article's anchor 第二十八条."""
     match = re.fullmatch(r"第(\d+)([条章节])", anchor.strip())
-    if match:
+    if match and 1 <= int(match[1]) <= MAX_NUMBER:
         return ordinal(int(match[1]), match[2])
     return anchor.strip()
+
+
+def _label(number: int, unit: str) -> str:
+    # The article after 第九千九百九十九条 has no numeral here; it is named by its digits.
+    return ordinal(number, unit) if number <= MAX_NUMBER else f"第{number}{unit}（超过了{ordinal(MAX_NUMBER, unit)}）"
 
 
 def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
@@ -163,13 +181,24 @@ def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
         if fenced or not text:
             continue
         heading = _HEADING.match(raw)
+        opening = None if heading else _ARTICLE.match(raw)
+        numeral = heading[1] if heading else opening[1] if opening else ""
+        if numeral:
+            try:
+                number = chinese_number(numeral)
+            except ValueError:
+                unit = heading[2] if heading else "条"
+                result.problems.append(StructureProblem(
+                    line_number, f"规范的中文编号，从{ordinal(1, unit)}到{ordinal(MAX_NUMBER, unit)}", f"第{numeral}{unit}"
+                ))
+                article = None
+                continue
         if heading:
-            number = chinese_number(heading[1])
             title = (heading[3] or "").strip()
             if heading[2] == "章":
                 expected = len(result.chapters) + 1
                 if number != expected:
-                    result.problems.append(StructureProblem(line_number, f"{ordinal(expected, '章')}（章按顺序编号）", f"第{heading[1]}章"))
+                    result.problems.append(StructureProblem(line_number, f"{_label(expected, '章')}（章按顺序编号）", f"第{heading[1]}章"))
                 chapter = Chapter(number, title, line_number)
                 result.chapters.append(chapter)
                 section = None
@@ -178,21 +207,19 @@ def parse_regulation(body: str, first_line: int = 1) -> RegulationText:
                 if chapter is None:
                     result.problems.append(StructureProblem(line_number, "写在某一章之下的节", f"第{heading[1]}节，前面没有章"))
                 elif number != expected:
-                    result.problems.append(StructureProblem(line_number, f"{ordinal(expected, '节')}（节在每章内按顺序编号）", f"第{heading[1]}节"))
+                    result.problems.append(StructureProblem(line_number, f"{_label(expected, '节')}（节在每章内按顺序编号）", f"第{heading[1]}节"))
                 section = Section(number, title, line_number)
                 if chapter is not None:
                     chapter.sections.append(section)
             article = None
             continue
-        opening = _ARTICLE.match(raw)
         if opening:
-            number = chinese_number(opening[1])
             expected = len(result.articles) + 1
             if number != expected:
                 previous = result.articles[-1].label if result.articles else "（无）"
                 kind = "重复" if any(a.number == number for a in result.articles) else "跳号或顺序颠倒"
                 result.problems.append(StructureProblem(
-                    line_number, f"{ordinal(expected, '条')}（条在全文中连续编号）", f"第{opening[1]}条，{kind}；上一条是{previous}"
+                    line_number, f"{_label(expected, '条')}（条在全文中连续编号）", f"第{opening[1]}条，{kind}；上一条是{previous}"
                 ))
             article = Article(number, [opening[2].strip()], line_number, chapter, section)
             result.articles.append(article)
