@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from .cache_store import CacheBusy, CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
 from .config import QinglianConfig
 from .failures import InfrastructureFailure
+from .content.comments import without_comments
 from .content.frontmatter import FrontMatterError, split_front_matter
 from .content.links import unlink_withheld
 from .cached_pages import PageReuse, SourceMemo, linked_sources, own_code, theme_templates
@@ -380,7 +381,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = html.escape(page.meta[key])
         document = self.documents.get(page.file.src_uri)
-        markdown = self._unlink_withheld(markdown, page, document, loaded)
+        markdown = without_comments(self._unlink_withheld(markdown, page, document, loaded))
         if document is not None and document.collection.name == "quizzes":
             # A quiz is a task of its own: the section navigation would only add weight.
             page.meta.setdefault("hide", ["navigation"])

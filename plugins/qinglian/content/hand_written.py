@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from ..structure.problems import Problem, ProblemLog, display_path
 from .frontmatter import FrontMatterError, split_front_matter
+from .comments import comment_problems
 from .html_policy import check_markdown
 from .scan import RESERVED_HINT, reserved
 from .tree import ATTACHMENT_TYPES, MAX_PAGE_BYTES, PAGE_TYPES, attachment_type_problem, link_problem, size_problem, walk
@@ -62,6 +63,7 @@ def check_hand_written(docs_dir: Path, root: Path, exemptions: Iterable[str] = (
             result.log.add(Problem(shown, exc.line, "", exc.expected, exc.found, exc.hint))
             continue
         result.log.problems += [violation.problem(shown) for violation in check_markdown(body, first_line)]
+        result.log.problems += comment_problems(body, first_line, shown)
         result.log.problems += [
             Problem(shown, f.line, "", "不含网站内部标记的内容", f"网站内部使用的标记“{f.found}…”", RESERVED_HINT)
             for f in reserved(text)

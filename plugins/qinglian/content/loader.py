@@ -19,6 +19,7 @@ from .collections import COLLECTIONS, QUIZZES, REGULATIONS
 from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .citations import check_anchor, check_regulation_links, link_regulations, resolve_bases
+from .comments import comment_problems
 from .scan import RESERVED_HINT, Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
@@ -157,6 +158,7 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
 
     findings = scan(text)
     log.problems += [violation.problem(shown) for violation in check_markdown(front_matter.body, front_matter.body_line)]
+    log.problems += comment_problems(front_matter.body, front_matter.body_line, shown)
     _report_findings(findings, shown, front_matter.lines, log)
     # Lines still holding a placeholder are reported once, as such, not again by the schema.
     waiting = {f.line for f in findings if f.kind == "placeholder"}

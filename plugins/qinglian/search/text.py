@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..content.comments import without_comments
+
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
 _HTML_TAG = re.compile(r"<[^>\n]+>")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -42,7 +44,9 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def _markdown_to_text(markdown: str) -> str:
-    text = _FENCE.sub(lambda m: m.group(0).split("\n", 1)[-1].rsplit("\n", 1)[0], markdown)
+    # Comments are never published, so they are not searchable either.
+    text = without_comments(markdown)
+    text = _FENCE.sub(lambda m: m.group(0).split("\n", 1)[-1].rsplit("\n", 1)[0], text)
     text = _LINK_DEFINITION.sub("", text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
