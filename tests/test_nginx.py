@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import gzip
+import shutil
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -130,3 +131,70 @@ def test_not_found_carries_security_and_compatibility_headers(nginx_portal: str)
     assert headers["content-security-policy"].startswith("default-src 'self'")
     assert headers["x-frame-options"] == "SAMEORIGIN"
     assert headers["x-ua-compatible"] == "IE=edge"
+
+
+def search_page_results(page, query: str) -> list[str]:  # noqa: ANN001 - Playwright's Page
+    """Search from the search page's own form, without reloading; the result titles."""
+    status = page.locator(".ql-search-page__status")
+    page.evaluate("() => { document.querySelector('.ql-search-page__status').textContent = ''; }")
+    page.locator(".ql-search-page input[name=q]").fill(query)
+    page.locator(".ql-search-page input[name=q]").press("Enter")
+    status.filter(has_text=re.compile("结果|没有找到|无法使用")).wait_for(timeout=15000)
+    assert "无法使用" not in status.inner_text(), status.inner_text()
+    return page.locator(".ql-search-page__results .ql-result__title").all_inner_texts()
+
+
+def test_an_open_page_keeps_searching_across_publishes(browser, portal: Project, tmp_path: Path, nginx_factory):
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    url = nginx_factory(dest).url
+    status, headers, _ = get(url + "search-index/meta.json")
+    assert status == 200 and headers["cache-control"] == "no-cache"
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    missing: list[str] = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    page.goto(url + "search/?q=八项规定")
+    page.locator(".ql-search-page__results .ql-result").first.wait_for(timeout=15000)
+    old_version = (dest / "current/search-index/meta.json").read_text(encoding="utf-8")
+    portal.write(
+        "content/speeches/2026-nautilus-briefing.md",
+        (portal.root / "content/speeches/2024-eight-rules-deployment.md").read_text(encoding="utf-8")
+        .replace("同志们：", "同志们：\n\n鹦鹉螺号专项整治是今年新增的工作。", 1)
+        .replace("\ntitle:", "\ntitle: 鹦鹉螺号专项整治部署讲话\nold_title:", 1),
+    )
+    second = publish(portal, dest)
+    assert second.returncode == 0, second.stderr
+    assert "保留了上一版本的搜索索引" in second.stdout
+    assert (dest / "current/search-index/meta.json").read_text(encoding="utf-8") != old_version
+    # Within a moment of the publish the page still uses the version it knows, kept in the new release.
+    assert search_page_results(page, "以案促改")
+    # Once the page asks again (every 30 seconds), it finds the new speech.
+    page.evaluate("() => { const now = Date.now; Date.now = () => now() + 31000; }")
+    assert any("鹦鹉螺号" in title for title in search_page_results(page, "鹦鹉螺号"))
+    assert missing == [] and errors == []
+    context.close()
+
+
+def test_an_open_page_whose_index_version_is_gone_asks_for_the_new_one(browser, portal: Project, tmp_path: Path, nginx_factory):
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    url = nginx_factory(dest).url
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "search/?q=八项规定")
+    page.locator(".ql-search-page__results .ql-result").first.wait_for(timeout=15000)
+    speech = portal.root / "content/speeches/2024-eight-rules-deployment.md"
+    speech.write_text(speech.read_text(encoding="utf-8").replace("同志们：", "同志们：\n\n玳瑁纹样的补充说明。", 1), encoding="utf-8")
+    assert publish(portal, dest).returncode == 0
+    # As if several publishes had passed: no version the page knows is left.
+    for kept in (dest / "current/search-index").glob("v-*"):
+        if kept.name.removeprefix("v-") not in (dest / "current/search-index/meta.json").read_text(encoding="utf-8"):
+            shutil.rmtree(kept)
+    assert search_page_results(page, "玳瑁纹样")
+    assert errors == []
+    context.close()

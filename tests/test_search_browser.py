@@ -77,3 +77,25 @@ def test_search_from_a_file_says_it_needs_the_web_server(browser, example_site: 
     page.wait_for_function("() => document.querySelector('.ql-search-page__status').textContent.includes('file://')")
     assert "需要通过网站服务器访问" in status.inner_text()
     context.close()
+
+
+def test_a_crafted_query_fetches_a_bounded_number_of_index_files(page, served_site: str):
+    """search/?q= with thousands of distinct characters: a few index files, and a note that the query was cut."""
+    han = "".join(chr(0x4E00 + (number * 37) % 20000) for number in range(3000))
+    fetched: list[str] = []
+    page.on("request", lambda request: "/t/" in request.url and fetched.append(request.url))
+    page.goto(served_site + "search/?q=" + han)
+    status = page.locator(".ql-search-page__status")
+    status.filter(has_text="搜索词太长").wait_for(timeout=15000)
+    assert re.search(r"只按前 \d+ 个字查找", status.inner_text())
+    assert 0 < len(set(fetched)) <= 24, len(set(fetched))
+    assert page.console_errors == []
+
+
+def test_filter_values_named_like_object_properties_are_plain_values(page, served_site: str):
+    for query in ("unit=toString", "topic=constructor", "unit=__proto__", "collection=hasOwnProperty&q=四风"):
+        page.goto(served_site + "search/?" + query)
+        status = page.locator(".ql-search-page__status")
+        status.filter(has_text=re.compile("结果|没有找到")).wait_for(timeout=15000)
+        assert "搜索暂时无法使用" not in status.inner_text(), query
+        assert page.console_errors == [], query

@@ -15,6 +15,10 @@
   var PAGE_SIZE = 10;
   var PANEL_SIZE = 6;
   var INDEX_FOLDER = "search-index/";
+  // A crafted link (search/?q=…) must not make a reader's browser fetch the whole index:
+  // a query is cut to this many characters, and to this many index files.
+  var MAX_QUERY_CHARS = 40;
+  var MAX_QUERY_FILES = 24;
 
   var MESSAGES = {
     file: "站内搜索需要通过网站服务器访问。当前页面是从本地文件直接打开的（地址以 file:// 开头），请改用网站地址访问，或联系网站管理员。",
@@ -22,6 +26,7 @@
     loading: "正在搜索……",
     empty: "没有找到包含“{q}”的内容。可以换一个词，或减少词语再试。",
     prompt: "请输入要查找的词语，例如：八项规定、以案促改、四风。",
+    trimmed: "搜索词太长，只按前 {n} 个字查找。",
   };
 
   function format(template, values) {
@@ -73,6 +78,24 @@
     var last = run.slice(run.length - size).join("");
     if (tokens[tokens.length - 1] !== last) tokens.push(last);
     return tokens;
+  }
+
+  /* The query as searched: cut until it needs at most MAX_QUERY_FILES index files. */
+  function boundedQuery(query, buckets) {
+    var characters = Array.from(query.trim());
+    var cut = characters.length > MAX_QUERY_CHARS;
+    if (cut) characters = characters.slice(0, MAX_QUERY_CHARS);
+    for (;;) {
+      var plan = parseQuery(characters.join(""));
+      var files = {};
+      plan.loose.concat(plan.exact).forEach(function (token) { files[bucketOf(token, buckets)] = true; });
+      if (Object.keys(files).length <= MAX_QUERY_FILES || characters.length <= 1) {
+        plan.trimmed = cut ? characters.length : 0;
+        return plan;
+      }
+      characters = characters.slice(0, characters.length - 1);
+      cut = true;
+    }
   }
 
   function parseQuery(query) {
@@ -135,7 +158,8 @@
 
   // ---- The index -------------------------------------------------------------
 
-  function Unavailable(reason) { this.reason = reason; }
+  /* ``versioned``: a file of one index version, gone once a publish replaced it. */
+  function Unavailable(reason, versioned) { this.reason = reason; this.versioned = !!versioned; }
 
   /* The digits of qinglian/search/postings.py: 0-31 end a number, 32-63 continue it. */
   var DIGIT = {};
@@ -174,9 +198,9 @@
     return hash & (buckets - 1);
   }
 
-  function fetchJson(url) {
-    return fetch(url).then(function (response) {
-      if (!response.ok) throw new Unavailable("failed");
+  function fetchJson(url, options) {
+    return fetch(url, options).then(function (response) {
+      if (!response.ok) throw new Unavailable("failed", url.indexOf("/" + INDEX_FOLDER + "v-") >= 0);
       return response.json();
     });
   }
@@ -221,9 +245,10 @@
   SearchIndex.prototype.loadFilters = function () {
     if (!this.filterLists) {
       this.filterLists = fetchJson(this.base + "filters.json").then(function (filters) {
-        var decoded = {};
+        // Maps without a prototype: ?unit=toString or ?topic=__proto__ are values like any other.
+        var decoded = Object.create(null);
         Object.keys(filters).forEach(function (name) {
-          decoded[name] = {};
+          decoded[name] = Object.create(null);
           filters[name].values.forEach(function (value, i) {
             decoded[name][value] = decodeList(filters[name].lists[i]).pages;
           });
@@ -236,23 +261,48 @@
 
   var enginePromise = null;
 
-  function engine(root) {
-    if (!enginePromise) {
-      enginePromise = (async function () {
-        if (location.protocol === "file:") throw new Unavailable("file");
-        var meta = await fetchJson(root + INDEX_FOLDER + "meta.json");
-        return new SearchIndex(root, meta);
-      })();
-      enginePromise.catch(function () { enginePromise = null; });
-    }
-    return enginePromise;
+  var engineCheckedAt = 0;
+  // A page left open asks at most this often whether a publish brought a new index version.
+  var RECHECK_MS = 30000;
+
+  /* The index named by meta.json. ``fresh`` (or an answer older than RECHECK_MS) asks the
+   * server again; the same version keeps its fetched files. */
+  function engine(root, fresh) {
+    var known = enginePromise;
+    if (known && !fresh && Date.now() - engineCheckedAt < RECHECK_MS) return known;
+    engineCheckedAt = Date.now();
+    var made = enginePromise = (async function () {
+      if (location.protocol === "file:") throw new Unavailable("file");
+      var previous = known ? await known.catch(function () { return null; }) : null;
+      var meta = await fetchJson(root + INDEX_FOLDER + "meta.json", known ? { cache: "no-cache" } : undefined);
+      return previous && previous.meta.version === meta.version ? previous : new SearchIndex(root, meta);
+    })();
+    made.catch(function () { if (enginePromise === made) enginePromise = null; });
+    return made;
   }
 
   function Search(engine, query, filters) {
     this.engine = engine;
-    this.query = parseQuery(query);
+    this.query = boundedQuery(query, engine.meta.buckets);
     this.filters = filters || {};
   }
+
+  /* Run a search and load its first ``count`` results. A page left open across a publish
+   * still knows the old index version, whose files are gone: it asks for the new one once. */
+  async function searched(root, query, filters, count, withCounts) {
+    for (var attempt = 0; ; attempt++) {
+      try {
+        var search = new Search(await engine(root, attempt > 0), query, filters);
+        search.withCounts = withCounts;
+        await search.run();
+        return { search: search, items: await search.top(count) };
+      } catch (error) {
+        if (attempt > 0 || !(error instanceof Unavailable) || !error.versioned) throw error;
+      }
+    }
+  }
+
+  function has(map, key) { return Object.prototype.hasOwnProperty.call(map, key); }
 
   /* How many of the lists hold each page, and how many hold it in the title. */
   function tally(lists, size) {
@@ -286,15 +336,20 @@
     var needed = names.length;
     names.forEach(function (name) {
       var seen = new Uint8Array(size);
+      var lists = filterLists[name] || Object.create(null);
       chosen[name].forEach(function (value) {
-        (filterLists[name][value] || []).forEach(function (page) { seen[page] = 1; });
+        (has(lists, value) ? lists[value] : []).forEach(function (page) { seen[page] = 1; });
       });
       for (var page = 0; page < size; page++) allowed[page] += seen[page];
     });
-    var results = [];
+    // The editors' and operators' guides come last in the index; readers see them only by
+    // choosing their collection (their count still shows beside it).
+    var readers = typeof index.meta.readers === "number" ? index.meta.readers : size;
+    var staffChosen = (chosen.collection || []).indexOf(index.meta.staff) >= 0;
+    var all = [];
     for (var page = 0; page < size; page++) {
       if (loose.held[page] !== query.loose.length || allowed[page] !== needed) continue;
-      results.push({
+      all.push({
         page: page,
         likely: exact.held[page] === query.exact.length,
         // The whole query stands in the title: its pairs are all there.
@@ -304,8 +359,9 @@
         data: null,
       });
     }
+    var results = staffChosen ? all : all.filter(function (item) { return item.page < readers; });
     this.results = results;
-    this.counts = filterLists ? countValues(filterLists, results) : {};
+    this.counts = filterLists ? countValues(filterLists, all) : {};
     this.order();
     return this;
   };
@@ -317,9 +373,9 @@
       member = {};
       results.forEach(function (item) { member[item.page] = true; });
     }
-    var counts = {};
+    var counts = Object.create(null);
     Object.keys(filterLists).forEach(function (name) {
-      counts[name] = {};
+      counts[name] = Object.create(null);
       Object.keys(filterLists[name]).forEach(function (value) {
         var pages = filterLists[name][value];
         counts[name][value] = member ? pages.filter(function (page) { return member[page]; }).length : pages.length;
@@ -394,6 +450,11 @@
       'units/">发文单位</a>或<a href="' + base + 'archive/">归档</a>浏览全部文档。</p>';
   }
 
+  function trimmedNote(search) {
+    var count = search.query.trimmed;
+    return count ? '<p class="ql-search__note">' + escapeHtml(format(MESSAGES.trimmed, { n: count })) + "</p>" : "";
+  }
+
   function message(error) {
     return MESSAGES[error instanceof Unavailable ? error.reason : "failed"];
   }
@@ -436,17 +497,18 @@
         return;
       }
       try {
-        var search = await new Search(await engine(root), query).run();
-        if (!search.query.term) return;
-        var items = await search.top(PANEL_SIZE);
-        if (ticket !== latest) return;
+        var found = await searched(root, query, null, PANEL_SIZE, false);
+        var search = found.search;
+        var items = found.items;
+        if (!search.query.term || ticket !== latest) return;
+        var note = trimmedNote(search);
         if (!items.length) {
-          show('<p class="ql-search__note">' + escapeHtml(format(MESSAGES.empty, { q: query })) + "</p>");
+          show(note + '<p class="ql-search__note">' + escapeHtml(format(MESSAGES.empty, { q: query })) + "</p>");
           return;
         }
         var all = root + "search/?q=" + encodeURIComponent(query);
         show(
-          '<ol class="ql-results">' +
+          note + '<ol class="ql-results">' +
           search.listItems(items) +
           '</ol><a class="ql-search__all" href="' + escapeHtml(all) + '">查看全部 ' + search.results.length + " 条结果</a>",
           "找到 " + search.results.length + " 条结果，按向下方向键查看。"
@@ -586,11 +648,8 @@
       var query = input.value.trim();
       status.textContent = MESSAGES.loading;
       try {
-        var loaded = await engine(root);
-        var search = new Search(loaded, query, chosen);
         // The search page shows how many results each filter value has.
-        search.withCounts = true;
-        await search.run();
+        var search = (await searched(root, query, chosen, PAGE_SIZE, true)).search;
         current = search;
         shown = 0;
         drawFilters(search);
@@ -602,10 +661,11 @@
         }
         await showMore();
         if (current !== search) return;
-        status.textContent = search.results.length
-          ? (query ? "找到 " + search.results.length + " 条与“" + query + "”相关的结果" : "共 " + search.results.length + " 条结果") +
+        var shownQuery = search.query.parts.join(" ");
+        status.textContent = (search.query.trimmed ? format(MESSAGES.trimmed, { n: search.query.trimmed }) : "") + (search.results.length
+          ? (query ? "找到 " + search.results.length + " 条与“" + shownQuery + "”相关的结果" : "共 " + search.results.length + " 条结果") +
             "，包含完整词语的排在前面。"
-          : format(MESSAGES.empty, { q: query });
+          : format(MESSAGES.empty, { q: shownQuery }));
       } catch (error) {
         status.textContent = message(error);
         facets.innerHTML = "";
@@ -634,7 +694,7 @@
   // ---- Terms on the page a result leads to ----------------------------------------
 
   function highlightTerms(query) {
-    var parts = parseQuery(query).parts;
+    var parts = parseQuery(Array.from(query).slice(0, MAX_QUERY_CHARS).join("")).parts;
     var article = document.querySelector("article") || document.querySelector("main");
     if (!parts.length || !article) return;
     var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..atomic import disk_message
+from .carried import carry_index_versions
 from .manifest import changes, manifest_of, read_manifest, write_manifest
 from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
 from .verify import verify_release
@@ -116,8 +117,18 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         complain("正在使用的网站没有改变。")
         return VERIFY_FAILED
 
-    manifest = manifest_of(loaded.corpus.documents, report.pages)
     previous_id = store.current_id()
+    try:
+        kept, refused = carry_index_versions(store.releases / previous_id if previous_id else None, build_dir, loaded.withheld)
+    except OSError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布失败：{disk_message(exc)}。正在使用的网站没有改变。")
+        return INFRASTRUCTURE
+    if kept:
+        say(f"  保留了上一版本的搜索索引（{'、'.join(kept)}），发布时已打开的页面可以继续搜索。")
+    if refused:
+        say(f"  没有保留含有已撤下文档的旧搜索索引（{'、'.join(refused)}）。")
+    manifest = manifest_of(loaded.corpus.documents, report.pages)
     previous = read_manifest(store.manifest_path(previous_id)) if previous_id else None
     try:
         write_manifest(store.manifest_path(release_id), manifest)

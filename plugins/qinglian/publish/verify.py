@@ -146,6 +146,12 @@ def leaks(site: Path, withheld: list[Document], page_of: dict[str, str]) -> list
     for document in withheld:
         if (site / page_of[document.key]).exists():
             found.append(f"{page_of[document.key]}：未发布文档 {document.key} 的页面")
+    return found + text_leaks(site, withheld)
+
+
+def text_leaks(site: Path, withheld: list[Document]) -> list[str]:
+    """Files under ``site`` holding a withheld document's title or phrases."""
+    found: list[str] = []
     needles = [(d, p) for d in withheld for p in probes(d)]
     if not needles:
         return found

@@ -27,10 +27,10 @@ import numpy as np
 
 from ..cache_store import file_hash, read_verified, warn_healed
 from .postings import encode_groups, encode_list
-from .records import FILTER_LABELS, SearchRecord
+from .records import FILTER_LABELS, GUIDES, SearchRecord
 from .tokens import MAX_WORDS, WordTable, bucket_of, key_text, symbol_numbers, token_keys
 
-FORMAT = 1
+FORMAT = 2
 META = "meta.json"
 # In the cache beside a finished index (never in the site): each of its files with a hash of it.
 FILE_LIST = "files.json"
@@ -82,6 +82,8 @@ class IndexSummary:
     tokens: int
     postings: int
     buckets: int
+    # Pages before the staff guides, which come last and are found only under their own filter value.
+    readers: int
 
     def meta(self) -> dict[str, object]:
         return {
@@ -89,6 +91,8 @@ class IndexSummary:
             "version": self.version,
             "pages": self.pages,
             "documents": self.documents,
+            "readers": self.readers,
+            "staff": GUIDES,
             "buckets": self.buckets,
             "tokens": self.tokens,
             "postings": self.postings,
@@ -99,14 +103,17 @@ class IndexSummary:
     def read(cls, folder: Path) -> IndexSummary:
         """The summary an index folder's meta.json holds; raises OSError, ValueError or KeyError."""
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
-        return cls(meta["version"], meta["pages"], meta["documents"], meta["tokens"], meta["postings"], meta["buckets"])
+        values = [meta[key] for key in ("version", "pages", "documents", "tokens", "postings", "buckets", "readers")]
+        if not isinstance(values[0], str) or not all(type(value) is int for value in values[1:]):
+            raise ValueError("meta.json does not describe an index")
+        return cls(*values)
 
 
 def ordered(records: Sequence[SearchRecord]) -> list[SearchRecord]:
-    """Documents newest first (then by address), then the hand-written pages by address."""
+    """Documents newest first (then by address), then the hand-written pages by address, the staff guides last."""
     by_url = sorted(records, key=lambda record: record.url)
     newest_first = sorted(by_url, key=lambda record: record.order_key, reverse=True)
-    return sorted(newest_first, key=lambda record: record.hand_written)
+    return sorted(newest_first, key=lambda record: (record.hand_written, record.collection == GUIDES))
 
 
 # A posting is one 64-bit number: (token << 33) | (page << 1) | title flag.
@@ -522,7 +529,8 @@ def _update_index(
     shutil.rmtree(partial / "spill", ignore_errors=True)
     version = content.digest.hexdigest()[:16]
     postings.save(new_state, fingerprints, target.name, version, content.hashes)
-    summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets)
+    readers = sum(r.collection != GUIDES for r in pages)
+    summary = IndexSummary(version, len(pages), sum(not r.hand_written for r in pages), postings.tokens, postings.postings, buckets, readers)
     (partial / "v").rename(partial / f"v-{version}")
     meta = json.dumps(summary.meta(), ensure_ascii=False).encode("utf-8")
     (partial / META).write_bytes(meta)
