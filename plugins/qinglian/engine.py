@@ -86,8 +86,8 @@ def build_site(config_file: Path, site_dir: Path) -> BuildReport:
         failure = plugin.build_error
         if isinstance(failure, InfrastructureFailure):
             raise (CachesBusy if failure.busy else InfrastructureProblem)(str(failure)) from None
-        if isinstance(exc, PluginError):
-            raise ContentRejected(str(exc)) from None
+        if isinstance(failure, PluginError) or isinstance(exc, PluginError):
+            raise ContentRejected(str(failure if isinstance(failure, PluginError) else exc)) from None
         # MkDocs has logged the reasons above; its own summary is in English.
         raise ContentRejected("内容检查未通过，原因见上文。") from None
     finally:

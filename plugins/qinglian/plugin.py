@@ -43,7 +43,9 @@ from .content.loader import LoadResult, load_content
 from .content.memo import DocumentMemo
 from .structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from .structure.document import Document
-from .search.indexer import SEARCH_FOLDER, IndexReport, SearchIndexError, SearchIndexer
+from .search.indexer import SEARCH_FOLDER, IndexReport, SearchIndexError, SearchIndexer, SearchIndexRefused
+from .search.limits import MAX_PAGE_TOKENS, bounded, cut_line
+from .search import tokens as search_tokens
 from .search.records import SearchRecord, page_record, records_of
 from .structure.problems import ProblemLog, Severity, display_path
 from .views.compiled import COMPILED_TEMPLATES
@@ -329,7 +331,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         }
         if self.last_build is not None:
             self.last_build.document_records = by_document
-        records = [record for document_records in by_document.values() for record in document_records]
+        documents = {d.src_uri: d for d in loaded.corpus.documents}
+        records = [
+            self._bounded(record, documents[src_uri].body, documents[src_uri].body_line, documents[src_uri].shown_path)
+            for src_uri, document_records in by_document.items()
+            for record in document_records
+        ]
         generated = {page.src_uri for page in self.generated}
         for file in files.documentation_pages():
             if file.src_uri in self.documents or file.src_uri in generated or not file.inclusion.is_included():
@@ -344,8 +351,20 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             title = source.data.get("title")
             if not isinstance(title, str):
                 title = next((line[2:].strip() for line in source.body.splitlines() if line.startswith("# ")), file.name)
-            records.append(page_record(file.src_uri, page_url(file.src_uri, directory_urls), title, source.body))
+            record = page_record(file.src_uri, page_url(file.src_uri, directory_urls), title, source.body)
+            shown = display_path(Path(file.abs_src_path), self.root) if file.abs_src_path else file.src_uri
+            records.append(self._bounded(record, source.body, source.body_line, shown))
         return records
+
+    @staticmethod
+    def _bounded(record: SearchRecord, body: str, body_line: int, shown: str) -> SearchRecord:
+        indexed, cut = bounded(record)
+        if cut is not None:
+            log.warning(
+                f"{shown}:{cut_line(body, body_line, cut.rest)}: 字段“正文”应为不超过 {MAX_PAGE_TOKENS} 个不同检索词的正文，"
+                f"实际约有 {cut.tokens} 个。从这一行起的内容不进入站内搜索（页面照常显示）；请检查是否粘贴了乱码或大段无关文字。"
+            )
+        return indexed
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.navigation = nav
@@ -500,6 +519,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.indexer is not None:
             try:
                 report = self.search_report = self.indexer.finish(Path(config.site_dir), link=self.serving)
+            except SearchIndexRefused as exc:
+                raise PluginError(self._too_many_words(exc.args[0], config)) from None
             except SearchIndexError as exc:
                 raise InfrastructureFailure(str(exc)) from None
             finally:
@@ -512,6 +533,14 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.kept_site.finish(produced, rewritten, carried_over=self.subset is not None)
             self.preview_built = True
         self._release_caches()
+
+    def _too_many_words(self, urls: list[str], config: MkDocsConfig) -> str:
+        shown = {page_url(uri, config.use_directory_urls): d.shown_path for uri, d in self.documents.items()}
+        named = "、".join(shown.get(url, url) for url in urls) or "（未知）"
+        return (
+            f"{named}: 全站不同的字母数字词语应不超过 {search_tokens.MAX_WORDS} 个，这些文件带来的新词最多，使总数超出。"
+            "请检查其中是否粘贴了乱码或大量编号。网站没有生成，原有输出保持不变。"
+        )
 
     def on_shutdown(self) -> None:
         unsaved = self.last_page_cache is not None and self.last_page_cache.unsaved

@@ -27,8 +27,9 @@ import numpy as np
 
 from ..cache_store import file_hash, read_verified, warn_healed
 from .postings import encode_groups, encode_list
+from .limits import token_estimate
 from .records import FILTER_LABELS, GUIDES, SearchRecord
-from .tokens import MAX_WORDS, WordTable, bucket_of, key_text, symbol_numbers, token_keys
+from .tokens import MAX_WORDS, WordLimit, WordTable, bucket_of, key_text, symbol_numbers, token_keys
 
 FORMAT = 2
 META = "meta.json"
@@ -275,9 +276,18 @@ class _Postings:
         self.postings = 0
         self.tokens = 0
         self.array_hashes: dict[str, str] = {}
+        # Pages that brought many new ASCII words, to name when the site-wide limit is passed.
+        self._wordy: list[tuple[int, str]] = []
 
     def add(self, page: int, record: SearchRecord) -> None:
-        keys = token_keys(symbol_numbers(record.indexed_text(), self.words))
+        known = len(self.words.words)
+        try:
+            keys = token_keys(symbol_numbers(record.indexed_text(), self.words))
+        except WordLimit:
+            heaviest = sorted(self._wordy, reverse=True)[:4]
+            raise WordLimit(list(dict.fromkeys([record.url, *(url for _, url in heaviest)]))) from None
+        if len(self.words.words) - known > 1000:
+            self._wordy.append((len(self.words.words) - known, record.url))
         in_title = np.isin(keys, token_keys(symbol_numbers(record.title, self.words)), assume_unique=True)
         self._pending.append((page, keys, in_title))
         if len(self._pending) >= _BATCH:
@@ -394,8 +404,8 @@ def bucket_count(postings: int) -> int:
 
 
 def estimated_postings(records: Sequence[SearchRecord]) -> int:
-    """About one distinct token per character of text (measured: 1.1 on 10 KB speeches)."""
-    return sum(len(record.text) + len(record.title) for record in records)
+    """About one distinct token per character of prose (measured: 1.1 on 10 KB speeches); see ``limits``."""
+    return sum(token_estimate(record) for record in records)
 
 
 class _Folder:

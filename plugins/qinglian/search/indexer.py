@@ -18,6 +18,7 @@ from ..atomic import disk_message
 from ..cache_store import warn_healed
 from .index_writer import FILE_LIST, FORMAT, META, IndexSummary, IndexUpdate, update_index, whole_index
 from .records import SearchRecord
+from .tokens import WordLimit
 
 # Under the site root: search/ is the search page's address.
 SEARCH_FOLDER = "search-index"
@@ -27,6 +28,10 @@ STATE_FOLDER = "state"
 
 class SearchIndexError(Exception):
     """The index could not be written (disk full, permissions, a crash of the indexing process)."""
+
+
+class SearchIndexRefused(SearchIndexError):
+    """The pages would make more distinct ASCII words than an index can hold; ``args[0]``: their addresses."""
 
 
 @dataclass
@@ -55,6 +60,8 @@ def _index_in_child(records: list[SearchRecord], target: Path, report: Connectio
     try:
         _, update = update_index(records, target, target.parent / STATE_FOLDER)
         report.send(("done", (time.perf_counter() - began, update)))
+    except WordLimit as exc:
+        report.send(("content", exc.args[0] if exc.args else []))
     except OSError as exc:
         report.send(("failed", disk_message(exc)))
     except MemoryError:
@@ -112,6 +119,8 @@ class SearchIndexer:
                 outcome, detail = "failed", f"索引进程意外退出（退出码 {self._child.exitcode}）"
             self._child.join()
             self._child = None
+            if outcome == "content":
+                raise SearchIndexRefused(detail)
             if outcome != "done":
                 raise SearchIndexError(f"搜索索引生成失败：{detail}")
             rebuilt, (seconds, update) = True, detail

@@ -35,6 +35,13 @@ _SYMBOL_MASK = (1 << _SYMBOL_BITS) - 1
 MAX_WORDS = (1 << _SYMBOL_BITS) - _WORD_BASE
 
 
+class WordLimit(ValueError):
+    """An index would hold more distinct ASCII words than its token keys can number.
+
+    ``args[0]``: the addresses of the pages that brought the most new words, the last one read first.
+    """
+
+
 class WordTable:
     """Numbers for the ASCII words of one index, in the order they are first met."""
 
@@ -46,7 +53,7 @@ class WordTable:
         found = self.numbers.get(word)
         if found is None:
             if len(self.words) >= MAX_WORDS:
-                raise ValueError(f"索引中不同的字母数字词语超过 {MAX_WORDS} 个。")
+                raise WordLimit([])
             found = self.numbers[word] = _WORD_BASE + len(self.words)
             self.words.append(word)
         return found
