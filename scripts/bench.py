@@ -49,6 +49,8 @@ from typing import Any
 
 import yaml
 
+from qinglian.cache_store import project_cache
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_BYTES = 10_000
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
@@ -184,7 +186,7 @@ def build(project: Path, fresh_cache: bool = True) -> BuildRun:
     """Wall seconds, peak memory (MB, proportional set size summed over the build's processes) and index seconds of one ``mkdocs build``."""
     shutil.rmtree(project / "site", ignore_errors=True)
     if fresh_cache:
-        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project_cache(project.resolve()), ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     # The log goes to a file: a pipe read only at the end fills up and stalls the build.
@@ -531,7 +533,8 @@ def serve_report(count: int, seed: int, edits: int) -> int:
         edited = speeches[len(speeches) // 2]
         edited.write_text(edited.read_text(encoding="utf-8") + "\n构建计时补充的一段。\n", encoding="utf-8")
         incremental = build(project, fresh_cache=False)
-        pages_mb, search_mb = du_mb(project / ".cache/qinglian/pages"), du_mb(project / ".cache/qinglian/search")
+        caches = project_cache(project.resolve())
+        pages_mb, search_mb = du_mb(caches / "pages"), du_mb(caches / "search")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

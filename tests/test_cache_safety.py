@@ -219,3 +219,76 @@ def test_the_example_portal_is_the_same_after_every_cache_file_was_damaged(tmp_p
     deleted = build(root, "--strict", "-d", "deleted")
     assert deleted.returncode == 0
     assert_same_site(root / "fresh", root / "deleted")
+
+
+def test_a_full_disk_while_placing_the_index_is_one_short_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import errno
+
+    from qinglian.search.indexer import SearchIndexer, SearchIndexError
+    from qinglian.search.records import SearchRecord
+
+    records = [SearchRecord(url=f"d{n}/", title=f"第{n}篇", collection="领导讲话", date="", text="警示教育" * 50) for n in range(40)]
+    indexer = SearchIndexer(tmp_path / "cache")
+    indexer.start(records)
+
+    def full(source: str, target: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", target)
+
+    monkeypatch.setattr(shutil, "copy2", full)
+    with pytest.raises(SearchIndexError) as failed:
+        indexer.finish(tmp_path / "site")
+    message = str(failed.value)
+    assert message.startswith("搜索索引没有放入网站：磁盘空间不足") and len(message) < 300, message
+
+
+def test_a_file_moved_away_during_the_build_is_a_message(project: Project, monkeypatch: pytest.MonkeyPatch):
+    """The build reads the speech after it was renamed: one message naming it, no traceback."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    monkeypatch.chdir(project.root)
+    config = load_config(str(project.root / "mkdocs.yml"))
+    original = config.plugins.on_page_read_source
+    moved = project.root / "content/speeches/2024-warning.md"
+
+    def read_after_rename(*, page, config):  # noqa: ANN001, ANN202 - the engine's hook signature
+        if page.file.src_uri == "speeches/2024-warning.md" and moved.exists():
+            moved.rename(moved.with_name("renamed.md.bak"))
+        return original(page=page, config=config)
+
+    monkeypatch.setattr(config.plugins, "on_page_read_source", read_after_rename)
+    config.plugins.on_startup(command="build", dirty=False)
+    with pytest.raises((Abort, PluginError)):
+        mkdocs_build.build(config)
+    plugin = next(p for p in config.plugins.values() if type(p).__name__ == "QinglianPlugin")
+    assert isinstance(plugin.build_error, PluginError)
+    assert "content/speeches/2024-warning.md: 文件在生成过程中被移动" in str(plugin.build_error)
+
+
+@pytest.mark.parametrize("damage", ["empty-array", "empty-range", "fingerprints-not-a-list"])
+def test_a_damaged_search_state_is_rebuilt_not_a_content_error(project: Project, tmp_path: Path, damage: str):
+    """The audit's cases: every later build failed with 索引进程意外退出, and publish called it a content error."""
+    for year in (2021, 2022, 2023):
+        project.write(f"content/speeches/{year}-talk.md", speech(title=f"{year}年的讲话", date=f"{year}-05-01"))
+    assert build(project.root, "-d", "fresh").returncode == 0
+    # An edit, so the next build reads the state instead of reusing the finished index.
+    project.write("content/speeches/2022-talk.md", speech(title="2022年修改后的讲话", date="2022-05-01"))
+    state = cache_of(project.root, "search/state")
+    if damage == "empty-array":
+        (state / "token_buckets.npy").write_bytes(b"")
+    elif damage == "empty-range":
+        (state / "range-0.npy").write_bytes(b"")
+    else:
+        data = json.loads((state / "state.json").read_text(encoding="utf-8"))
+        data["fingerprints"] = 5
+        (state / "state.json").write_text(json.dumps(data), encoding="utf-8")
+    result = build(project.root, "--strict", "-d", "healed")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "缓存已损坏，已自动重建：搜索索引的增量状态" in result.stderr and "Traceback" not in result.stderr
+    assert build(project.root, "--strict", "-d", "again").returncode == 0
+    shutil.rmtree(cache_of(project.root))
+    assert build(project.root, "--strict", "-d", "clean").returncode == 0
+    assert_same_site(project.root / "clean", project.root / "healed")
+    published = publish(project.root, tmp_path / "www")
+    assert published.returncode == 0, published.stderr

@@ -61,7 +61,8 @@ REFUSED = [
     Refused("script", {DOC: body(SCRIPT)}, found="<script>"),
     # The portal's own block marker: the search form would take the speech's place (audit finding 4).
     Refused("block-marker", {DOC: body("正文。\n\nqlslotbc42798541eb2d7a69e59d00f732677e")}, line=12, found="qlslotbc42798541"),
-    Refused("block-marker-in-title", {DOC: speech(title="QLSLOT0123abcd")}, line=2, found="QLSLOT0123abcd"),
+    Refused("block-marker-in-title", {DOC: speech(title="QLSLOT0123456789ABCDEF0123456789ABCDEF")}, line=2, found="QLSLOT0123456789"),
+    Refused("block-marker-in-code", {DOC: body("```\nqlslotbc42798541eb2d7a69e59d00f732677e\n```")}, line=11, found="qlslotbc42798541"),
     Refused("block-marker-hand-written", {"docs/help.md": "# 帮助\n\nqlslot00000000000000000000000000000000\n"}, path="docs/help.md", line=3, found="qlslot"),
     Refused("script-src", {DOC: body('<script src="https://evil.example/x.js"></script>')}, found="<script>"),
     Refused("script-late-line", {DOC: body("第一段。\n\n第二段。\n\n" + SCRIPT)}, line=14, found="<script>"),

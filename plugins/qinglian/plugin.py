@@ -393,6 +393,20 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
                 raise InfrastructureFailure(str(exc)) from None
         return context
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The page's file as MkDocs would read it; a file moved away during the build is an error, not a traceback."""
+        path = page.file.abs_src_path
+        if not path:
+            return None
+        try:
+            return Path(path).read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+        except OSError:
+            raise PluginError(
+                f"{self._shown_path(page)}: 文件在生成过程中被移动、改名或删除。网站没有生成，原有输出保持不变；请再生成一次。"
+            ) from None
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()
         # The theme prints these as HTML; a value from front matter is text.

@@ -11,35 +11,18 @@ from __future__ import annotations
 import re
 
 from ..structure.problems import Problem, Severity
+from .html_policy import without_code
 
 _OPEN, _CLOSE = "<!--", "-->"
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 # The marker that lets a line keep a number that looks personal (content/scan.py).
 _MARKER_ONLY = re.compile(r"<!--\s*qinglian-allow\s*-->")
-
-
-def _code_masked(body: str) -> str:
-    """``body`` with fenced code and code spans turned into spaces, every position kept."""
-    lines = body.split("\n")
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match[1][0] * len(match[1])
-            lines[index] = " " * len(line)
-        elif fence is not None:
-            if match and match[1].startswith(fence):
-                fence = None
-            lines[index] = " " * len(line)
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), "\n".join(lines))
 
 
 def comment_spans(body: str) -> list[tuple[int, int]]:
     """Where the comments of ``body`` stand (start, end); an unclosed one runs to the end, as in a browser."""
     if _OPEN not in body:
         return []
-    masked = _code_masked(body)
+    masked = without_code(body)
     spans = []
     start = masked.find(_OPEN)
     while start >= 0:

@@ -204,19 +204,22 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def _without_code(body: str) -> str:
-    """``body`` with fenced code blocks and code spans blanked: code shows markup, it does not run it."""
+def without_code(body: str) -> str:
+    """``body`` with fenced code blocks and code spans blanked: code shows markup, it does not run it.
+
+    Every character keeps its place (blanks are spaces), so positions and lines still map to the file.
+    """
     lines = body.split("\n")
     fence: str | None = None
     for index, line in enumerate(lines):
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match[1][0] * len(match[1])
-            lines[index] = ""
+            lines[index] = _blank(line)
         elif fence is not None:
             if match and match[1].startswith(fence):
                 fence = None
-            lines[index] = ""
+            lines[index] = _blank(line)
     return _CODE_SPAN.sub(lambda m: _blank(m[0]), "\n".join(lines))
 
 
@@ -226,7 +229,7 @@ def check_markdown(body: str, first_line: int = 1) -> list[Violation]:
     ``first_line`` is the file line on which ``body`` starts. Raw HTML is read by a real HTML
     parser; Markdown's own link syntax and attr_list blocks are judged by the same rules.
     """
-    text = _without_code(body)
+    text = without_code(body)
     violations = [
         Violation(text.count("\n", 0, m.start()) + first_line, "url", m[0][:60])
         for m in _AUTOLINK.finditer(text)

@@ -15,8 +15,8 @@ ALLOW_MARKER = "qinglian-allow"
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r"[^】]*】?")
 # Where the portal puts its generated blocks (views/pages.py); a source that held one could
 # put a block of the portal's choosing, such as the search form, into its own page.
-_RESERVED = re.compile(r"qlslot[0-9a-f]{0,32}", re.I)
-RESERVED_HINT = "以 qlslot 开头的文字是网站生成页面时内部使用的标记，不能出现在文档中；请删去。"
+_RESERVED = re.compile(r"qlslot[0-9a-f]{32}", re.I)
+RESERVED_HINT = "qlslot 加 32 位十六进制数字是网站生成页面时内部使用的标记，不能出现在文档中；请删去。"
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
