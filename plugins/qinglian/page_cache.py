@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomically
+from .atomic import sync_filesystem, write_atomically
 from .cache_store import CacheError, file_hash, read_json, read_verified, warn_healed, write_json
 
 # Bump when an entry's meaning changes; old caches are then ignored.
@@ -204,7 +204,7 @@ class PageCache:
     def store_asset(self, name: str, data: bytes) -> None:
         path = self.folder / "assets" / name
         if self.asset(name) is None:
-            write_atomically(path, data)
+            write_atomically(path, data, durable=False)
 
     def asset(self, name: str) -> bytes | None:
         """An inline script or style, named by the hash of its bytes: a file that does not match is not used."""
@@ -237,6 +237,8 @@ class PageCache:
         kept = self._entries
         self._unsaved = False
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Every file the index names is on the disk before the index is.
+        sync_filesystem(self.folder)
         write_json(
             self.folder / INDEX,
             {"format": FORMAT, "salt": self.salt, "entries": {key: entry.as_json() for key, entry in kept.items()}},
@@ -287,7 +289,8 @@ class PageCache:
 
     def _write(self, key: str, kind: str, html: str) -> str:
         data = html.encode("utf-8", "surrogatepass")
-        write_atomically(self._path(key, kind), data)
+        # Made durable together before the index names them (``persist``).
+        write_atomically(self._path(key, kind), data, durable=False)
         return file_hash(data)
 
 
