@@ -69,7 +69,8 @@ class Browser:
         self._ids = itertools.count(1)
         # An old single-process build now and then hangs while starting: try once more, and
         # never leave a process behind.
-        for attempt in (1, 2):
+        attempts = 3
+        for attempt in range(1, attempts + 1):
             port = port if attempt == 1 else _free_port()
             self.process = subprocess.Popen(
                 [str(executable), *HEADLESS_ARGS, *(extra_args or []), f"--remote-debugging-port={port}",
@@ -79,8 +80,11 @@ class Browser:
             try:
                 self.socket = self._connect(port)
                 # A hung start can also show only here: the page never answers its first command.
+                # A healthy start answers within a second or two; a hung one never does.
+                self.socket.settimeout(20)
                 for domain in ("Page", "Runtime", "Log", "Network"):
                     self.send(f"{domain}.enable")
+                self.socket.settimeout(60)
                 break
             except (ProtocolError, OSError, websocket.WebSocketException):
                 if getattr(self, "socket", None) is not None:
@@ -88,7 +92,7 @@ class Browser:
                     self.socket = None
                 self.process.kill()
                 self.process.wait(timeout=10)
-                if attempt == 2:
+                if attempt == attempts:
                     self.profile.cleanup()
                     raise
 

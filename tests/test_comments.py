@@ -25,7 +25,7 @@ def test_internal_notes_in_comments_never_reach_readers(project: Project):
     project.write("docs/help.md", "# 帮助\n\n<!-- 运维备注：服务器口令在值班室 -->\n\n使用说明。\n")
     check = subprocess.run([sys.executable, "-m", "qinglian.cli", "check"], cwd=project.root, capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout
-    assert "content/speeches/2024-warning.md:12: 字段“正文”应为发布给读者的正文，实际为HTML 注释“<!-- 内部意见：此案拟从轻处理 -->”" in check.stdout
+    assert "content/speeches/2024-warning.md:16: 字段“正文”应为发布给读者的正文，实际为HTML 注释“<!-- 内部意见：此案拟从轻处理 -->”" in check.stdout
     assert "docs/help.md:3:" in check.stdout and "注释不会发布" in check.stdout
     project.build_ok()
     published = "".join(path.read_text(encoding="utf-8", errors="replace") for path in (project.root / "site").rglob("*") if path.is_file() and path.suffix in (".html", ".json", ".xml"))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
-import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -19,8 +17,8 @@ def atomic_file(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
 
     A build that dies half-way must not leave a truncated file that a later build trusts. With
     ``durable`` the data reaches the disk before the rename, so a power cut cannot leave an empty
-    file in place; the many files of a cache are written without it and made durable together
-    (``sync_filesystem``) before the index that names them. Each writer has its own hidden file.
+    file in place; the many page files of a cache are written without it, and a file that did
+    not reach the disk whole fails the hash its index records. Each writer has its own hidden file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".part-{os.getpid()}-{path.name}")
@@ -39,29 +37,6 @@ def atomic_file(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
 def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     with atomic_file(path, durable) as stream:
         stream.write(data)
-
-
-def sync_filesystem(folder: Path) -> None:
-    """Bring every file written to ``folder``'s file system to the disk: one call for a cache's thousands."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        os.sync()
-        return
-    try:
-        syncfs = getattr(_libc(), "syncfs", None)
-        if syncfs is None or syncfs(descriptor) != 0:
-            os.sync()
-    finally:
-        os.close(descriptor)
-
-
-@functools.cache
-def _libc() -> object:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return object()
 
 
 def disk_message(exc: OSError) -> str:

@@ -49,6 +49,13 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 GENERATED_FORBIDDEN_TAGS = frozenset(
     "script style link meta base iframe frame frameset object embed applet template portal".split()
 )
+# A forbidden tag, an attribute starting with "on", a scheme or host, an entity that could hide
+# one, or a URL attribute beyond href/src: a block without any of these passes unparsed.
+_GENERATED_RISK = re.compile(
+    r"<\s*/?\s*(?:script|style|link|meta|base|iframe|frame|object|embed|applet|template|portal)"
+    r"|\son|script\s*:|data\s*:|&(?:#|colon|tab|newline)|//|\\|srcset|background|poster|action",
+    re.I,
+)
 _STYLE_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|\\", re.I)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "background"})
 _IMAGE_DATA = re.compile(r"data:image/(?:png|jpe?g|gif|webp|bmp);", re.I)
@@ -180,6 +187,9 @@ class _PolicyParser(HTMLParser):
 
 def check_html(html: str, generated: bool = False) -> list[Violation]:
     """Everything in ``html`` (a page's rendered body, or with ``generated`` a block the portal made) that the policy refuses."""
+    if generated and not _GENERATED_RISK.search(html):
+        # Nothing the generated policy refuses can be written without one of these.
+        return []
     parser = _PolicyParser(generated)
     parser.feed(html)
     parser.close()

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import sync_filesystem
 from ..cache_store import file_hash, read_verified, warn_healed
 from .postings import encode_groups, encode_list
 from .limits import token_estimate
@@ -554,8 +553,6 @@ def _update_index(
         new_state.rename(state)
     else:
         shutil.rmtree(new_state)
-    # The finished index (and the state it leaves) reach the disk before it takes its name.
-    sync_filesystem(partial)
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     update = IndexUpdate(previous.version, content.written) if in_place and previous is not None else None
