@@ -215,6 +215,12 @@ def test_new_document_passes_once_filled(project: Project):
     )
     text = path.read_text(encoding="utf-8").replace('lessons: ["【待填写：警示要点】"]', "lessons: [收受礼金必被查处]")
     path.write_text(text, encoding="utf-8")
+    # The body's sections are placeholders too: a scaffold left as it is never goes live.
+    unfinished = run(project, "check")
+    assert unfinished.returncode == 1 and "字段“正文”应为填写完整的内容" in unfinished.stdout and "【待填写：基本案情】" in unfinished.stdout
+    for section in ("基本案情", "处理情况", "案件警示"):
+        text = text.replace(f"【待填写：{section}】", f"{section}的具体内容。")
+    path.write_text(text, encoding="utf-8")
     result = run(project, "check")
     assert result.returncode == 0, result.stdout
 

@@ -34,7 +34,7 @@ def assert_fails_with(project: Project, *fragments: str) -> str:
 
 def test_bad_yaml(project: Project):
     project.write("content/speeches/2024-bad.md", speech(occasion="会议: 第一次 [未闭合"))
-    assert_fails_with(project, "content/speeches/2024-bad.md:6:", "有效的 YAML", "会议: 第一次 [未闭合")
+    assert_fails_with(project, "content/speeches/2024-bad.md:6:", "“字段: 值”形式的一行", "会议: 第一次 [未闭合", "请把整个值用引号括起来")
 
 
 def test_missing_required_field(project: Project):

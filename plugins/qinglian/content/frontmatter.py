@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .fullwidth import GENERAL_ADVICE, Repair, advice, points_before, repaired
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -53,6 +55,8 @@ class FrontMatter:
     body: str
     body_line: int
     duplicate_keys: list[tuple[KeyPath, int]] = field(default_factory=list)
+    # Lines typed with full-width punctuation, read as corrected (each is still an error).
+    repairs: list[Repair] = field(default_factory=list)
 
     def line_of(self, path: KeyPath) -> int:
         """The line of the nearest located ancestor, so a problem always has a line."""
@@ -64,7 +68,11 @@ class FrontMatter:
 
 
 class FrontMatterError(Exception):
-    """The front matter cannot be read at all."""
+    """The front matter cannot be read at all.
+
+    ``body`` and ``body_line``: the text after the front matter, when its end was found, so
+    the body can still be checked.
+    """
 
     def __init__(self, line: int, expected: str, found: str, hint: str = "") -> None:
         super().__init__(f"line {line}: expected {expected}, found {found}")
@@ -72,6 +80,8 @@ class FrontMatterError(Exception):
         self.expected = expected
         self.found = found
         self.hint = hint
+        self.body: str | None = None
+        self.body_line = 1
 
 
 _FENCE = "---"
@@ -92,18 +102,24 @@ def split_front_matter(text: str) -> FrontMatter:
     else:
         raise FrontMatterError(1, "以“---”结束的元数据块", "没有结束的“---”", "请在字段之后另起一行写“---”。")
 
-    yaml_text = "".join(lines[1:closing])
     # Line numbers in messages are 1-based file lines; the YAML starts on file line 2.
-    document = parse_yaml(yaml_text, first_line=2)
-    if not isinstance(document.data, dict):
-        raise FrontMatterError(2, "“字段: 值”形式的元数据", type_name(document.data))
+    yaml_text, repairs = repaired("".join(lines[1:closing]), first_line=2)
+    body, body_line = "".join(lines[closing + 1 :]), closing + 2
+    try:
+        document = parse_yaml(yaml_text, first_line=2)
+        if not isinstance(document.data, dict):
+            raise FrontMatterError(2, "“字段: 值”形式的元数据", type_name(document.data))
+    except FrontMatterError as exc:
+        exc.body, exc.body_line = body, body_line
+        raise
     return FrontMatter(
         data=document.data,
         lines=document.lines,
         first_line=1,
-        body="".join(lines[closing + 1 :]),
-        body_line=closing + 2,
+        body=body,
+        body_line=body_line,
         duplicate_keys=document.duplicate_keys,
+        repairs=repairs,
     )
 
 
@@ -125,19 +141,20 @@ def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem = str(exc.problem or exc.context or "")
+        early = points_before(problem, str(exc.context or ""))
+        mark = exc.context_mark if early and exc.context_mark else exc.problem_mark or exc.context_mark
         index = mark.line if mark else 0
-        line = first_line + index
         text_lines = text.splitlines()
         source_line = text_lines[index] if index < len(text_lines) else ""
         raise FrontMatterError(
-            line,
-            "有效的 YAML（每行“字段: 值”，冒号后有空格，列表项以“- ”开头）",
-            f"“{source_line.strip()}”",
-            f"YAML 解析器报告：{exc.problem or exc.context}。含冒号、#、引号等符号的值请用引号括起来。",
+            first_line + index,
+            "“字段: 值”形式的一行（冒号为半角，后面有空格）",
+            f"“{source_line.strip()[:60]}”" if source_line.strip() else "空行或文件结尾",
+            advice(problem),
         ) from None
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(first_line, "有效的 YAML", str(exc)) from None
+    except yaml.YAMLError:
+        raise FrontMatterError(first_line, "“字段: 值”形式的元数据", "无法读取的内容", GENERAL_ADVICE) from None
     except RecursionError:
         raise FrontMatterError(first_line, "有效的 YAML", f"嵌套超过 {MAX_DEPTH} 层的结构") from None
     finally:

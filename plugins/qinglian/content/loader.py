@@ -154,12 +154,17 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         front_matter = split_front_matter(text)
     except FrontMatterError as exc:
         log.add(Problem(shown, exc.line, "", exc.expected, exc.found, exc.hint))
+        if exc.body is not None:
+            # The body is checked all the same: one check reports everything it can.
+            check_body(exc.body, exc.body_line, shown, log)
+            _report_findings([f for f in scan(text) if f.line >= exc.body_line], shown, {}, log, exc.body_line)
         return None
 
     findings = scan(text)
-    log.problems += [violation.problem(shown) for violation in check_markdown(front_matter.body, front_matter.body_line)]
-    log.problems += comment_problems(front_matter.body, front_matter.body_line, shown)
-    _report_findings(findings, shown, front_matter.lines, log)
+    check_body(front_matter.body, front_matter.body_line, shown, log)
+    for repair in front_matter.repairs:
+        log.add(Problem(shown, repair.line, repair.key, repair.expected, f"{repair.what}：“{repair.found}”", f"请改为：{repair.corrected}"))
+    _report_findings(findings, shown, front_matter.lines, log, front_matter.body_line)
     # Lines still holding a placeholder are reported once, as such, not again by the schema.
     waiting = {f.line for f in findings if f.kind == "placeholder"}
     local = ProblemLog()
@@ -216,11 +221,18 @@ _FINDINGS = {
 }
 
 
-def _report_findings(findings: list[Finding], shown: str, lines: dict[KeyPath, int], log: ProblemLog) -> None:
+def check_body(body: str, first_line: int, shown: str, log: ProblemLog) -> None:
+    """The checks of a document's body: the raw-HTML policy and comments that will be dropped."""
+    log.problems += [violation.problem(shown) for violation in check_markdown(body, first_line)]
+    log.problems += comment_problems(body, first_line, shown)
+
+
+def _report_findings(findings: list[Finding], shown: str, lines: dict[KeyPath, int], log: ProblemLog, body_line: int) -> None:
     fields_at = {line: format_key_path(path) for path, line in sorted(lines.items(), key=lambda item: len(item[0]))}
     for finding in findings:
         expected, found, hint = _FINDINGS[finding.kind]
-        log.add(Problem(shown, finding.line, fields_at.get(finding.line, ""), expected, found.format(found=finding.found), hint))
+        field = "正文" if finding.line >= body_line else fields_at.get(finding.line, "")
+        log.add(Problem(shown, finding.line, field, expected, found.format(found=finding.found), hint))
 
 
 def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 PLACEHOLDER = "【待填写"
 ALLOW_MARKER = "qinglian-allow"
-_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r"[^】]*】?")
+_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + r"[^】]*】?|(?<![\u4e00-\u9fff\w])(?:待补充|TODO)(?![\u4e00-\u9fff\w])")
 # Where the portal puts its generated blocks (views/pages.py); a source that held one could
 # put a block of the portal's choosing, such as the search form, into its own page.
 _RESERVED = re.compile(r"qlslot[0-9a-f]{32}", re.I)

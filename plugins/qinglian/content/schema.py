@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from ..structure.problems import Problem, ProblemLog, Severity
 from ..structure.references import Reference
 from .frontmatter import FrontMatter, KeyPath, type_name
+from .fullwidth import has_separator, split_terms
 from .vocabulary import Vocabulary
 
 T = TypeVar("T")
@@ -254,8 +255,10 @@ class Term(Field[str]):
         if terms is None:
             return value.strip()
         if value.strip() not in terms:
-            hint = suggestion(value, list(terms)) + f"新的值须先加入 {ctx.vocabulary.source}。"
-            raise Invalid(self.describe(), f"“{value}”", hint)
+            known = list(terms)
+            # With no close match, the editor needs the choices themselves.
+            hint = suggestion(value, known) or f"可选的值：{'、'.join(known[:40])}{' 等' if len(known) > 40 else ''}。"
+            raise Invalid(self.describe(), f"“{value}”", hint + f"新的值须先加入 {ctx.vocabulary.source}。")
         return value.strip()
 
 
@@ -270,6 +273,7 @@ class ListOf(Field[list[T]]):
         return f"{least}列表，每项为{self.item.describe()}"
 
     def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> list[T]:
+        self._refuse_joined_terms(value, key_path)
         if isinstance(value, str) and self.min_items <= 1:
             raise Invalid(self.describe(), type_name(value), "列表的每一项另起一行，以“- ”开头。")
         if not isinstance(value, list):
@@ -290,6 +294,23 @@ class ListOf(Field[list[T]]):
         if failed:
             raise AlreadyReported
         return items
+
+
+    def _refuse_joined_terms(self, value: Any, key_path: KeyPath) -> None:
+        """Terms joined by ，or 、 (a Chinese input method's commas): refused with the list as meant."""
+        if not isinstance(self.item, (Term, Ref)):
+            return
+        texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        joined = [text for text in texts if has_separator(text)]
+        if not joined:
+            return
+        items = [part for text in texts for part in split_terms(text)]
+        key = key_path[-1] if key_path and isinstance(key_path[-1], str) else self.name
+        raise Invalid(
+            "各项之间用半角逗号“,”分隔的列表",
+            f"“{joined[0]}”（用了全角逗号“，”或顿号“、”，整段会被当作一项）",
+            f"请改为：{key}: [{', '.join(items)}]",
+        )
 
 
 class Ref(Field[Reference]):

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..content.loader import DEFAULT_VOCABULARY_FILE
 from ..content.vocabulary import load_vocabulary
 from ..structure.problems import ProblemLog, display_path
+from ..content.scan import placeholder
 from ..structure.regulation import parse_regulation
 from .markdown import regulation_markdown, to_markdown
 from .metadata import KINDS, front_matter, guess, slug_for
@@ -85,12 +86,14 @@ def new_document(kind: str, title: str, content_dir: Path, out: Path | None, for
     year = dt.date.today().year
     values = {"title": title, "date": None}
     note = f"由 qinglian new 生成（{_today()}）。每行“#”之后是说明；可不写的字段以“# ”开头，需要时删去行首的“# ”。"
+    # Placeholders, not sample text: a scaffold left unfilled fails check and the build.
+    text_here = placeholder("正文")
     body = {
-        "speech": "同志们：\n\n## 一、第一部分小标题\n\n正文。\n",
-        "case": "## 基本案情\n\n正文。\n\n## 处理情况\n\n正文。\n\n## 案件警示\n\n正文。\n",
-        "plan": "## 学习要求\n\n正文。\n",
-        "quiz": "测试说明，显示在题目上方。\n",
-        "regulation": "第一章　总则\n\n第一条　为了……，制定本规定。\n\n第二条　本规定适用于……。\n",
+        "speech": f"同志们：\n\n## 一、第一部分小标题\n\n{text_here}\n",
+        "case": f"## 基本案情\n\n{placeholder('基本案情')}\n\n## 处理情况\n\n{placeholder('处理情况')}\n\n## 案件警示\n\n{placeholder('案件警示')}\n",
+        "plan": f"## 学习要求\n\n{text_here}\n",
+        "quiz": f"{placeholder('测试说明，显示在题目上方')}\n",
+        "regulation": f"第一章　总则\n\n第一条　{placeholder('第一条的条文')}\n\n第二条　{placeholder('第二条的条文')}\n",
     }[kind]
     text = front_matter(kind, values, {}, note) + "\n" + body
     target = _target(kind, slug_for(kind, title, year), content_dir, out)
