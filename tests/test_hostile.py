@@ -296,6 +296,7 @@ questions:
     answer: A
     points: 2
     explanation: {quoted(HOSTILE_TEXT)}
+full_marks: 2
 ---
 
 说明。

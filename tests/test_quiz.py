@@ -55,7 +55,8 @@ questions:
 
 
 def bank_problems(project: Project, text: str, name: str = "2024-bank") -> list[str]:
-    project.write(f"content/quizzes/{name}.md", BANK_HEAD + textwrap.dedent(text) + "---\n\n题库说明。\n")
+    # The questions' points add up to 5 (full_marks after them, so their lines stay where they are).
+    project.write(f"content/quizzes/{name}.md", BANK_HEAD + textwrap.dedent(text) + "full_marks: 5\n---\n\n题库说明。\n")
     result = load_content(project.root / "content", project.root, today=dt.date(2024, 6, 1))
     return [str(p) for p in result.log.sorted()]
 
@@ -108,6 +109,24 @@ def test_pass_mark_above_total(project: Project):
     project.write("content/quizzes/2024-bank.md", BANK_HEAD.replace("pass_mark: 2", "pass_mark: 9") + GOOD_QUESTIONS + "---\n")
     problems = [str(p) for p in load_content(project.root / "content", project.root, today=dt.date(2024, 6, 1)).log.sorted()]
     assert problems == ["content/quizzes/2024-bank.md:6: 字段“pass_mark”应为不超过总分 5 的及格分，实际为9。"]
+
+
+def test_a_total_that_changed_is_a_warning_with_both_numbers(project: Project):
+    """A question added: the total is 6 where the pass mark was set against 5."""
+    added = GOOD_QUESTIONS + "  - type: 判断题\n    question: 第五题\n    answer: 正确\n    explanation: 解析五\n"
+    project.write("content/quizzes/2024-bank.md", BANK_HEAD + added + "full_marks: 5\n---\n")
+    problems = load_content(project.root / "content", project.root, today=dt.date(2024, 6, 1)).log.sorted()
+    assert [p.severity.name for p in problems] == ["WARNING"]
+    assert str(problems[0]) == (
+        "content/quizzes/2024-bank.md:32: 字段“full_marks”应为题目分值合计为满分 5 分（full_marks 写明），"
+        "实际为合计 6 分，及格分 2 分只占 33%（满分 5 分时及格分占 40%）。"
+        "增删题目或修改分值后，请核对 pass_mark；满分确实不是 100 分时，写一行 full_marks 注明满分。"
+    )
+    # Without full_marks a bank is meant to total 100: the audit's 120 against 60.
+    project.write("content/quizzes/2024-bank.md", BANK_HEAD.replace("pass_mark: 2", "pass_mark: 60")
+                  + added.replace("explanation: 解析五", "points: 15\n    explanation: 解析五").replace("points: 2", "points: 100") + "---\n")
+    problems = [str(p) for p in load_content(project.root / "content", project.root, today=dt.date(2024, 6, 1)).log.sorted()]
+    assert problems and "合计 118 分，及格分 60 分只占 51%（满分 100 分时及格分占 60%）" in problems[0]
 
 
 def test_a_session_quiz_must_be_a_quiz(project: Project):

@@ -109,6 +109,8 @@ class PlanSchema(DocumentSchema):
 
 class QuizBankSchema(DocumentSchema):
     pass_mark = Integer("及格分", minimum=0, maximum=10000)
+    # What the pass mark was set against; a change of questions that changes the total is then noticed.
+    full_marks = Integer("满分", minimum=1, maximum=10000, required=False)
     draw = Integer("每次抽题数", minimum=1, maximum=1000, required=False)
     multiple_scoring = Choice("多选题计分", (ALL_OR_NOTHING, HALF_FOR_PARTIAL), required=False, default=ALL_OR_NOTHING)
     questions = ListOf("题目", Nested("题目", QuestionSchema), min_items=1)

@@ -7,6 +7,7 @@ import string
 import unicodedata
 from typing import Any
 
+from ..structure.problems import Severity
 from .frontmatter import KeyPath, type_name
 from .schema import Choice, Field, Integer, ListOf, Ref, Schema, Text, ValidationContext
 
@@ -141,5 +142,17 @@ def check_bank(values: dict[str, Any], ctx: ValidationContext, base: KeyPath) ->
     if values["pass_mark"] > total:
         ctx.report(base + ("pass_mark",), f"不超过总分 {total} 的及格分", str(values["pass_mark"]))
         return None
+    full = values.get("full_marks") or 100
+    if total != full:
+        # Adding a question raises the total while the pass mark stays: say both numbers.
+        pass_mark = values["pass_mark"]
+        meant = f"满分 {full} 分时及格分占 {round(100 * pass_mark / full)}%"
+        ctx.report(
+            base + ("full_marks",) if values.get("full_marks") else base + ("pass_mark",),
+            f"题目分值合计为满分 {full} 分（{'full_marks 写明' if values.get('full_marks') else '未写 full_marks 时按 100 分'}）",
+            f"合计 {total} 分，及格分 {pass_mark} 分只占 {round(100 * pass_mark / total) if total else 0}%（{meant}）",
+            "增删题目或修改分值后，请核对 pass_mark；满分确实不是 100 分时，写一行 full_marks 注明满分。",
+            Severity.WARNING,
+        )
     values["total"] = total
     return values
