@@ -286,3 +286,30 @@ def test_every_control_shows_its_focus(page, served_site: str):
         control.focus()
         style, width = control.evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
         assert style != "none" and width >= 2, (path, selector, style, width)
+
+
+def test_calendar_pages_pass_axe_on_the_real_build_date(browser, axe_script: str, tmp_path: Path):
+    """A nightly build uses today's date: the month that is last, or first, shows its disabled links."""
+    import shutil
+    import subprocess
+
+    from conftest import MKDOCS, serving
+
+    root = tmp_path / "today"
+    for name in ("docs", "content"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    env = {key: value for key, value in os.environ.items() if key != "QINGLIAN_BUILD_DATE"}
+    result = subprocess.run([*MKDOCS, "build"], cwd=root, capture_output=True, text=True, env={**env, "NO_MKDOCS_2_WARNING": "1"}, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    months = sorted(path.parent.relative_to(root / "site").as_posix() + "/" for path in (root / "site/calendar").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/index.html"))
+    assert months
+    found: dict[str, list[str]] = {}
+    with serving(root / "site") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        for path in ["", "calendar/", "calendar/agenda/", months[0], months[-1]]:
+            page.goto(url + path, wait_until="networkidle")
+            found[path] = violations(page, axe_script)
+        context.close()
+    assert {path: v for path, v in found.items() if v} == {}
