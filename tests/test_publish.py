@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -194,7 +195,10 @@ def test_second_publish_waits_or_says_why_not(portal: Project, live):
 
 def test_old_releases_are_pruned(portal: Project, live):
     dest, _ = live
-    for _ in range(2):
+    speech = portal.root / "content/speeches/2024-eight-rules-deployment.md"
+    for number in range(2):
+        # A change each time: a publish without one makes no release at all.
+        speech.write_text(speech.read_text(encoding="utf-8") + f"\n第{number + 2}版补充的一段。\n", encoding="utf-8")
         assert publish(portal, dest, "--keep", "2").returncode == 0
     store = ReleaseStore(dest)
     assert len(store.release_ids()) == 2
@@ -232,3 +236,81 @@ def test_verification_finds_leaks_broken_links_and_bad_indexes(project: Project,
     assert any(p.startswith("search-index/v-0123456789abcdef/p/0.json：含有未发布文档 speeches/2024-draft") for p in problems)
     assert any(p.startswith("search-index/meta.json：搜索索引缺失或无法解析") for p in problems)
     assert any(p.startswith("calendar/all.ics：日历订阅缺失或无法解析") for p in problems)
+
+
+def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-c", "user.name=编辑", "-c", "user.email=editor@example.invalid", *args], cwd=root, capture_output=True, text=True, check=True)
+
+
+def test_a_publish_with_no_change_makes_no_new_release(portal: Project, live):
+    dest, _ = live
+    before = ReleaseStore(dest).release_ids()
+    result = publish(portal, dest)
+    assert result.returncode == 0, result.stderr
+    assert "内容没有变化" in result.stdout and "没有生成新版本" in result.stdout
+    assert ReleaseStore(dest).release_ids() == before
+
+
+def test_the_readers_address_comes_from_the_command_line_or_the_environment(portal: Project, tmp_path: Path):
+    dest = tmp_path / "www"
+    config_before = (portal.root / "mkdocs.yml").read_bytes()
+    result = publish(portal, dest, "--site-url", "http://lianzheng.example.internal/xx/")
+    assert result.returncode == 0, result.stderr
+    feed = (dest / "current/calendar/feeds/all.ics").read_text(encoding="utf-8")
+    assert "http://lianzheng.example.internal/xx/" in feed.replace("\r\n ", "")
+    assert (portal.root / "mkdocs.yml").read_bytes() == config_before
+    env = {**publish_env(EXAMPLE_BUILD_DATE), "QINGLIAN_SITE_URL": "http://other.example.internal/"}
+    again = subprocess.run([sys.executable, "-m", "qinglian.cli", "publish", "--dest", str(dest)], cwd=portal.root, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "http://other.example.internal/" in (dest / "current/calendar/feeds/all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+
+
+def test_a_failed_git_pull_has_its_own_exit_code_and_publishes_nothing(portal: Project, tmp_path: Path):
+    upstream = portal.root
+    git(upstream, "init", "-q")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "内容")
+    server = tmp_path / "server"
+    git(tmp_path, "clone", "-q", str(upstream), str(server))
+    # The operator edited mkdocs.yml on the server; an editor then changed it in the repository.
+    config = server / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_url: http://127.0.0.1:8000/", "site_url: http://lz.example.internal/"), encoding="utf-8")
+    upstream_config = upstream / "mkdocs.yml"
+    upstream_config.write_text(upstream_config.read_text(encoding="utf-8").replace("site_name: ", "site_name: 新"), encoding="utf-8")
+    git(upstream, "commit", "-qam", "改站名")
+    dest = tmp_path / "www"
+    result = subprocess.run(
+        [sys.executable, "-m", "qinglian.cli", "publish", "--pull", "--dest", str(dest)],
+        cwd=server, env=publish_env(EXAMPLE_BUILD_DATE), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 6, result.stderr
+    assert "git pull 失败" in result.stderr and "--site-url" in result.stderr and "Traceback" not in result.stderr
+    assert not dest.exists() or not ReleaseStore(dest).release_ids()
+
+
+def test_the_cron_line_creates_its_log_folder_and_publishes(portal: Project, tmp_path: Path):
+    cron = (Path(__file__).resolve().parent.parent / "scripts/deploy/cron/qinglian").read_text(encoding="utf-8")
+    line = next(line for line in cron.splitlines() if line.startswith("0 2 * * *"))
+    command = line.split(None, 6)[6]
+    srv = tmp_path / "srv"
+    repo = srv / "repo"
+    repo.parent.mkdir(parents=True)
+    portal.root.rename(repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "内容")
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    git(repo, "remote", "add", "origin", str(bare))
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "branch", "-q", "--set-upstream-to", f"origin/{git(repo, 'branch', '--show-current').stdout.strip()}")
+    (repo / ".venv").symlink_to(Path(sys.executable).resolve().parent.parent if (Path(sys.executable).parent.parent / "bin/qinglian").exists() else Path(sys.prefix))
+    variables = dict(line.split("=", 1) for line in cron.splitlines() if re.match(r"^[A-Z_]+=", line))
+    env = {**publish_env(EXAMPLE_BUILD_DATE), **variables}
+    result = subprocess.run(["sh", "-c", command.replace("/srv/qinglian", str(srv))], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, (srv / "log/publish.log").read_text(encoding="utf-8") if (srv / "log/publish.log").exists() else result.stderr
+    log = (srv / "log/publish.log").read_text(encoding="utf-8")
+    assert "发布完成" in log
+    assert variables["QINGLIAN_SITE_URL"] in (srv / "www/current/calendar/feeds/all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    unit = (Path(__file__).resolve().parent.parent / "scripts/deploy/systemd/qinglian-publish.service").read_text(encoding="utf-8")
+    assert "LogsDirectory=qinglian" in unit and "CacheDirectory=qinglian" in unit and "publish --pull" in unit

@@ -22,6 +22,9 @@ from .structure.quiz import bank_of
 from .views.lms_export import to_gift, to_moodle_xml
 from .structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, ClockError, build_clock
 
+# Per server, so the checkout stays as the editors committed it (docs/operators, 发布).
+SITE_URL_VARIABLE = "QINGLIAN_SITE_URL"
+
 
 def _check(args: argparse.Namespace) -> int:
     loaded = _load(args.content, args.vocabulary)
@@ -159,11 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
     publish.add_argument("--keep", default=5, type=int, help="保留最近几个版本（默认 5，至少 2）")
     publish.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒（默认不等待）")
-    publish.set_defaults(handler=lambda a: publish_command.publish(a.config.resolve(), a.dest.absolute(), a.keep, a.wait))
-    rollback = commands.add_parser("rollback", help="切换回上一个版本")
+    publish.add_argument(
+        "--site-url", default=os.environ.get(SITE_URL_VARIABLE) or None, metavar="地址",
+        help=f"读者访问的网站地址，代替 mkdocs.yml 中的 site_url（也可用环境变量 {SITE_URL_VARIABLE}）；每台服务器的设置不必改动仓库",
+    )
+    publish.add_argument("--pull", action="store_true", help="先在仓库中执行 git pull --ff-only；失败时不发布（退出码 6）")
+    publish.set_defaults(handler=lambda a: publish_command.publish(
+        a.config.resolve(), a.dest.absolute(), publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull)
+    ))
+    rollback = commands.add_parser("rollback", help="切换回上一个版本，或用 --to 指定的版本")
     rollback.add_argument("--dest", required=True, type=Path, help="发布目录")
+    rollback.add_argument("--to", metavar="版本", help="切换到这个版本（qinglian releases 列出的名称，如 20261122-020000）")
     rollback.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒")
-    rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.absolute(), a.wait))
+    rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.absolute(), a.wait, a.to))
+    releases = commands.add_parser("releases", help="列出发布目录中的全部版本")
+    releases.add_argument("--dest", required=True, type=Path, help="发布目录")
+    releases.set_defaults(handler=lambda a: publish_command.list_releases(a.dest.absolute()))
     return parser
 
 

@@ -66,14 +66,15 @@ def log_to_stderr() -> None:
         logger.propagate = False
 
 
-def build_site(config_file: Path, site_dir: Path) -> BuildReport:
-    """Build the portal of ``config_file`` into ``site_dir``.
+def build_site(config_file: Path, site_dir: Path, site_url: str | None = None) -> BuildReport:
+    """Build the portal of ``config_file`` into ``site_dir``; ``site_url`` overrides mkdocs.yml's.
 
     Raises ``ContentRejected`` for problems in the content or mkdocs.yml; anything else
     (a full disk, a crash) propagates as it is.
     """
+    overrides = {"site_url": site_url} if site_url else {}
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), **overrides)
     except (ConfigurationError, Abort) as exc:
         raise ContentRejected(f"{config_file}: {exc}") from None
     plugin = next((p for p in config.plugins.values() if isinstance(p, QinglianPlugin)), None)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
+import json
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +27,7 @@ USAGE_ERROR = 2  # the operator fixes the command or the destination
 VERIFY_FAILED = 3
 INFRASTRUCTURE = 4  # the operator fixes the machine: disk, cache, permissions
 NO_PREVIOUS = 5
+GIT_FAILED = 6  # git pull did not bring the editors' commits; nothing was built
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a fault in qinglian itself, to be reported
 BUSY = 75  # EX_TEMPFAIL: another publish, or a build holding the caches; try again later
 
@@ -34,15 +40,51 @@ def complain(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def publish(config_file: Path, dest: Path, keep: int, wait_seconds: float) -> int:
+@dataclass(frozen=True)
+class PublishOptions:
+    keep: int = 5
+    wait_seconds: float = 0
+    # The address readers use, when it is not the one in mkdocs.yml (per server: command line or environment).
+    site_url: str | None = None
+    # Run ``git pull --ff-only`` in the repository first.
+    pull: bool = False
+
+
+def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     """``dest`` as the operator gave it: a link there is checked before it is followed."""
     if not config_file.is_file():
         complain(f"找不到配置文件 {config_file}。")
         return USAGE_ERROR
-    if keep < 2:
+    if options.keep < 2:
         complain("--keep 至少为 2，才能回退到上一版本。")
         return USAGE_ERROR
-    return _exclusively(dest, wait_seconds, lambda store: _publish_locked(config_file, store, keep))
+    if options.pull:
+        failed = pull(config_file.parent)
+        if failed:
+            complain(f"发布没有执行：git pull 失败。{failed}")
+            return GIT_FAILED
+    return _exclusively(dest, options.wait_seconds, lambda store: _publish_locked(config_file, store, options))
+
+
+def pull(repository: Path) -> str | None:
+    """``git pull --ff-only`` in ``repository``; None when it worked, else what to do about it."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(repository), "pull", "--ff-only", "-q"], capture_output=True, text=True, timeout=600,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"无法运行 git（{exc.__class__.__name__}）。"
+    if result.returncode == 0:
+        return None
+    said = " ".join(line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip())[:300]
+    if "local changes" in said or "would be overwritten" in said:
+        advice = ("服务器上的仓库有本地修改（常见的是改了 mkdocs.yml 中的 site_url）。请用 git status 查看，"
+                  "用 git checkout -- <文件> 撤销修改；每台服务器不同的设置请用 qinglian publish --site-url 或环境变量 QINGLIAN_SITE_URL。")
+    elif "Not possible to fast-forward" in said or "diverge" in said:
+        advice = "服务器上的仓库有本地提交，与编辑提交的内容分叉了。请用 git log 查看并处理后再发布。"
+    else:
+        advice = "请检查网络和仓库地址，或手工运行 git pull 查看原因。"
+    return f"{advice}（git 的原始输出：{said}）"
 
 
 def _exclusively(dest: Path, wait_seconds: float, action: Callable[[ReleaseStore], int]) -> int:
@@ -63,7 +105,7 @@ def _exclusively(dest: Path, wait_seconds: float, action: Callable[[ReleaseStore
         return INFRASTRUCTURE
 
 
-def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
+def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOptions) -> int:
     # Imported here so `qinglian rollback` works even when the engine cannot start.
     from ..engine import CachesBusy, ContentRejected, InfrastructureProblem, build_site, log_to_stderr
 
@@ -73,7 +115,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
     say(f"[1/4] 正在生成网站：releases/{build_dir.name}")
     log_to_stderr()
     try:
-        report = build_site(config_file, build_dir)
+        report = build_site(config_file, build_dir, options.site_url)
     except ContentRejected as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败：{exc}")
@@ -118,6 +160,10 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         return VERIFY_FAILED
 
     previous_id = store.current_id()
+    if previous_id is not None and same_files(store.releases / previous_id, build_dir):
+        shutil.rmtree(build_dir, ignore_errors=True)
+        say(f"内容没有变化：新生成的网站与正在使用的 releases/{previous_id} 逐字节相同，没有生成新版本。")
+        return OK
     try:
         kept, refused = carry_index_versions(store.releases / previous_id if previous_id else None, build_dir, loaded.withheld)
     except OSError as exc:
@@ -141,7 +187,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
         return INFRASTRUCTURE
 
     say("[4/4] 正在清理旧版本")
-    for removed in store.prune(keep):
+    for removed in store.prune(options.keep):
         say(f"  删除了 releases/{removed}")
     say(f"发布完成：releases/{release_id}，共 {len(manifest)} 篇文档，{len(loaded.withheld)} 篇未发布（草稿、定时或已撤下）。")
     if previous is None:
@@ -153,13 +199,21 @@ def _publish_locked(config_file: Path, store: ReleaseStore, keep: int) -> int:
     return OK
 
 
-def rollback(dest: Path, wait_seconds: float) -> int:
-    return _exclusively(dest, wait_seconds, _rollback_locked)
+def rollback(dest: Path, wait_seconds: float, to: str | None = None) -> int:
+    return _exclusively(dest, wait_seconds, lambda store: _rollback_locked(store, to))
 
 
-def _rollback_locked(store: ReleaseStore) -> int:
+def _rollback_locked(store: ReleaseStore, to: str | None) -> int:
     store.clean_up()
     current, previous = store.current_id(), store.previous_id()
+    if to is not None:
+        if to not in store.release_ids():
+            complain(f"无法回退：{store.dest} 中没有版本 {to}。现有版本：{'、'.join(store.release_ids()) or '无'}（qinglian releases 可列出）。")
+            return NO_PREVIOUS
+        if to == current:
+            say(f"releases/{to} 已经是正在使用的版本，没有改变。")
+            return OK
+        previous = to
     if previous is None:
         complain(f"无法回退：{store.dest} 中没有在当前版本（{current or '无'}）之前上线、且未被回退过的版本。")
         return NO_PREVIOUS
@@ -167,3 +221,62 @@ def _rollback_locked(store: ReleaseStore) -> int:
     say(f"已回退：现在使用 releases/{previous}（原为 releases/{current}）。")
     say("下一次发布会生成新的版本；若问题出在内容上，请先修正内容。")
     return OK
+
+
+def list_releases(dest: Path) -> int:
+    """Every release with what it holds and when it went live; the one in use marked."""
+    try:
+        check_destination(dest)
+    except UnsafeDestination as exc:
+        complain(f"没有执行：{exc}")
+        return USAGE_ERROR
+    store = ReleaseStore(dest.resolve())
+    ids = store.release_ids()
+    if not ids:
+        say(f"{dest} 中还没有任何版本。")
+        return OK
+    current, previous = store.current_id(), store.previous_id()
+    live = store.live_stack()
+    events = store.events()
+    say(f"{dest} 中的版本（共 {len(ids)} 个，新的在前）：")
+    for release_id in sorted(ids, key=lambda r: (events.get(r, ""), r), reverse=True):
+        manifest = read_manifest(store.manifest_path(release_id))
+        marks = []
+        if release_id == current:
+            marks.append("正在使用")
+        elif release_id == previous:
+            marks.append("rollback 会切换到这里")
+        elif release_id not in live and release_id in events:
+            marks.append("已被回退")
+        documents = f"{len(manifest)} 篇文档" if manifest is not None else "没有清单"
+        when = f"，{events[release_id]} 上线" if release_id in events else ""
+        say(f"  {release_id}  {documents}{when}{'  【' + '，'.join(marks) + '】' if marks else ''}")
+    say("切换到指定版本：qinglian rollback --dest … --to <版本>")
+    return OK
+
+
+def same_files(live: Path, built: Path) -> bool:
+    """Whether ``built`` holds exactly the files of ``live``, byte for byte.
+
+    The search index versions the live release kept from earlier releases do not count.
+    """
+    try:
+        own = json.loads((live / "search-index" / "meta.json").read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        own = None
+
+    def listing(root: Path, skip_kept: bool) -> dict[str, int]:
+        found = {}
+        for current, folders, names in os.walk(root):
+            relative = Path(current).relative_to(root).as_posix()
+            if skip_kept and relative == "search-index":
+                folders[:] = [f for f in folders if not f.startswith("v-") or f == f"v-{own}"]
+            for name in names:
+                path = Path(current) / name
+                found[path.relative_to(root).as_posix()] = path.stat().st_size
+        return found
+
+    built_files = listing(built, False)
+    if built_files != listing(live, True):
+        return False
+    return all(filecmp.cmp(live / name, built / name, shallow=False) for name in built_files)

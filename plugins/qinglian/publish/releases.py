@@ -205,6 +205,15 @@ class ReleaseStore:
         live = self.live_stack()
         return live[-2] if len(live) >= 2 else None
 
+    def events(self) -> dict[str, str]:
+        """When each release last went live (publish or rollback), by the history."""
+        history = self._history() or {"live": [], "log": []}
+        return {
+            event["release"]: str(event.get("at", ""))[:19].replace("T", " ")
+            for event in history["log"]
+            if isinstance(event, dict) and isinstance(event.get("release"), str)
+        }
+
     def _history(self) -> dict[str, list] | None:
         path = self.dest / HISTORY
         if not path.exists() or path.is_symlink():
