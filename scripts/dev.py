@@ -4,6 +4,8 @@
     python3 scripts/dev.py serve   # venv + packages, then serve http://127.0.0.1:8000
     python3 scripts/dev.py build   # venv + packages, then build the portal into site/
     python3 scripts/dev.py test    # venv + packages + Debian chromium and nginx + old Chromium kernels, then the whole test suite
+    python3 scripts/dev.py wheelhouse [DIR]   # every package the portal needs, as wheels in DIR (default wheelhouse/),
+                                              # for a server without internet access (docs/operators, 离线安装)
 
 Only python3 and the package registries are needed. Chromium comes from Debian's
 packages (apt-get, as root or through sudo); a browser is never downloaded.
@@ -20,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
+# Made on a connected machine and copied along: then nothing is fetched from a package index.
+WHEELHOUSE = ROOT / "wheelhouse"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli"]
 # npm fetches the old Chromium kernels of the browser matrix (brotli unpacks them). A machine
@@ -35,8 +39,22 @@ def run(*command: str | Path, **kwargs: object) -> None:
 def ensure_venv(extras: str) -> None:
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
+    if WHEELHOUSE.is_dir() and not extras:
+        # Offline: everything comes from the wheelhouse, the package index is never asked.
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE, "-e", str(ROOT))
+        return
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}")
+
+
+def make_wheelhouse(target: Path) -> None:
+    """The portal's packages and everything they need, as wheels: for ``pip install --no-index``."""
+    ensure_venv("")
+    target.mkdir(parents=True, exist_ok=True)
+    run(BIN / "python", "-m", "pip", "wheel", "--quiet", "--wheel-dir", target, str(ROOT))
+    # What installing the project in editable mode builds it with (scripts/dev.py serve, offline).
+    run(BIN / "python", "-m", "pip", "download", "--quiet", "--only-binary", ":all:", "--dest", target, "setuptools>=68", "wheel")
+    print(f"wheelhouse: {len(list(target.glob('*.whl')))} wheels in {target}", flush=True)
 
 
 def ensure_debian_packages() -> None:
@@ -70,6 +88,8 @@ def main(argv: list[str]) -> int:
         run(BIN / "python", ROOT / "scripts" / "old_chromium.py", cwd=ROOT, env=env)
         run(BIN / "python", ROOT / "scripts" / "axe_core.py", cwd=ROOT, env=env)
         run(BIN / "python", "-m", "pytest", *argv[1:], cwd=ROOT, env=env)
+    elif action == "wheelhouse":
+        make_wheelhouse(Path(argv[1]).resolve() if len(argv) > 1 else WHEELHOUSE)
     else:
         print(__doc__, file=sys.stderr)
         return 2
