@@ -65,3 +65,29 @@ def test_serve_previews_withheld_documents_with_a_banner(project: Project):
         # Previewed, but still not listed among published documents.
         listing = fetch(url + "speeches/")
         assert "尚未定稿的讲话" not in listing and "定时发布的讲话" not in listing
+
+
+def test_serve_shows_content_errors_in_the_browser_and_reloads_when_fixed(project: Project, browser, tmp_path):
+    """A save with an error: the page lists the problem in Chinese at once, and reloads once it is fixed."""
+    broken = speech(title="有错误的讲话").replace("date: 2024-03-05", "date: 2024-02-30")
+    project.write("content/speeches/2024-broken.md", broken)
+    with mkdocs_serve(project) as url:
+        # Broken from the start: the preview still starts and says what is wrong.
+        assert fetch_until(url + "speeches/", "内容有错误，预览暂停", 60)
+        page_text = fetch(url + "speeches/")
+        assert "content/speeches/2024-broken.md:3: 字段“date”" in page_text and "2月只有 29 天" in page_text
+        project.write("content/speeches/2024-broken.md", broken.replace("2024-02-30", "2024-02-29"))
+        assert fetch_until(url + "speeches/", "有错误的讲话", 60)
+        # Broken while the browser is open: the page turns into the list without a reload by hand.
+        context = browser.new_context(locale="zh-CN")
+        opened = context.new_page()
+        opened.goto(url + "speeches/")
+        started = time.monotonic()
+        project.write("content/speeches/2024-broken.md", broken.replace("date: 2024-02-30", "date：2024-02-29"))
+        opened.locator("h1", has_text="内容有错误，预览暂停").wait_for(timeout=30000)
+        assert "请改为：date: 2024-02-29" in opened.inner_text("main")
+        assert time.monotonic() - started < 30
+        opened.screenshot(path=str(tmp_path / "preview-error.png"))
+        project.write("content/speeches/2024-broken.md", broken.replace("2024-02-30", "2024-02-28"))
+        opened.locator(".md-content", has_text="有错误的讲话").first.wait_for(timeout=30000)
+        context.close()

@@ -36,6 +36,7 @@ from .search.text import remember_texts
 from .fragment_cache import FragmentCache, shared_navigation_key
 from .inline_assets import FOLDER as INLINE_FOLDER, ForeignScript, InlineAssets, ThemeScripts
 from .kept_site import KeptSite
+from .preview_errors import PreviewErrors
 from .watcher import watch_with_file_events
 from .content.hand_written import check_hand_written, is_exempt
 from .content.html_policy import check_html
@@ -93,6 +94,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.preview_built = False
         self.serving = False
         self.build_error: Exception | None = None
+        # What the preview shows in the browser while the content has errors.
+        self.preview_errors = PreviewErrors()
         # The project's cache lock, held from pre_build until the build ends.
         self._lock: contextlib.ExitStack | None = None
 
@@ -168,10 +171,14 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         for problem in problems.sorted():
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
         errors, warnings = len(problems.errors), len(problems.warnings)
-        if problems.fails(config.strict):
+        failed = problems.fails(config.strict)
+        self.preview_errors.problems = [str(problem) for problem in problems.sorted()] if failed else []
+        if failed and not (self.serving and not self.preview_built):
             raise PluginError(
                 f"内容检查未通过：{errors} 个错误，{warnings} 个警告（见上文）。网站没有生成，原有输出保持不变。"
             )
+        # The first build of a preview goes on with the documents that passed: the server then
+        # starts, and shows the problems in the browser until they are fixed.
         self.loaded = loaded
         if self.quick is not None:
             last_build = self.quick.last
@@ -588,6 +595,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
+        self.preview_errors.install(server)
         if self.config.preview_watcher == "native":
             refused = watch_with_file_events(server)
             if refused is not None:
