@@ -43,9 +43,10 @@ def test_case_header_shows_discipline_outcome_and_lessons(example_site: Path):
 
 def test_plan_renders_sessions_table_with_links(example_site: Path):
     html = (example_site / "plans/2025-district-study-plan/index.html").read_text(encoding="utf-8")
-    table = html.split("ql-sessions__table")[1].split("</table>")[0]
-    # A header row and one row per entry; the weekly self-test is one row, not four.
-    assert table.count("<tr>") == 6
+    table = html.split('<ol class="ql-sessions"')[1].split("</ol>")[0]
+    # One card per entry, every field labelled; the weekly self-test is one card, not four.
+    assert table.count('<li class="ql-session">') == 5
+    assert table.count("<dt>学习材料</dt>") == 5 and table.count("<dt>地点</dt>") == 5
     assert "2025年4月18日" in table
     assert "每周五" in table and "2025年3月14日起，共 4 次" in table
     assert 'href="../../speeches/2025-transport-top-leader/#一把权力关进制度的笼子"' in table
