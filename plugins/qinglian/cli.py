@@ -13,7 +13,7 @@ import yaml
 
 from . import __version__
 from .importer.command import import_files, new_document
-from .importer.metadata import KINDS
+from .importer.metadata import KINDS, SLUG_NAME
 from .publish import command as publish_command
 from .content.hand_written import check_hand_written
 from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
@@ -123,6 +123,12 @@ def _export_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _short_name(text: str) -> str:
+    if not SLUG_NAME.match(text):
+        raise argparse.ArgumentTypeError(f"“{text}”应为小写英文字母、数字和连字符，如 work-points")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qinglian", description="清廉教育学习平台工具")
     parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
@@ -143,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--out", type=Path, help="写入的文件夹（默认为内容目录中对应的栏目文件夹）")
     importer.add_argument("--content", default="content", type=Path, help="内容目录（默认 content）")
     importer.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    importer.set_defaults(handler=lambda a: import_files(a.files, a.kind, a.unit, a.content, a.out, a.force))
+    importer.add_argument(
+        "--name", type=_short_name, metavar="英文名",
+        help="文件名中年份之后的部分，小写英文字母、数字和连字符，如 work-points（默认取标题前几个字的拼音）",
+    )
+    importer.set_defaults(handler=lambda a: import_files(a.files, a.kind, a.unit, a.content, a.out, a.force, a.name))
     new = commands.add_parser("new", help="按模板新建一篇文档")
     new.add_argument("kind", choices=sorted(KINDS), help="speech 讲话、case 案例、plan 计划、quiz 测试、regulation 党纪法规")
     new.add_argument("title", help="标题")

@@ -36,6 +36,8 @@ class PublishedSchema(Schema):
     title = Text("标题")
     topics = ListOf("专题", Term("专题", "topics"), min_items=1)
     summary = Text("摘要", required=False)
+    # The official document's number (XX县纪发〔2025〕5号), shown in the header and searchable.
+    doc_number = Text("文号", required=False)
     slug = Slug("网址名", required=False)
     draft = Boolean("草稿", required=False, default=False)
     publish_date = Date("定时发布日期", required=False)

@@ -13,6 +13,7 @@ from ..content.scan import placeholder
 from ..structure.regulation import parse_regulation
 from .markdown import regulation_markdown, to_markdown
 from .metadata import KINDS, front_matter, guess, slug_for
+from .official import OfficialFrame, official_frame
 from .sources import Paragraph, UnreadableSource, read_source
 
 
@@ -34,7 +35,9 @@ def _write(path: Path, text: str, force: bool) -> bool:
     return True
 
 
-def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool) -> int:
+def import_files(
+    files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool, name: str | None = None
+) -> int:
     roles = _roles(content_dir)
     failed = 0
     for source in files:
@@ -49,7 +52,9 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
             print(f"{shown}: 无法导入：文件中没有文字。", file=sys.stderr)
             failed += 1
             continue
-        title, body = paragraphs[0], paragraphs[1:]
+        # A regulation is kept as written; other documents lose the official frame to the front matter.
+        frame = official_frame(paragraphs) if kind != "regulation" else OfficialFrame(paragraphs[0].text, paragraphs[1:])
+        body = frame.body
         if kind == "regulation":
             markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx"), []
         else:
@@ -57,11 +62,17 @@ def import_files(files: list[Path], kind: str, unit: str | None, content_dir: Pa
         for marker in removed:
             place = "第 {} 段".format(marker.line) if source.suffix.lower() == ".docx" else f"第 {marker.line} 行"
             print(f"警告  {shown}:{marker.line}: {place}删除了网页残留标记“{marker.marker}”。", file=sys.stderr)
-        found = guess(kind, title.text, [p.text for p in body], roles)
-        values = {"title": title.text, "date": found.date, "unit": unit, "issuer": unit, **found.fields}
+        for item in frame.removed:
+            print(f"{shown}: 识别出{item}，已写入元数据或删去，不在正文中。", file=sys.stderr)
+        found = guess(kind, frame.title, [p.text for p in body], roles)
+        if frame.date is not None:
+            # The document's own date (its sign-off), never a year read from the 文号.
+            found.date, found.year = frame.date, frame.date.year
+            found.hints.pop("date", None)
+        values = {"title": frame.title, "date": found.date, "unit": unit, "issuer": unit, "doc_number": frame.doc_number, **found.fields}
         note = f"由 qinglian import 从 {source.name} 导入（{_today()}）。\n标有“待填写”的字段请补全后再提交，qinglian check 会逐一指出。"
         text = front_matter(kind, values, found.hints, note) + "\n" + markdown
-        target = _target(kind, slug_for(kind, title.text, found.year), content_dir, out)
+        target = _target(kind, slug_for(kind, frame.title, found.year, name), content_dir, out)
         if _write(target, text, force):
             print(display_path(target.resolve(), Path.cwd()))
         else:

@@ -64,10 +64,29 @@ def _lead_in(paragraph: Paragraph) -> tuple[str, str]:
     return match[0], text[match.end() :]
 
 
+_MARKS = {"b": "**", "i": "*", "bi": "***"}
+
+
+def formatted(spans: tuple[tuple[str, str], ...]) -> str:
+    """Bold and italic runs as Markdown emphasis; the spaces at a run's edges stay outside the marks."""
+    parts = []
+    for text, style in spans:
+        mark = _MARKS.get(style, "")
+        core = text.strip()
+        if not mark or not core:
+            parts.append(escape(text))
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        parts.append(f"{escape(lead)}{mark}{escape(core)}{mark}{escape(trail)}")
+    return "".join(parts)
+
+
 def _paragraph(paragraph: Paragraph) -> str:
+    if paragraph.spans and "".join(text for text, _ in paragraph.spans).strip() == paragraph.text:
+        return formatted(paragraph.spans).strip()
     lead, rest = _lead_in(paragraph)
     if lead:
-        return f"<strong>{escape(lead)}</strong>{escape(rest) if rest else ''}"
+        return f"**{escape(lead)}**{escape(rest) if rest else ''}"
     return escape(paragraph.text)
 
 
@@ -85,7 +104,7 @@ def to_markdown(paragraphs: list[Paragraph]) -> tuple[str, list[str], list[Remov
         text = re.sub(r"\s+", " ", GLUED_MARKER.sub("", text)).strip()
         if not text:
             continue
-        paragraph = Paragraph(text, paragraph.line, paragraph.bold_lead, paragraph.style_level)
+        paragraph = Paragraph(text, paragraph.line, paragraph.bold_lead, paragraph.style_level, paragraph.spans)
         if paragraph.style_level >= 2:
             blocks.append("#" * min(paragraph.style_level, 4) + " " + escape(text))
             continue

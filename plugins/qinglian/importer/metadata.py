@@ -74,10 +74,30 @@ def guess(kind: str, title: str, texts: list[str], roles: list[str]) -> Guess:
     return result
 
 
-def slug_for(kind: str, title: str, year: int | None) -> str:
-    """Stable and ASCII: the same title always gives the same address."""
-    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:6]
-    return f"{year or 'undated'}-{kind}-{digest}"
+# Words every official title has, which would make every address alike.
+_TITLE_FRAME = re.compile(r"^关于(?:印发)?|的(?:通知|通报|讲话|决定|意见|报告|批复|函)$")
+_SLUG_WORDS = 6
+SLUG_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug_for(kind: str, title: str, year: int | None, name: str | None = None) -> str:
+    """Stable and ASCII: the year and the editor's short English ``name``, or the pinyin of the title's first words.
+
+    The same title always gives the same address; a title with no Chinese or ASCII words falls
+    back to the kind and a hash of the title.
+    """
+    prefix = str(year) if year else "undated"
+    if name:
+        return f"{prefix}-{name}"
+    from pypinyin import lazy_pinyin  # only the importer needs it
+
+    core = _TITLE_FRAME.sub("", re.sub(r"[《》〈〉“”\"'（）()\s]", "", title))
+    words = [word.lower() for word in lazy_pinyin(core) if re.fullmatch(r"[A-Za-z0-9]+", word)]
+    # XX (an anonymised name) says nothing about the document.
+    words = [word for word in words if word != "xx"][:_SLUG_WORDS]
+    if not words:
+        return f"{prefix}-{kind}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:6]}"
+    return f"{prefix}-" + "-".join(words)
 
 
 # Each field: (key, comment, required). Optional fields are written commented out.
@@ -86,6 +106,7 @@ COMMON = [
     ("date", "发布日期，如 2024-03-05", True),
     ("unit", "发文单位，须为词表 units 中的一项", True),
     ("topics", "专题，至少一项，须为词表 topics 中的项", True),
+    ("doc_number", "文号，如 XX县纪发〔2025〕5号，可不写", False),
     ("summary", "摘要，显示在列表和页面顶部，可不写", False),
     ("draft", "草稿：true 时不发布", False),
     ("publish_date", "定时发布：这一天起发布，可不写", False),
@@ -100,7 +121,7 @@ BY_KIND = {
         ("basis", "处理依据：所依据的党纪法规和条款，可不写", False),
     ],
     "plan": [("year", "计划年度", True), ("sessions", "学习安排，至少一次", True)],
-    "quiz": [("pass_mark", "及格分", True), ("questions", "题目，至少一题", True)],
+    "quiz": [("pass_mark", "及格分", True), ("full_marks", "满分：各题分值之和不是 100 分时写明，可不写", False), ("questions", "题目，至少一题", True)],
     "regulation": [
         ("status", "效力状态：现行有效、已修订、已废止之一，不写即为现行有效", False),
         ("revised", "修订日期列表，可不写", False),
@@ -125,7 +146,7 @@ class RawYaml(str):
 
 
 OPTIONAL_EXAMPLES = {"basis": RawYaml("[{regulation: regulations/2023-xx, articles: [第十条]}]"),
-                     "summary": "一句话介绍本文", "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
+                     "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "full_marks": 100, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
                      "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx"}
 
 _LIST_FIELDS = {"topics", "lessons"}

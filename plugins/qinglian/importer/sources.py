@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 
@@ -24,6 +25,8 @@ class Paragraph:
     bold_lead: str = ""
     # 1 for a Word "Title" style, 2.. for Heading 1.., when the file uses heading styles.
     style_level: int = 0
+    # The text in runs of one format ("", "b", "i" or "bi"), when a Word paragraph has bold or italic.
+    spans: tuple[tuple[str, str], ...] = ()
 
 
 def decode_text(data: bytes) -> str:
@@ -121,8 +124,22 @@ def read_docx(path: Path) -> list[Paragraph]:
                 lead += run.text
             else:
                 break
-        paragraphs.append(Paragraph(text, number, lead.strip() if lead.strip() != text else "", level))
+        paragraphs.append(Paragraph(text, number, lead.strip() if lead.strip() != text else "", level, _spans(paragraph.runs)))
     return paragraphs
+
+
+def _spans(runs: list[Any]) -> tuple[tuple[str, str], ...]:
+    """Adjacent runs of the same format joined; empty when nothing is bold or italic."""
+    spans: list[tuple[str, str]] = []
+    for run in runs:
+        if not run.text:
+            continue
+        style = ("b" if run.bold else "") + ("i" if run.italic else "")
+        if spans and spans[-1][1] == style:
+            spans[-1] = (spans[-1][0] + run.text, style)
+        else:
+            spans.append((run.text, style))
+    return tuple(spans) if any(style for _, style in spans) else ()
 
 
 def read_source(path: Path) -> list[Paragraph]:

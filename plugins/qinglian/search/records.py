@@ -103,7 +103,7 @@ def document_record(document: Document, url: str, scheduled: Sequence[Session] =
         "topic": list(document.topics),
     }
     details = [document.unit, *document.topics]
-    for name in ("speaker", "occasion", "discipline", "outcome"):
+    for name in ("doc_number", "speaker", "occasion", "discipline", "outcome"):
         value = document.fields.get(name)
         if isinstance(value, str):
             details.append(value)

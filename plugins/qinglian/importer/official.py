@@ -1,0 +1,134 @@
+"""The frame of an official document (公文, GB/T 9704): what goes into the front matter, not the body.
+
+A 公文 opens with the issuing authority's header (…文件), the document number (文号, such as
+XX县纪发〔2025〕5号) and a title that may run over two or three lines, then the addressees
+(主送, a line ending in a colon); it closes with the sign-off (落款: the authority and the
+date, sometimes 附注 and a 抄送 line). The title is the heading after the 文号, the date is
+the sign-off's, and neither the addressees nor the sign-off belong to the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .sources import Paragraph
+
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}[〔［\[（(]\s*(\d{4})\s*[〕］\]）)]\s*\d{1,4}\s*号$")
+_MASTHEAD = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}(?:文件|通报|简报|函)$")
+_RECIPIENTS = re.compile(r"^[^。！？]{2,120}[：:]$")
+_SALUTATION = re.compile(r"^(?:同志们|各位(?:领导|同志)?|大家)[：:，,]?$")
+_NUMERAL_DATE = "〇零一二三四五六七八九十"
+_DATE = re.compile(rf"^(\d{{4}}|[{_NUMERAL_DATE}]{{4}})\s*年\s*(\d{{1,2}}|[{_NUMERAL_DATE}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_NUMERAL_DATE}]{{1,3}})\s*日$")
+_SIGNER = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}$")
+_TRAILER = re.compile(r"^(?:抄送|印发|附件|（此件|\(此件|此件)")
+# A title line is short and is not a sentence of the body.
+_TITLE_LINE = re.compile(r"^[^。！？；]{2,60}$")
+
+
+@dataclass
+class OfficialFrame:
+    title: str
+    body: list[Paragraph]
+    doc_number: str | None = None
+    recipients: str | None = None
+    signer: str | None = None
+    date: dt.date | None = None
+    # What was taken out of the body, for the import's report.
+    removed: list[str] = field(default_factory=list)
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+    if len(text) == 4 and all(c in digits for c in text):
+        return int("".join(str(digits[c]) for c in text))
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + digits.get(text[1:], 0)
+    if text.endswith("十"):
+        return digits.get(text[:-1], 0) * 10
+    if "十" in text:
+        tens, ones = text.split("十")
+        return digits.get(tens, 0) * 10 + digits.get(ones, 0)
+    return digits.get(text, 0)
+
+
+def date_of(text: str) -> dt.date | None:
+    """2025年3月5日 or 二〇二五年三月五日 on a line of its own."""
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    try:
+        return dt.date(_number(match[1]), _number(match[2]), _number(match[3]))
+    except ValueError:
+        return None
+
+
+def official_frame(paragraphs: list[Paragraph]) -> OfficialFrame:
+    """Title, 文号, addressees and sign-off of ``paragraphs``; a plain document keeps its first line as title."""
+    items = list(paragraphs)
+    frame = OfficialFrame(title=items[0].text if items else "", body=items[1:])
+    start = 0
+    while start < len(items) and start < 4 and _MASTHEAD.match(items[start].text) and not _DOC_NUMBER.match(items[start].text):
+        frame.removed.append(f"版头“{items[start].text}”")
+        start += 1
+    if start < len(items) and _DOC_NUMBER.match(items[start].text):
+        frame.doc_number = items[start].text.replace(" ", "")
+        start += 1
+    elif start == 0:
+        head = items[0] if items else None
+        if head is None or not _recipients_follow(items, 1):
+            # Not an official document's frame: the first line is the title, as before.
+            _take_sign_off(frame)
+            return frame
+    # The title: short lines up to the addressees (or the first sentence), joined.
+    title_lines: list[str] = []
+    index = start
+    while index < len(items) and len(title_lines) < 4:
+        text = items[index].text
+        if _RECIPIENTS.match(text) or _SALUTATION.match(text) or not _TITLE_LINE.match(text):
+            break
+        title_lines.append(text)
+        index += 1
+    if not title_lines and index < len(items):
+        title_lines, index = [items[index].text], index + 1
+    frame.title = "".join(title_lines)
+    if index < len(items) and _RECIPIENTS.match(items[index].text) and not _SALUTATION.match(items[index].text):
+        frame.recipients = items[index].text.rstrip("：:")
+        frame.removed.append(f"主送“{items[index].text}”")
+        index += 1
+    frame.body = items[index:]
+    _take_sign_off(frame)
+    return frame
+
+
+def _recipients_follow(items: list[Paragraph], start: int) -> bool:
+    """A title of one to three short lines followed by an addressee line: a 公文 without a 文号."""
+    for index in range(start, min(start + 3, len(items))):
+        if _RECIPIENTS.match(items[index].text) and not _SALUTATION.match(items[index].text):
+            return True
+        if not _TITLE_LINE.match(items[index].text):
+            return False
+    return False
+
+
+def _take_sign_off(frame: OfficialFrame) -> None:
+    """The 落款 (authority, date) and what follows it (抄送, 印发) leave the body; the date is the document's."""
+    body = frame.body
+    end = len(body)
+    while end > 0 and _TRAILER.match(body[end - 1].text):
+        frame.removed.append(f"版记“{body[end - 1].text}”")
+        end -= 1
+    if end > 0 and (found := date_of(body[end - 1].text)) is not None:
+        frame.date = found
+        frame.removed.append(f"成文日期“{body[end - 1].text}”")
+        end -= 1
+        if end > 0 and _SIGNER.match(body[end - 1].text) and len(body[end - 1].text) <= 30:
+            frame.signer = body[end - 1].text
+            frame.removed.append(f"落款“{body[end - 1].text}”")
+            end -= 1
+    frame.body = body[:end]
