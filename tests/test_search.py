@@ -240,6 +240,7 @@ QUIZ = textwrap.dedent("""\
         question: QLJUDGE 这种说法对吗？
         answer: 错误
         explanation: 说法不对。
+    full_marks: 3
     ---
 
     测试说明。

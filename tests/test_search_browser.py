@@ -99,3 +99,46 @@ def test_filter_values_named_like_object_properties_are_plain_values(page, serve
         status.filter(has_text=re.compile("结果|没有找到")).wait_for(timeout=15000)
         assert "搜索暂时无法使用" not in status.inner_text(), query
         assert page.console_errors == [], query
+
+
+def search_titles(page, served_site: str, query: str) -> tuple[str, list[str]]:  # noqa: ANN001 - Playwright's Page
+    """The search page's status and every result title, all pages of results shown."""
+    from urllib.parse import quote
+
+    page.goto(served_site + "search/?q=" + quote(query))
+    status = page.locator(".ql-search-page__status")
+    status.filter(has_text=re.compile("结果|没有找到")).wait_for(timeout=15000)
+    more = page.locator(".ql-search-page__more")
+    while more.is_visible():
+        before = page.locator(".ql-search-page__results .ql-result").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.ql-search-page__results .ql-result').length > n", arg=before)
+    return status.inner_text(), page.locator(".ql-search-page__results .ql-result__title").all_inner_texts()
+
+
+CASE_TITLE = "XX市交通运输局某下属单位原主要负责人XX收受工程承包方好处费问题的通报"
+
+
+def test_a_near_miss_finds_the_pages_with_the_characters_and_says_so(page, served_site: str):
+    status, titles = search_titles(page, served_site, "交通运输局下属单位")
+    assert CASE_TITLE in titles
+    assert "没有完全匹配“交通运输局下属单位”的结果" in status
+    divider = page.locator(".ql-results__divider").first.inner_text()
+    assert divider == "没有完全匹配的结果，以下是相近的结果。"
+    assert page.console_errors == []
+
+
+def test_a_query_never_finds_less_than_a_longer_query_containing_it(page, served_site: str):
+    for short, longer in (("交通运输局下属单位", "市交通运输局下属单位原"), ("农业局", "农业局 礼金"), ("八项规定", "八项规定精神"), ("礼金", "收受礼金")):
+        _, found_short = search_titles(page, served_site, short)
+        _, found_long = search_titles(page, served_site, longer)
+        assert set(found_long) <= set(found_short), (short, longer, set(found_long) - set(found_short))
+
+
+def test_a_document_ranks_above_a_quiz_that_holds_the_phrase_only_in_an_option(page, served_site: str):
+    _, titles = search_titles(page, served_site, "膳食委员会监督")
+    case = next(index for index, title in enumerate(titles) if "校园餐" in title)
+    quiz = next(index for index, title in enumerate(titles) if "测试" in title)
+    assert case < quiz, titles
+    _, titles = search_titles(page, served_site, "切入口和动员令")
+    assert titles[0] == "在全市贯彻落实中央八项规定精神推进会上的讲话", titles

@@ -114,7 +114,16 @@
     function distinct(list) { return list.filter(function (t, i) { return list.indexOf(t) === i; }); }
     loose = distinct(loose);
     exact = distinct(exact);
-    return { parts: parts, loose: loose, exact: exact, term: loose.join(" ") };
+    var singles = [];
+    var pairs = [];
+    parts.forEach(function (part) {
+      symbolRuns(part).forEach(function (run) {
+        singles = singles.concat(run);
+        for (var i = 0; i + 2 <= run.length; i++) pairs.push(run.slice(i, i + 2).join(""));
+      });
+    });
+    // singles and pairs: what a search that finds no whole phrase falls back to (near misses).
+    return { parts: parts, loose: loose, exact: exact, singles: distinct(singles), pairs: distinct(pairs), term: loose.join(" ") };
   }
 
   function containsAll(text, parts) {
@@ -359,11 +368,55 @@
         data: null,
       });
     }
-    var results = staffChosen ? all : all.filter(function (item) { return item.page < readers; });
+    var visible = function (item) { return staffChosen || item.page < readers; };
+    this.near = false;
+    if (query.parts.length && query.singles.length > 1 && !all.some(function (item) { return item.likely && visible(item); })) {
+      var near = await this.nearMisses(allowed, needed, all);
+      if (near.some(visible)) {
+        all = all.concat(near);
+        this.near = !all.some(function (item) { return !item.near && visible(item); });
+      }
+    }
+    var results = all.filter(visible);
     this.results = results;
     this.counts = filterLists ? countValues(filterLists, all) : {};
     this.order();
     return this;
+  };
+
+  /* No page holds the whole phrase: the pages holding all its characters, scattered, and failing
+   * that the pages holding most of its pairs in order, most first. A shorter query thus never
+   * finds less than a longer one that contains it. */
+  Search.prototype.nearMisses = async function (allowed, needed, found) {
+    var index = this.engine;
+    var size = index.meta.pages;
+    var query = this.query;
+    var files = {};
+    var tokens = query.singles.concat(query.pairs).filter(function (token) {
+      var file = bucketOf(token, index.meta.buckets);
+      if (!files[file] && Object.keys(files).length >= MAX_QUERY_FILES) return false;
+      files[file] = true;
+      return true;
+    });
+    var singles = tokens.filter(function (token) { return query.singles.indexOf(token) >= 0; });
+    var pairs = tokens.filter(function (token) { return query.singles.indexOf(token) < 0; });
+    var lists = await Promise.all(tokens.map(function (token) { return index.list(token); }));
+    var held = tally(lists.slice(0, singles.length), size).held;
+    var inOrder = tally(lists.slice(singles.length), size).held;
+    var known = {};
+    found.forEach(function (item) { known[item.page] = true; });
+    function item(page) {
+      return { page: page, likely: false, near: true, score: inOrder[page], inTitle: false, handWritten: page >= index.meta.documents, exact: false, data: null };
+    }
+    var scattered = [];
+    var most = [];
+    var least = Math.max(1, Math.ceil(pairs.length / 2));
+    for (var page = 0; page < size; page++) {
+      if (known[page] || allowed[page] !== needed) continue;
+      if (singles.length === query.singles.length && held[page] === singles.length) scattered.push(item(page));
+      else if (pairs.length && inOrder[page] >= least) most.push(item(page));
+    }
+    return scattered.length ? scattered : most;
   };
 
   /* Per filter value, how many of ``results`` hold it (all pages when ``results`` is null). */
@@ -385,13 +438,22 @@
   }
 
   Search.prototype.order = function () {
-    // Pages with the phrase first (a page counts as one until its text shows otherwise); in each
-    // group documents before hand-written pages, titles holding the words first, then newest.
-    function group(item) { return item.exact === true || (item.exact === undefined && item.likely) ? 0 : 1; }
+    // Pages with the phrase first (a page counts as one until its text shows otherwise), then the
+    // pages with its words apart, then near misses (most of the phrase's pairs first); in each
+    // group documents before quizzes that hold the phrase only in their options, hand-written
+    // pages last, titles holding the words first, then newest.
+    function group(item) { return item.near ? 2 : item.exact === true || (item.exact === undefined && item.likely) ? 0 : 1; }
     this.results.sort(function (a, b) {
-      return group(a) - group(b) || a.handWritten - b.handWritten || b.inTitle - a.inTitle || a.page - b.page;
+      return group(a) - group(b) || (b.score || 0) - (a.score || 0) || (a.quizOnly ? 1 : 0) - (b.quizOnly ? 1 : 0) ||
+        a.handWritten - b.handWritten || b.inTitle - a.inTitle || a.page - b.page;
     });
   };
+
+  /* A quiz whose questions themselves do not hold the phrase (only an option does) ranks after documents. */
+  function quizOnly(data, parts) {
+    if (data.collection !== "在线测试" || !parts.length) return false;
+    return !data.text.split("\n").some(function (line) { return /^\d+\. /.test(line) && containsAll(line, parts); });
+  }
 
   /* The first ``count`` results, loaded and checked; reorders until they are stable. */
   Search.prototype.top = async function (count) {
@@ -404,7 +466,8 @@
       await Promise.all(pending.map(async function (item) {
         var data = await index.page(item.page);
         item.data = data;
-        item.exact = parts.length ? containsAll([data.title, data.collection, data.date, data.text].join("\n"), parts) : true;
+        item.exact = parts.length && !item.near ? containsAll([data.title, data.collection, data.date, data.text].join("\n"), parts) : !item.near;
+        item.quizOnly = item.exact === true && quizOnly(data, parts);
       }));
       this.order();
     }
@@ -436,7 +499,10 @@
     var describe = this.describe.bind(this);
     return items.map(function (item, index) {
       var divider = "";
-      if (parts.length && item.exact === false && (index === 0 || items[index - 1].exact !== false)) {
+      var previous = index ? items[index - 1] : null;
+      if (item.near && (!previous || !previous.near)) {
+        divider = '<li class="ql-results__divider">' + (previous ? "以下是相近的结果：" : "没有完全匹配的结果，以下是相近的结果。") + "</li>";
+      } else if (parts.length && item.exact === false && !item.near && (!previous || previous.exact !== false)) {
         divider = '<li class="ql-results__divider">以下结果不包含完整的“' + escapeHtml(parts.join(" ")) + "”，只分别含有其中的字。</li>";
       }
       return divider + '<li class="ql-result">' + describe(item) + "</li>";
@@ -662,7 +728,9 @@
         await showMore();
         if (current !== search) return;
         var shownQuery = search.query.parts.join(" ");
-        status.textContent = (search.query.trimmed ? format(MESSAGES.trimmed, { n: search.query.trimmed }) : "") + (search.results.length
+        status.textContent = (search.query.trimmed ? format(MESSAGES.trimmed, { n: search.query.trimmed }) : "") + (search.near
+          ? "没有完全匹配“" + shownQuery + "”的结果，以下是 " + search.results.length + " 条相近的结果。"
+          : search.results.length
           ? (query ? "找到 " + search.results.length + " 条与“" + shownQuery + "”相关的结果" : "共 " + search.results.length + " 条结果") +
             "，包含完整词语的排在前面。"
           : format(MESSAGES.empty, { q: shownQuery }));
