@@ -89,3 +89,10 @@ def test_an_unfilled_scaffold_fails_check_and_the_build(project: Project):
     project.write("content/speeches/2024-warning.md", speech().replace("讲话正文。", "【待填写：正文】"))
     result = project.build()
     assert result.returncode != 0 and "content/speeches/2024-warning.md:14: 字段“正文”应为填写完整的内容" in result.stderr
+
+
+def test_a_date_in_chinese_numerals_is_refused_with_the_date_in_digits(project: Project):
+    project.write("content/cases/2024-gift.md", CASE.replace("date: 2024-03-05", "date: 二〇二四年三月五日"))
+    output = check(project)
+    assert "content/cases/2024-gift.md:3: 字段“date”" in output and "请改用阿拉伯数字：2024-03-05（或 2024年3月5日）" in output
+    assert output.count("2024-gift.md") == 1

@@ -154,11 +154,39 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
+_NUMERALS = "〇零一二三四五六七八九十"
+_NUMERAL_DATE = re.compile(rf"^(\d{{4}}|[{_NUMERALS}]{{4}})\s*年\s*(\d{{1,2}}|[{_NUMERALS}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_NUMERALS}]{{1,3}})\s*日$")
+_DIGIT_OF = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _numeral(text: str) -> int:
+    """2025, 二〇二五, 十二, 二十五 or 五 as a number."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_DIGIT_OF[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (_DIGIT_OF[tens] if tens else 1) * 10 + (_DIGIT_OF[ones] if ones else 0)
+
+
+def numeral_date(text: str) -> dt.date | None:
+    """2025年3月5日 or 二〇二五年三月五日, as an official document dates itself."""
+    match = _NUMERAL_DATE.match(text.strip())
+    if match is None:
+        return None
+    try:
+        return dt.date(_numeral(match[1]), _numeral(match[2]), _numeral(match[3]))
+    except (ValueError, KeyError):
+        return None
+
+
 def parse_date(text: str) -> dt.date:
     """Parse 2023-03-05, 2023-3-5 or 2023年3月5日; raise ``Invalid`` with the reason."""
     match = _ISO_DATE.match(text.strip()) or _CHINESE_DATE.match(text.strip())
     if not match:
-        raise Invalid(Date.expected, f"“{text}”")
+        meant = numeral_date(text)
+        hint = f"请改用阿拉伯数字：{meant.isoformat()}（或 {meant.year}年{meant.month}月{meant.day}日）。" if meant else ""
+        raise Invalid(Date.expected, f"“{text}”", hint)
     year, month, day = (int(group) for group in match.groups())
     if not 1 <= month <= 12:
         raise Invalid(Date.expected, f"“{text}”", f"月份只能是 1 至 12，这里是 {month}。")

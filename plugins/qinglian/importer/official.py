@@ -13,14 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..content.schema import numeral_date
 from .sources import Paragraph
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}[〔［\[（(]\s*(\d{4})\s*[〕］\]）)]\s*\d{1,4}\s*号$")
 _MASTHEAD = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}(?:文件|通报|简报|函)$")
 _RECIPIENTS = re.compile(r"^[^。！？]{2,120}[：:]$")
 _SALUTATION = re.compile(r"^(?:同志们|各位(?:领导|同志)?|大家)[：:，,]?$")
-_NUMERAL_DATE = "〇零一二三四五六七八九十"
-_DATE = re.compile(rf"^(\d{{4}}|[{_NUMERAL_DATE}]{{4}})\s*年\s*(\d{{1,2}}|[{_NUMERAL_DATE}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_NUMERAL_DATE}]{{1,3}})\s*日$")
 _SIGNER = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}$")
 _TRAILER = re.compile(r"^(?:抄送|印发|附件|（此件|\(此件|此件)")
 # A title line is short and is not a sentence of the body.
@@ -39,33 +38,9 @@ class OfficialFrame:
     removed: list[str] = field(default_factory=list)
 
 
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-    if len(text) == 4 and all(c in digits for c in text):
-        return int("".join(str(digits[c]) for c in text))
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + digits.get(text[1:], 0)
-    if text.endswith("十"):
-        return digits.get(text[:-1], 0) * 10
-    if "十" in text:
-        tens, ones = text.split("十")
-        return digits.get(tens, 0) * 10 + digits.get(ones, 0)
-    return digits.get(text, 0)
-
-
 def date_of(text: str) -> dt.date | None:
     """2025年3月5日 or 二〇二五年三月五日 on a line of its own."""
-    match = _DATE.match(text.strip())
-    if match is None:
-        return None
-    try:
-        return dt.date(_number(match[1]), _number(match[2]), _number(match[3]))
-    except ValueError:
-        return None
+    return numeral_date(text)
 
 
 def official_frame(paragraphs: list[Paragraph]) -> OfficialFrame:
