@@ -326,7 +326,8 @@ class ListOf(Field[list[T]]):
 
     def _refuse_joined_terms(self, value: Any, key_path: KeyPath) -> None:
         """Terms joined by ，or 、 (a Chinese input method's commas): refused with the list as meant."""
-        if not isinstance(self.item, (Term, Ref)):
+        # Vocabulary terms only: a reference's #heading may hold 、 (一、正文), and free text holds commas.
+        if not isinstance(self.item, Term):
             return
         texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
         joined = [text for text in texts if has_separator(text)]
