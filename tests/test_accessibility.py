@@ -272,7 +272,7 @@ FOCUSABLE = [
     (PAGE_TYPES["month"], ".ql-month__next"),
     (QUIZ, ".ql-q input"),
     (QUIZ, ".ql-quiz__submit"),
-    (PAGE_TYPES["plan"], ".ql-table-scroll"),
+    (PAGE_TYPES["plan"], ".ql-session a"),
 ]
 
 
