@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import math
 import os
@@ -25,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_store import file_hash, read_verified, warn_healed
+from ..cache_store import warn_healed
 from .postings import encode_groups, encode_list
+from .index_state import ONE, FORMAT, TOKEN_SHIFT, StateDamaged, pack, PreviousState, save_array, unpack
 from .limits import token_estimate
 from .records import FILTER_LABELS, GUIDES, SearchRecord
-from .tokens import MAX_WORDS, WordLimit, WordTable, bucket_of, key_text, symbol_numbers, token_keys
+from .tokens import WordLimit, WordTable, bucket_of, key_text, symbol_numbers, token_keys
 
-FORMAT = 2
 META = "meta.json"
 # In the cache beside a finished index (never in the site): each of its files with a hash of it.
 FILE_LIST = "files.json"
@@ -117,145 +116,15 @@ def ordered(records: Sequence[SearchRecord]) -> list[SearchRecord]:
     return sorted(newest_first, key=lambda record: (record.hand_written, record.collection == GUIDES))
 
 
-# A posting is one 64-bit number: (token << 33) | (page << 1) | title flag.
-_TOKEN_SHIFT = np.uint64(33)
-_PAGE_MASK = np.uint64(0xFFFFFFFF << 1)
-_ONE = np.uint64(1)
-
-
-def _pack(tokens: np.ndarray, pages: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    return tokens.astype(np.uint64) << _TOKEN_SHIFT | pages.astype(np.uint64) << _ONE | flags.astype(np.uint64)
-
-
-def _unpack(postings: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tokens, pages and title flags, as signed integers for indexing and arithmetic."""
-    tokens = (postings >> _TOKEN_SHIFT).astype(np.int64)
-    pages = ((postings & _PAGE_MASK) >> _ONE).astype(np.int64)
-    return tokens, pages, (postings & _ONE).astype(np.int64)
-
-
-class StateDamaged(Exception):
-    """The kept state of the last index is not what it says it is; the index is made afresh."""
-
-
-def _save_array(path: Path, array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    data = buffer.getvalue()
-    path.write_bytes(data)
-    return file_hash(data)
-
-
-def _load_array(path: Path, expected: str, dtype: type) -> np.ndarray:
-    """A plain one-dimensional array kept in the state, if its file is the one the state names."""
-    data = read_verified(path, expected)
-    if data is None:
-        raise StateDamaged(f"{path.name} is missing or damaged")
-    try:
-        array = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise StateDamaged(f"{path.name}: {exc}") from None
-    if not isinstance(array, np.ndarray) or array.dtype != np.dtype(dtype) or array.ndim != 1:
-        raise StateDamaged(f"{path.name} is not a list of {np.dtype(dtype).name}")
-    return array
-
-
-def _strings(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-@dataclass
-class _Previous:
-    """What the last index was made of, kept in the cache so a rebuild reads only new pages."""
-
-    folder: Path
-    fingerprints: list[str]
-    words: list[str]
-    names: list[str]
-    token_buckets: np.ndarray
-    known_keys: np.ndarray
-    known_numbers: np.ndarray
-    # A hash of each file of the index this state belongs to, by name under v-<version>/.
-    file_hashes: dict[str, str]
-    version: str
-    # The hash of each array file of the state, checked before it is read.
-    arrays: dict[str, str]
-    # The finished index this state belongs to (its v-<version> folder), if it is still there.
-    content: Path | None = None
-
-    @classmethod
-    def load(cls, folder: Path | None, buckets: int, ranges: int) -> _Previous | None:
-        """The state in ``folder``, None when there is none or it was made for other sizes.
-
-        Raises ``StateDamaged`` when it is there but not whole or not of its kind.
-        """
-        if folder is None or not (folder / "state.json").exists():
-            return None
-        try:
-            state = json.loads((folder / "state.json").read_bytes())
-        except (OSError, ValueError, RecursionError) as exc:
-            raise StateDamaged(f"state.json: {exc}") from None
-        if not isinstance(state, dict):
-            raise StateDamaged("state.json is not an object")
-        if (state.get("format"), state.get("buckets"), state.get("ranges")) != (FORMAT, buckets, ranges):
-            return None
-        fingerprints, words, names, files = state.get("fingerprints"), state.get("words"), state.get("names"), state.get("files")
-        index, version, arrays = state.get("index"), state.get("version"), state.get("arrays")
-        well_formed = (
-            _strings(fingerprints) and _strings(words) and _strings(names)
-            and isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
-            and isinstance(arrays, dict) and all(isinstance(v, str) for v in arrays.values())
-            and isinstance(index, str) and isinstance(version, str) and "/" not in index + version
-        )
-        if not well_formed:
-            raise StateDamaged("state.json does not describe an index state")
-        token_buckets = _load_array(folder / "token_buckets.npy", arrays.get("token_buckets", ""), np.int64)
-        known_keys = _load_array(folder / "known_keys.npy", arrays.get("known_keys", ""), np.uint64)
-        known_numbers = _load_array(folder / "known_numbers.npy", arrays.get("known_numbers", ""), np.uint64)
-        if (
-            len(token_buckets) != len(names) or len(known_keys) != len(known_numbers)
-            or (len(token_buckets) and (token_buckets.min() < 0 or token_buckets.max() >= buckets))
-            or (len(known_numbers) and int(known_numbers.max()) >= len(names))
-            or (len(words) > MAX_WORDS)
-        ):
-            raise StateDamaged("the state's arrays do not fit together")
-        content = folder.parent / index / f"v-{version}"
-        return cls(folder, fingerprints, words, names, token_buckets, known_keys, known_numbers, files, version, arrays,
-                   content if index and content.is_dir() and not content.is_symlink() else None)
-
-    def _range(self, number: int) -> np.ndarray:
-        stored = _load_array(self.folder / f"range-{number}.npy", self.arrays.get(f"range-{number}", ""), np.uint64)
-        if len(stored):
-            tokens, pages, _ = _unpack(stored)
-            if int(tokens.max()) >= len(self.names) or int(pages.max()) >= len(self.fingerprints):
-                raise StateDamaged(f"range-{number}.npy names tokens or pages the state does not have")
-        return stored
-
-    def postings_in_place(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``postings`` when every kept page keeps its number: nothing to renumber."""
-        stored = self._range(number)
-        dropped_pages = np.flatnonzero(renumber < 0).astype(np.uint64)
-        dropped = np.isin((stored & _PAGE_MASK) >> _ONE, dropped_pages)
-        return stored[~dropped], stored[dropped]
-
-    def postings(self, number: int, renumber: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The kept pages' postings of one range, with their new page numbers, and the dropped pages' postings as they were."""
-        stored = self._range(number)
-        tokens, pages, flags = _unpack(stored)
-        pages = renumber[pages]
-        kept = pages >= 0
-        return _pack(tokens[kept], pages[kept], flags[kept]), stored[~kept]
-
-
 class _Postings:
     """Every page's tokens, numbered and spilled to disk by bucket range while the pages are read.
 
-    Sorting a range's postings (see ``_pack``) groups its tokens with their pages ascending. Memory stays about one range's
+    Sorting a range's postings (see ``pack``) groups its tokens with their pages ascending. Memory stays about one range's
     postings, whatever the size of the site. With the previous index's state, only new pages
     are read; the others' postings are taken over with their new page numbers.
     """
 
-    def __init__(self, folder: Path, buckets: int, ranges: int, previous: _Previous | None = None) -> None:
+    def __init__(self, folder: Path, buckets: int, ranges: int, previous: PreviousState | None = None) -> None:
         self.words = WordTable()
         self.buckets = buckets
         self.ranges = ranges
@@ -319,7 +188,7 @@ class _Postings:
         flags = np.concatenate([flags for _, _, flags in self._pending])
         self._pending = []
         tokens = self._numbers(keys)
-        postings = _pack(tokens, pages, flags)
+        postings = pack(tokens, pages, flags)
         ranges = range_of(self.token_buckets[tokens.astype(np.int64)], self.ranges, self.buckets)
         for number in np.unique(ranges).tolist():
             with open(self.folder / f"{number}.postings", "ab") as spill:
@@ -352,22 +221,22 @@ class _Postings:
             if only_changed:
                 # A page edited in place keeps its number: a token whose posting for it is the
                 # same before and after (most of them, for a corrected sentence) keeps its list.
-                touched = (np.setxor1d(dropped, fresh, assume_unique=True) >> _TOKEN_SHIFT).astype(np.int64)
+                touched = (np.setxor1d(dropped, fresh, assume_unique=True) >> TOKEN_SHIFT).astype(np.int64)
                 changed_buckets = set(self.token_buckets[touched].tolist())
-        self.array_hashes[f"range-{number}"] = _save_array(state / f"range-{number}.npy", postings)
+        self.array_hashes[f"range-{number}"] = save_array(state / f"range-{number}.npy", postings)
         self.postings += len(postings)
-        token_column = postings >> _TOKEN_SHIFT
+        token_column = postings >> TOKEN_SHIFT
         self.tokens += int(np.count_nonzero(np.diff(token_column))) + 1 if len(postings) else 0
         if changed_buckets is not None:
             postings = _lists_of(postings, _tokens_in(self.token_buckets, changed_buckets))
-        tokens, pages, flags = _unpack(postings)
+        tokens, pages, flags = unpack(postings)
         offsets, text = encode_groups(tokens, pages, flags)
         present = np.unique(tokens) if len(tokens) else tokens
         return present, offsets, text, changed_buckets
 
     def save(self, state: Path, fingerprints: list[str], index: str, version: str, file_hashes: dict[str, str]) -> None:
         for name, array in (("token_buckets", self.token_buckets), ("known_keys", self._known_keys), ("known_numbers", self._known_numbers)):
-            self.array_hashes[name] = _save_array(state / f"{name}.npy", array)
+            self.array_hashes[name] = save_array(state / f"{name}.npy", array)
         description = {
             "format": FORMAT, "buckets": self.buckets, "ranges": self.ranges,
             "fingerprints": fingerprints, "words": self.words.words, "names": self.names,
@@ -383,8 +252,8 @@ def _tokens_in(token_buckets: np.ndarray, buckets: set[int]) -> np.ndarray:
 
 def _lists_of(postings: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     """The postings of ``tokens`` (sorted) out of sorted ``postings``, without unpacking them all."""
-    starts = np.searchsorted(postings, tokens << _TOKEN_SHIFT)
-    ends = np.searchsorted(postings, (tokens + _ONE) << _TOKEN_SHIFT)
+    starts = np.searchsorted(postings, tokens << TOKEN_SHIFT)
+    ends = np.searchsorted(postings, (tokens + ONE) << TOKEN_SHIFT)
     lengths = ends - starts
     total = int(lengths.sum())
     if not total:
@@ -416,7 +285,7 @@ class _Folder:
     gets a new inode, so copies linked from it elsewhere (the site) keep the old content.
     """
 
-    def __init__(self, root: Path, previous: _Previous | None = None) -> None:
+    def __init__(self, root: Path, previous: PreviousState | None = None) -> None:
         self.root = root
         self.digest = hashlib.sha256()
         self.hashes: dict[str, str] = {}
@@ -500,7 +369,7 @@ def _update_index(
     estimate = estimated_postings(pages)
     buckets = bucket_count(estimate)
     ranges = min(buckets, max(1, math.ceil(estimate / _PASS_POSTINGS)))
-    previous = _Previous.load(state, buckets, ranges)
+    previous = PreviousState.load(state, buckets, ranges)
     postings = _Postings(partial / "spill", buckets, ranges, previous)
     fingerprints = [record.fingerprint for record in pages]
     renumber = None
