@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +41,20 @@ class _Entry:
     content: str
     # A hash of everything else the document depends on (the vocabulary, the folders).
     context: str
-    # The (document, problems) pair as JSON text (``serial``), decoded afresh for each copy.
+    # The (document, problems) pair as JSON text (``serial``): what the memo file keeps.
     loaded: str
+    # The same pair pickled by this process once it was read or decoded: copies for later
+    # builds of a preview cost a fraction of decoding again. Never written, never read from a file.
+    copy: bytes | None = None
+
+    def documents(self) -> tuple[Document | None, list[Problem]] | None:
+        """A fresh copy of the pair, or None when the stored text is not one."""
+        if self.copy is not None:
+            return pickle.loads(self.copy)  # noqa: S301 - bytes this process made itself
+        decoded = _decoded(self.loaded)
+        if decoded is not None:
+            self.copy = pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
+        return decoded
 
 
 class DocumentMemo:
@@ -116,7 +129,7 @@ class DocumentMemo:
                     self._changed = True
         except OSError:
             return read(log)
-        remembered = _decoded(entry.loaded) if entry is not None else None
+        remembered = entry.documents() if entry is not None else None
         if remembered is not None:
             document, problems = remembered
             self.reused += 1
@@ -127,7 +140,8 @@ class DocumentMemo:
             document = read(local)
             problems = local.problems
             stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
-            self._entries[path] = _Entry(stamp, content, context_key, stored)
+            copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL)
+            self._entries[path] = _Entry(stamp, content, context_key, stored, copy)
             self._changed = True
         log.problems += problems
         return document
@@ -135,7 +149,7 @@ class DocumentMemo:
     def remembered(self, path: Path) -> tuple[Document | None, list[Any]] | None:
         """What the last load of ``path`` gave (a copy), without reading the file."""
         entry = self._entries.get(path)
-        return _decoded(entry.loaded) if entry is not None else None
+        return entry.documents() if entry is not None else None
 
     def forget_unseen(self) -> None:
         """Drop files no longer loaded (deleted or moved) since the last call."""

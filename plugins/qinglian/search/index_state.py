@@ -130,8 +130,9 @@ class PreviousState:
     def _range(self, number: int) -> np.ndarray:
         stored = load_array(self.folder / f"range-{number}.npy", self.arrays.get(f"range-{number}", ""), np.uint64)
         if len(stored):
-            tokens, pages, _ = unpack(stored)
-            if int(tokens.max()) >= len(self.names) or int(pages.max()) >= len(self.fingerprints):
+            # The token is the high bits: the largest posting holds the largest token.
+            largest_page = int(((stored & PAGE_MASK) >> ONE).max())
+            if int(stored.max() >> TOKEN_SHIFT) >= len(self.names) or largest_page >= len(self.fingerprints):
                 raise StateDamaged(f"range-{number}.npy names tokens or pages the state does not have")
         return stored
 

@@ -26,6 +26,7 @@ _DENSE = 2.0
 _WINDOW = 1000
 _WINDOWS = 4
 _UNSHARED = 6
+_REPEATS = 0.8
 _CHUNK = 2000
 
 
@@ -51,6 +52,10 @@ def token_estimate(record: SearchRecord) -> int:
         return length
     step = max(_WINDOW, (length - _WINDOW) // (_WINDOWS - 1))
     windows = [text[start:start + _WINDOW] for start in range(0, length - _WINDOW + 1, step)][:_WINDOWS]
+    # Prose repeats its characters (about half of a stretch are repeats); only a stretch that
+    # hardly does can be dense, and only then are its tokens counted (the costly part).
+    if all(len(set(window)) < _REPEATS * len(window) for window in windows):
+        return min(MAX_PAGE_TOKENS, length)
     words = WordTable()
     sampled = sum(len(token_keys(symbol_numbers(window, words))) for window in windows)
     density = sampled / sum(len(window) for window in windows)
