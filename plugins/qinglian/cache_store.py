@@ -53,11 +53,16 @@ def user_cache_root() -> Path:
     return Path(base) / "qinglian" / "projects"
 
 
+def _configured(root: Path, configured: str) -> Path:
+    """A folder named in mkdocs.yml: absolute, or relative to the project."""
+    folder = Path(configured).expanduser()
+    return folder if folder.is_absolute() else root / folder
+
+
 def project_cache(root: Path, configured: str = "") -> Path:
     """The cache folder of the project at ``root``: ``configured`` (relative to root), or one under the user's cache."""
     if configured:
-        folder = Path(configured).expanduser()
-        return folder if folder.is_absolute() else root / folder
+        return _configured(root, configured)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", root.name)[:40] or "project"
     return user_cache_root() / f"{name}-{hashlib.sha256(str(root).encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
@@ -65,8 +70,7 @@ def project_cache(root: Path, configured: str = "") -> Path:
 def cache_folder(root: Path, cache_dir: str, configured: str, name: str) -> Path:
     """One cache of the project: ``configured`` (relative to root), or ``name`` in the project's cache folder."""
     if configured:
-        folder = Path(configured).expanduser()
-        return folder if folder.is_absolute() else root / folder
+        return _configured(root, configured)
     return project_cache(root, cache_dir) / name
 
 
@@ -145,6 +149,11 @@ def cache_lock(folder: Path, wait_seconds: float, purpose: str, waiting: Callabl
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+def list_of_strings(value: Any) -> bool:
+    """What a cache index's lists of names must be, checked before they are used."""
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def file_hash(data: bytes) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomically
-from .cache_store import CacheError, file_hash, read_json, read_verified, warn_healed, write_json
+from .cache_store import CacheError, file_hash, list_of_strings, read_json, read_verified, warn_healed, write_json
 
 # Bump when an entry's meaning changes; old caches are then ignored.
 FORMAT = 3
@@ -96,11 +96,11 @@ class RenderedBody:
         well_formed = (
             (title is None or isinstance(title, str))
             and isinstance(toc, list) and all(_is_toc_entry(entry, 0) for entry in toc)
-            and _strings(anchors)
+            and list_of_strings(anchors)
             and isinstance(links, dict) and all(_string_map(value) for value in links.values())
             and isinstance(messages, list) and all(_is_message(message) for message in messages)
             and isinstance(layout, str)
-            and _strings(assets) and all(_ASSET.fullmatch(name) for name in assets)
+            and list_of_strings(assets) and all(_ASSET.fullmatch(name) for name in assets)
             and _string_map(hashes) and "body" in hashes
         )
         if not well_formed:
@@ -298,9 +298,6 @@ def _page_kind(layout: str) -> str:
     # made it, even by an index older than the file (a preview that ended without saving it).
     return f"{layout[:20]}.page"
 
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _string_map(value: Any) -> bool:

@@ -338,11 +338,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         }
         if self.last_build is not None:
             self.last_build.document_records = by_document
-        documents = {d.src_uri: d for d in loaded.corpus.documents}
         records = [
-            self._bounded(record, documents[src_uri].body, documents[src_uri].body_line, documents[src_uri].shown_path)
-            for src_uri, document_records in by_document.items()
-            for record in document_records
+            self._bounded(record, d.body, d.body_line, d.shown_path)
+            for d in loaded.corpus.documents
+            for record in by_document[d.src_uri]
         ]
         generated = {page.src_uri for page in self.generated}
         for file in files.documentation_pages():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cache_store import file_hash, read_verified
+from ..cache_store import file_hash, list_of_strings, read_verified
 from .tokens import MAX_WORDS
 
 # Bump when the index or its state changes meaning; older caches are then made afresh.
@@ -64,9 +64,6 @@ def load_array(path: Path, expected: str, dtype: type) -> np.ndarray:
     return array
 
 
-def _strings(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
 
 @dataclass
 class PreviousState:
@@ -106,7 +103,7 @@ class PreviousState:
         fingerprints, words, names, files = state.get("fingerprints"), state.get("words"), state.get("names"), state.get("files")
         index, version, arrays = state.get("index"), state.get("version"), state.get("arrays")
         well_formed = (
-            _strings(fingerprints) and _strings(words) and _strings(names)
+            list_of_strings(fingerprints) and list_of_strings(words) and list_of_strings(names)
             and isinstance(files, dict) and all(isinstance(v, str) for v in files.values())
             and isinstance(arrays, dict) and all(isinstance(v, str) for v in arrays.values())
             and isinstance(index, str) and isinstance(version, str) and "/" not in index + version
