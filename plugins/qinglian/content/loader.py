@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..structure.corpus import Corpus
@@ -49,12 +50,17 @@ class LoadResult:
     memo_context: tuple[str, str, bytes] | None = None
 
 
-def _published_files(content_dir: Path, root: Path, log: ProblemLog) -> tuple[list[Path], list[Path]]:
+def _published_files(
+    content_dir: Path, root: Path, log: ProblemLog, overrides: Mapping[Path, bytes | None]
+) -> tuple[list[Path], list[Path]]:
     """Documents and attachments to publish; links, unknown types and oversized files are errors."""
     tree = walk(content_dir)
     log.problems += [link_problem(link, root) for link in tree.links]
     documents, attachments = [], []
-    for path in tree.files:
+    present = set(tree.files)
+    files = [path for path in tree.files if overrides.get(path, b"") is not None]
+    files += sorted(path for path, data in overrides.items() if data is not None and path not in present)
+    for path in files:
         relative = path.relative_to(content_dir)
         if path.suffix in PAGE_TYPES:
             if path.name not in _IGNORED_NAMES:
@@ -78,12 +84,15 @@ def load_content(
     *,
     today: dt.date,
     memo: DocumentMemo | None = None,
+    overrides: Mapping[Path, bytes | None] | None = None,
 ) -> LoadResult:
     """Load and validate ``content_dir`` as published on ``today``.
 
     ``root`` is what paths in messages are relative to. With a ``memo``, files unchanged
-    since its last use are not read again.
+    since its last use are not read again. ``overrides`` are documents as they would be after
+    a save (path → bytes, or None for a deletion), checked without touching the files.
     """
+    overrides = overrides or {}
     log = ProblemLog()
     vocabulary = load_vocabulary(content_dir / vocabulary_file, root, log)
     if log.errors:
@@ -94,11 +103,11 @@ def load_content(
     documents: list[Document] = []
     # Keys of documents whose own file failed, so references to them are not reported twice over.
     failed: set[str] = set()
-    sources, attachments = _published_files(content_dir, root, log)
+    sources, attachments = _published_files(content_dir, root, log, overrides)
     context = (str(content_dir), str(root), (content_dir / vocabulary_file).read_bytes())
     for path in sources:
-        if memo is None:
-            document = load_document(path, content_dir, root, vocabulary, log)
+        if memo is None or path in overrides:
+            document = load_document(path, content_dir, root, vocabulary, log, overrides.get(path))
         else:
             document = memo.load(path, context, lambda into, path=path: load_document(path, content_dir, root, vocabulary, into), log)
         if document is not None:
@@ -125,7 +134,10 @@ def load_content(
     return LoadResult(corpus, log, withheld, sources, today, attachments, vocabulary, context)
 
 
-def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog) -> Document | None:
+def load_document(
+    path: Path, content_dir: Path, root: Path, vocabulary: Vocabulary, log: ProblemLog, data: bytes | None = None
+) -> Document | None:
+    """One document, from its file or from ``data`` (what a save would write there)."""
     shown = display_path(path, root)
     folder = path.relative_to(content_dir).parts[0]
     if folder not in COLLECTIONS or len(path.relative_to(content_dir).parts) < 2:
@@ -142,11 +154,11 @@ def load_document(path: Path, content_dir: Path, root: Path, vocabulary: Vocabul
         return None
     collection, schema = COLLECTIONS[folder]
 
-    if path.stat().st_size > MAX_PAGE_BYTES:
-        log.add(size_problem(path, root, MAX_PAGE_BYTES, "文档", "文档过大会拖慢所有读者的浏览器；请把长文拆成几篇，或把原件作为 PDF 附件。"))
+    if (len(data) if data is not None else path.stat().st_size) > MAX_PAGE_BYTES:
+        log.add(size_problem(path, root, MAX_PAGE_BYTES, "文档", "文档过大会拖慢所有读者的浏览器；请把长文拆成几篇，或把原件作为 PDF 附件。", data))
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8") if data is not None else path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         log.add(Problem(shown, 1, "", "UTF-8 编码的文本", "其他编码（可能是 GB18030/GBK）", "请用 UTF-8 编码另存该文件。"))
         return None

@@ -101,6 +101,6 @@ def attachment_type_problem(path: Path, root: Path) -> Problem:
     )
 
 
-def size_problem(path: Path, root: Path, limit: int, what: str, hint: str = "") -> Problem:
-    size = path.stat().st_size
+def size_problem(path: Path, root: Path, limit: int, what: str, hint: str = "", data: bytes | None = None) -> Problem:
+    size = len(data) if data is not None else path.stat().st_size
     return Problem(display_path(path, root), 1, "", f"不超过 {limit / 1024 / 1024:g} MB 的{what}", f"{size / 1024 / 1024:.1f} MB", hint)
