@@ -8,11 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from . import __version__
 from .importer.command import import_files, new_document
+from .site_config import plugin_options, read_site_config
+from .workspace.command import accounts_command, edit, install_cms
 from .importer.metadata import KINDS, SLUG_NAME
 from .publish import command as publish_command
 from .content.hand_written import check_hand_written
@@ -61,23 +62,10 @@ def _check(args: argparse.Namespace) -> int:
 def _site_settings(config: Path) -> dict[str, list[str]]:
     """The parts of mkdocs.yml the checks need, read without running anything it names."""
     settings: dict[str, list[str]] = {"raw_html_exempt": [], "own_assets": []}
-    if not config.is_file():
+    data = read_site_config(config)
+    if data is None:
         return settings
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml may name Python objects (!!python/name:…); a check has no use for them.
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - constructors are disabled
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        return settings
-    if not isinstance(data, dict):
-        return settings
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("qinglian"), dict):
-            settings["raw_html_exempt"] = [str(e) for e in plugin["qinglian"].get("raw_html_exempt") or []]
+    settings["raw_html_exempt"] = [str(e) for e in plugin_options(config).get("raw_html_exempt") or []]
     for key in ("extra_css", "extra_javascript"):
         for item in data.get(key) or []:
             settings["own_assets"].append(str(item.get("path", "")) if isinstance(item, dict) else str(item))
@@ -188,6 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
     releases = commands.add_parser("releases", help="列出发布目录中的全部版本")
     releases.add_argument("--dest", required=True, type=Path, help="发布目录")
     releases.set_defaults(handler=lambda a: publish_command.list_releases(a.dest.absolute()))
+    workspace = commands.add_parser("edit", help="启动编辑工作台（浏览器中的表单编辑、检查、提交和审核）")
+    workspace.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只供本机或 nginx 转发）")
+    workspace.add_argument("--port", default=8081, type=int, help="端口（默认 8081）")
+    workspace.add_argument("--install-cms", action="store_true", help="安装工作台所需的 Decap CMS（从 npm 仓库下载并校验）后退出")
+    workspace.add_argument("--from", dest="archive", type=Path, metavar="文件", help="与 --install-cms 一起用：从已下载的 decap-cms 压缩包安装")
+    workspace.set_defaults(handler=lambda a: install_cms(a.archive) if a.install_cms else edit(Path.cwd().resolve(), a.host, a.port))
+    accounts = commands.add_parser("accounts", help="管理编辑工作台的账户")
+    account_actions = accounts.add_subparsers(dest="action", required=True, metavar="操作")
+    add = account_actions.add_parser("add", help="建立账户或重设密码")
+    add.add_argument("name", help="账户名，显示在提交记录中")
+    add.add_argument("--role", choices=("editor", "reviewer"), default="editor", help="editor 编辑（默认）或 reviewer 审核")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    remove = account_actions.add_parser("remove", help="删除账户")
+    remove.add_argument("name", help="账户名")
+    account_actions.add_parser("list", help="列出全部账户")
+    accounts.set_defaults(handler=lambda a: accounts_command(
+        Path.cwd().resolve(), a.action, getattr(a, "name", None), getattr(a, "role", "editor"), getattr(a, "password_stdin", False)))
     return parser
 
 

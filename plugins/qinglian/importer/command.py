@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..content.loader import DEFAULT_VOCABULARY_FILE
 from ..content.vocabulary import load_vocabulary
@@ -35,6 +37,45 @@ def _write(path: Path, text: str, force: bool) -> bool:
     return True
 
 
+@dataclass
+class Converted:
+    """A source file as a new document: its front-matter values, body and suggested file name."""
+
+    values: dict[str, Any]
+    hints: dict[str, str]
+    markdown: str
+    slug: str
+    notices: list[str] = field(default_factory=list)
+
+
+def convert(source: Path, kind: str, unit: str | None, roles: list[str], name: str | None = None) -> Converted:
+    """Read ``source`` (.docx or .txt) as a ``kind`` document; raises UnreadableSource or OSError."""
+    shown = source.name
+    paragraphs = read_source(source)
+    if not paragraphs:
+        raise UnreadableSource("文件中没有文字")
+    notices: list[str] = []
+    # A regulation is kept as written; other documents lose the official frame to the front matter.
+    frame = official_frame(paragraphs) if kind != "regulation" else OfficialFrame(paragraphs[0].text, paragraphs[1:])
+    body = frame.body
+    if kind == "regulation":
+        markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx", notices), []
+    else:
+        markdown, _, removed = to_markdown(body)
+    for marker in removed:
+        place = "第 {} 段".format(marker.line) if source.suffix.lower() == ".docx" else f"第 {marker.line} 行"
+        notices.append(f"警告  {shown}:{marker.line}: {place}删除了网页残留标记“{marker.marker}”。")
+    for item in frame.removed:
+        notices.append(f"{shown}: 识别出{item}，已写入元数据或删去，不在正文中。")
+    found = guess(kind, frame.title, [p.text for p in body], roles)
+    if frame.date is not None:
+        # The document's own date (its sign-off), never a year read from the 文号.
+        found.date, found.year = frame.date, frame.date.year
+        found.hints.pop("date", None)
+    values = {"title": frame.title, "date": found.date, "unit": unit, "issuer": unit, "doc_number": frame.doc_number, **found.fields}
+    return Converted(values, found.hints, markdown, slug_for(kind, frame.title, found.year, name), notices)
+
+
 def import_files(
     files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool, name: str | None = None
 ) -> int:
@@ -43,36 +84,16 @@ def import_files(
     for source in files:
         shown = display_path(source.resolve(), Path.cwd())
         try:
-            paragraphs = read_source(source)
+            converted = convert(source, kind, unit, roles, name)
         except (OSError, UnreadableSource) as exc:
             print(f"{shown}: 无法导入：{exc}。", file=sys.stderr)
             failed += 1
             continue
-        if not paragraphs:
-            print(f"{shown}: 无法导入：文件中没有文字。", file=sys.stderr)
-            failed += 1
-            continue
-        # A regulation is kept as written; other documents lose the official frame to the front matter.
-        frame = official_frame(paragraphs) if kind != "regulation" else OfficialFrame(paragraphs[0].text, paragraphs[1:])
-        body = frame.body
-        if kind == "regulation":
-            markdown, removed = regulation_body(body, shown, source.suffix.lower() == ".docx"), []
-        else:
-            markdown, _, removed = to_markdown(body)
-        for marker in removed:
-            place = "第 {} 段".format(marker.line) if source.suffix.lower() == ".docx" else f"第 {marker.line} 行"
-            print(f"警告  {shown}:{marker.line}: {place}删除了网页残留标记“{marker.marker}”。", file=sys.stderr)
-        for item in frame.removed:
-            print(f"{shown}: 识别出{item}，已写入元数据或删去，不在正文中。", file=sys.stderr)
-        found = guess(kind, frame.title, [p.text for p in body], roles)
-        if frame.date is not None:
-            # The document's own date (its sign-off), never a year read from the 文号.
-            found.date, found.year = frame.date, frame.date.year
-            found.hints.pop("date", None)
-        values = {"title": frame.title, "date": found.date, "unit": unit, "issuer": unit, "doc_number": frame.doc_number, **found.fields}
+        for notice in converted.notices:
+            print(notice, file=sys.stderr)
         note = f"由 qinglian import 从 {source.name} 导入（{_today()}）。\n标有“待填写”的字段请补全后再提交，qinglian check 会逐一指出。"
-        text = front_matter(kind, values, found.hints, note) + "\n" + markdown
-        target = _target(kind, slug_for(kind, frame.title, found.year, name), content_dir, out)
+        text = front_matter(kind, converted.values, converted.hints, note) + "\n" + converted.markdown
+        target = _target(kind, converted.slug, content_dir, out)
         if _write(target, text, force):
             print(display_path(target.resolve(), Path.cwd()))
         else:
@@ -80,7 +101,7 @@ def import_files(
     return 1 if failed else 0
 
 
-def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> str:
+def regulation_body(body: list[Paragraph], shown: str, from_word: bool, notices: list[str]) -> str:
     """The regulation's text kept as written; numbering problems are reported with the source line."""
     markdown, lines = regulation_markdown(body)
     text = parse_regulation(markdown, 1)
@@ -88,8 +109,8 @@ def regulation_body(body: list[Paragraph], shown: str, from_word: bool) -> str:
         # Blocks are separated by blank lines: block k starts on Markdown line 2k + 1.
         source_line = lines[min((problem.line - 1) // 2, len(lines) - 1)] if lines else 1
         place = f"第 {source_line} 段" if from_word else f"第 {source_line} 行"
-        print(f"警告  {shown}:{source_line}: {place}应为{problem.expected}，实际为{problem.found}。", file=sys.stderr)
-    print(f"{shown}: 识别出 {len(text.chapters)} 章 {len(text.articles)} 条。", file=sys.stderr)
+        notices.append(f"警告  {shown}:{source_line}: {place}应为{problem.expected}，实际为{problem.found}。")
+    notices.append(f"{shown}: 识别出 {len(text.chapters)} 章 {len(text.articles)} 条。")
     return markdown
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from ..atomic import disk_message
 from .carried import carry_index_versions
 from .manifest import changes, manifest_of, read_manifest, write_manifest
+from .status import record as record_status
 from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
 from .verify import verify_release
 
@@ -32,11 +34,16 @@ INTERNAL_ERROR = 70  # EX_SOFTWARE: a fault in qinglian itself, to be reported
 BUSY = 75  # EX_TEMPFAIL: another publish, or a build holding the caches; try again later
 
 
+# What this run said that the editors' workspace shows (problems, in the order said).
+_said: list[str] = []
+
+
 def say(message: str) -> None:
     print(message, flush=True)
 
 
 def complain(message: str) -> None:
+    _said.append(message)
     print(message, file=sys.stderr, flush=True)
 
 
@@ -52,6 +59,29 @@ class PublishOptions:
 
 def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     """``dest`` as the operator gave it: a link there is checked before it is followed."""
+    started = dt.datetime.now().astimezone()
+    _said.clear()
+    # The build's own errors and warnings name the files; the workspace shows them to editors.
+    heard = _Heard()
+    logging.getLogger("mkdocs").addHandler(heard)
+    try:
+        code = _publish(config_file, dest, options)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(heard)
+    if config_file.is_file():
+        record_status(config_file.parent, code, list(_said), started)
+    return code
+
+
+class _Heard(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _said.append(f"{'错误' if record.levelno >= logging.ERROR else '警告'}  {record.getMessage()}"[:1000])
+
+
+def _publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     if not config_file.is_file():
         complain(f"找不到配置文件 {config_file}。")
         return USAGE_ERROR

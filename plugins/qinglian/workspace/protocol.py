@@ -1,0 +1,443 @@
+"""Decap CMS's local-backend protocol (the actions ``decap-server`` handles) over the project's git repository.
+
+Reads come from the branch the portal publishes (or an entry's review branch), never from the
+working tree, so an uncommitted file or a symbolic link is never served. Every save runs the
+content checks first and is committed with the signed-in editor as its author.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..content.collections import COLLECTIONS
+from ..content.frontmatter import FrontMatterError, split_front_matter
+from ..content.tree import MAX_PAGE_BYTES
+from .accounts import Account
+from .checks import SaveChecker
+from .git_store import Author, BranchMoved, GitStore
+from .labels import problem_message
+from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
+from .roundtrip import merged
+
+CMS_PREFIX = "cms"
+LABEL_PREFIX = "decap-cms/"
+STATUSES = {"draft": "草稿", "pending_review": "待审核", "pending_publish": "待发布"}
+# Attachments arrive base64-encoded in JSON; the server's request bound (server.py) is set from this.
+MAX_MEDIA_BYTES = 45 * 1024 * 1024
+
+
+class Refused(Exception):
+    """A request the workspace will not carry out; ``status`` is the HTTP status, the message Chinese."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Editor:
+    """One signed-in editor: the account, and the version of each file they last read (for stale saves)."""
+
+    account: Account
+    seen: dict[str, str] = field(default_factory=dict)
+
+
+def _text(value: object, name: str, limit: int = 300) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise Refused(f"参数 {name} 应为不超过 {limit} 个字符的文本")
+    return value
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _title(data: bytes, fallback: str) -> str:
+    try:
+        title = split_front_matter(data.decode("utf-8")).data.get("title")
+    except (UnicodeDecodeError, FrontMatterError, AttributeError):
+        return fallback
+    return str(title)[:80] if title else fallback
+
+
+def with_slug(data: bytes, stem: str) -> bytes:
+    """What the form shows: a file without ``slug`` is given its file name, so the 网址名 field is filled."""
+    if not data.startswith(b"---\n"):
+        return data
+    try:
+        front = split_front_matter(data.decode("utf-8"))
+    except (UnicodeDecodeError, FrontMatterError):
+        return data
+    if "slug" in front.data:
+        return data
+    return b"---\nslug: " + stem.encode() + b"\n" + data[4:]
+
+
+def without_implied_slug(data: bytes, stem: str, original: bytes | None) -> bytes:
+    """``slug`` equal to the file name is implied; it is written only where the file already had it."""
+    if original is not None and b"\nslug:" in b"\n" + original.split(b"\n---", 1)[0]:
+        return data
+    line = b"slug: " + stem.encode() + b"\n"
+    head, sep, rest = data.partition(b"\n---\n")
+    if sep and (b"\n" + line) in (head + b"\n"):
+        head = (head + b"\n").replace(b"\n" + line, b"\n", 1).rstrip(b"\n")
+        return head + sep + rest
+    return data
+
+
+class Workspace:
+    def __init__(self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content") -> None:
+        self.store = store
+        self.branch = branch
+        self.checker = checker
+        self.review = review
+        self.content = content
+        # One change at a time: a save reads, checks and commits against one state of the branch.
+        self._lock = threading.Lock()
+
+    # ---- reading -------------------------------------------------------------------------
+    def _head(self) -> str:
+        head = self.store.head(self.branch)
+        if head is None:
+            raise Refused(f"仓库中没有分支 {self.branch}", 500)
+        return head
+
+    def _entries(self, editor: Editor, commit: str, paths: list[str]) -> list[dict[str, Any]]:
+        listing: dict[str, str] = {}
+        for folder in {p.rsplit("/", 1)[0] for p in paths}:
+            listing.update(self.store.list_files(commit, folder))
+        blobs = self.store.read_blobs(listing[p] for p in paths if p in listing)
+        entries = []
+        for path in paths:
+            oid = listing.get(path)
+            if oid is None:
+                entries.append({"data": None, "file": {"path": path, "id": None}})
+                continue
+            editor.seen[path] = oid
+            data = with_slug(blobs[oid], PurePosixPath(path).stem)
+            entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": _sha(blobs[oid])}})
+        return entries
+
+    def entries_by_folder(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
+        folder = collection_folder(params.get("folder"), self.content)
+        head = self._head()
+        paths = sorted(p for p in self.store.list_files(head, folder) if p.count("/") == 2 and p.endswith(".md"))
+        return self._entries(editor, head, paths)
+
+    def entries_by_files(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
+        files = params.get("files")
+        if not isinstance(files, list) or len(files) > 10000:
+            raise Refused("参数 files 应为文件列表")
+        paths = [document_path(f.get("path") if isinstance(f, dict) else None, self.content)[1] for f in files]
+        return self._entries(editor, self._head(), paths)
+
+    def get_entry(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        _, path = document_path(params.get("path"), self.content)
+        return self._entries(editor, self._head(), [path])[0]
+
+    def _media_file(self, commit: str, path: str) -> dict[str, Any]:
+        blob = self.store.read(commit, path)
+        if blob is None:
+            raise Refused(f"找不到附件 {path}", 404)
+        return {"id": _sha(blob.data), "content": base64.b64encode(blob.data).decode(), "encoding": "base64",
+                "path": path, "name": PurePosixPath(path).name}
+
+    def get_media(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
+        folder = media_folder(params.get("mediaFolder"), self.content)
+        head = self._head()
+        return [self._media_file(head, p) for p in sorted(self.store.list_files(head, folder)) if p.count("/") == 3]
+
+    def get_media_file(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        return self._media_file(self._head(), media_path(params.get("path"), self.content))
+
+    # ---- saving --------------------------------------------------------------------------
+    def _refuse_stale(self, editor: Editor, commit: str | None, path: str) -> bytes | None:
+        """The file as it stands, refused when someone else changed it since this editor read it."""
+        current = self.store.read(commit, path) if commit else None
+        if current is None:
+            if path in editor.seen:
+                raise Refused(f"{path} 已被他人删除。为免丢失，本次没有保存；请复制您的修改，刷新页面后重新操作。", 409)
+            return None
+        if editor.seen.get(path) != current.oid:
+            who, when = self.store.last_author(commit or "", path)
+            if path not in editor.seen:
+                raise Refused(f"已有同名文件 {path}（{who} 于 {when} 保存）。请换一个网址名。", 409)
+            raise Refused(
+                f"《{_title(current.data, path)}》已被 {who} 于 {when} 修改并保存。为免覆盖对方的修改，本次没有保存。"
+                "请复制您的修改，刷新页面后在最新版本上重新编辑。", 409,
+            )
+        return current.data
+
+    def _assets(self, params: dict[str, Any], collection: str) -> dict[str, bytes]:
+        assets = params.get("assets") or []
+        if not isinstance(assets, list):
+            raise Refused("参数 assets 应为列表")
+        decoded = {}
+        for asset in assets:
+            if not isinstance(asset, dict):
+                raise Refused("附件格式不正确")
+            path = media_path(asset.get("path"), self.content)
+            if path.split("/")[1] != collection:
+                raise Refused(f"附件 {path} 应放在本栏目的附件文件夹中")
+            decoded[path] = _base64(asset.get("content"), path)
+        return decoded
+
+    def _check(self, changes: dict[str, bytes | None], collection: str, refusing: str) -> None:
+        documents = {p: d for p, d in changes.items() if p.endswith(".md")}
+        verdict = self.checker.check(documents)
+        if not verdict.accepted:
+            lines = [problem_message(p, collection) for p in verdict.errors[:30]]
+            more = f"\n……另有 {len(verdict.errors) - 30} 个问题" if len(verdict.errors) > 30 else ""
+            raise Refused(f"{refusing}，请改正以下问题后再保存：\n" + "\n".join(lines) + more)
+
+    def persist_entry(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        options = params.get("options") if isinstance(params.get("options"), dict) else {}
+        files = params.get("dataFiles") or ([params["entry"]] if isinstance(params.get("entry"), dict) else [])
+        if not isinstance(files, list) or len(files) != 1 or not isinstance(files[0], dict):
+            raise Refused("每次保存一篇文档")
+        entry = files[0]
+        collection, path = document_path(entry.get("path"), self.content)
+        if entry.get("newPath") not in (None, entry.get("path")):
+            raise Refused("网址名（文件名）保存后不能修改：其他文档和读者的收藏都按它链接。确需改名请联系管理员。")
+        raw = entry.get("raw")
+        if not isinstance(raw, str) or len(raw.encode("utf-8", "surrogatepass")) > MAX_PAGE_BYTES:
+            raise Refused(f"文档应为不超过 {MAX_PAGE_BYTES // 1024 // 1024} MB 的文本")
+        stem = PurePosixPath(path).stem
+        if not stem or stem.startswith("-"):
+            raise Refused("请填写“网址名（文件名）”：小写英文字母、数字和连字符，如 2025-private-club。")
+        assets = self._assets(params, collection)
+        label = COLLECTIONS[collection][0].item_label
+        with self._lock:
+            head = self._head()
+            if options.get("useWorkflow") and self.review:
+                return self._persist_for_review(editor, collection, path, raw, assets, head, options)
+            if self.review and not editor.account.is_reviewer:
+                raise Refused("本网站的文档须经审核后发布：请从“工作流”保存，由审核人签发。", 403)
+            original = self._refuse_stale(editor, head, path)
+            data = without_implied_slug(merged(original, raw), stem, original)
+            if data == original and not assets:
+                return {"message": "没有改动"}
+            self._check({path: data, **assets}, collection, "没有保存")
+            title = _title(data, stem)
+            message = f"{'修改' if original is not None else '新增'}{label}《{title}》"
+            commit = self._commit(self.branch, head, {path: data, **assets}, message, editor)
+            self.checker.written()
+            editor.seen[path] = self.store.blob_id(commit, path) or ""
+        return {"message": "entry persisted"}
+
+    def _commit(self, branch: str, base: str | None, changes: dict[str, bytes | None], message: str, editor: Editor, **kwargs: Any) -> str:
+        author = Author(editor.account.name, editor.account.email)
+        try:
+            return self.store.commit(branch, base, changes, message, author, **kwargs)
+        except BranchMoved as exc:
+            raise Refused("保存期间仓库有了新的提交，本次没有保存。请刷新页面后重试。", 409) from exc
+
+    # ---- review (审核、签发) ---------------------------------------------------------------
+    def _branch(self, collection: object, slug: object) -> tuple[str, str]:
+        collection = _text(collection, "collection", 40)
+        slug = _text(slug, "slug", 200)
+        if collection not in COLLECTIONS or not slug or "/" in slug or ".." in slug or not slug.replace("-", "").isalnum():
+            raise Refused("参数 collection 或 slug 不正确")
+        return collection, f"{CMS_PREFIX}/{collection}/{slug}"
+
+    def _persist_for_review(
+        self, editor: Editor, collection: str, path: str, raw: str, assets: dict[str, bytes], head: str, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        _, branch = self._branch(collection, PurePosixPath(path).stem)
+        under_review = self.store.head(branch)
+        original = self._refuse_stale(editor, under_review or head, path)
+        data = without_implied_slug(merged(original, raw), PurePosixPath(path).stem, original)
+        if data == original and not assets:
+            return {"message": "没有改动"}
+        self._check({path: data, **assets}, collection, "没有保存")
+        label = COLLECTIONS[collection][0].item_label
+        published = self.store.read(head, path) is not None
+        message = f"{'修改' if published else '新增'}{label}《{_title(data, path)}》（待审核）"
+        commit = self._commit(branch, under_review, {path: data, **assets}, message, editor, start=head)
+        if under_review is None:
+            status = options.get("status") if options.get("status") in STATUSES else "draft"
+            self.store.set_config(f"branch.{branch}.description", LABEL_PREFIX + status)
+        editor.seen[path] = self.store.blob_id(commit, path) or ""
+        return {"message": "entry persisted"}
+
+    def unpublished_entries(self, editor: Editor, params: dict[str, Any]) -> list[str]:
+        return [b[len(CMS_PREFIX) + 1:] for b in self.store.branches(CMS_PREFIX + "/")]
+
+    def _under_review(self, params: dict[str, Any]) -> tuple[str, str, str, str]:
+        if isinstance(params.get("id"), str) and "/" in params["id"]:
+            collection, _, slug = params["id"].partition("/")
+        else:
+            collection, slug = params.get("collection"), params.get("slug")
+        collection, branch = self._branch(collection, slug)
+        tip = self.store.head(branch)
+        if tip is None:
+            raise Refused("Not Found", 404)
+        return collection, branch, tip, branch.rsplit("/", 1)[1]
+
+    def unpublished_entry(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        collection, branch, tip, slug = self._under_review(params)
+        head = self._head()
+        base = self.store.merge_base(head, tip) or head
+        diffs = []
+        for path, oid in self.store.changed_paths(base, tip).items():
+            diffs.append({"oldPath": path, "newPath": path, "status": "deleted" if oid is None else "added",
+                          "newFile": self.store.read(head, path) is None, "path": path, "id": path,
+                          "binary": not path.endswith(".md")})
+        label = self.store.get_config(f"branch.{branch}.description") or LABEL_PREFIX + "draft"
+        updated = dt.datetime.fromtimestamp(self.store.commit_time(tip), dt.timezone.utc)
+        return {"collection": collection, "slug": slug, "status": label.removeprefix(LABEL_PREFIX), "diffs": diffs,
+                "updatedAt": updated.isoformat()}
+
+    def unpublished_entry_data_file(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        _, branch, tip, _ = self._under_review(params)
+        _, path = document_path(params.get("path"), self.content)
+        return {"data": self._entries(editor, tip, [path])[0]["data"]}
+
+    def unpublished_entry_media_file(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        _, _, tip, _ = self._under_review(params)
+        return self._media_file(tip, media_path(params.get("path"), self.content))
+
+    def update_status(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        _, branch, _, _ = self._under_review(params)
+        status = params.get("newStatus")
+        if status not in STATUSES:
+            raise Refused("状态应为草稿、待审核或待发布")
+        if status == "pending_publish" and not editor.account.is_reviewer:
+            raise Refused("只有审核人可以把文档移到“待发布”。", 403)
+        self.store.set_config(f"branch.{branch}.description", LABEL_PREFIX + status)
+        return {"message": f"{branch} 状态改为{STATUSES[status]}"}
+
+    def delete_unpublished(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            _, branch, tip, _ = self._under_review(params)
+            self.store.delete_branch(branch, tip)
+        return {"message": f"deleted branch: {branch}"}
+
+    def publish_unpublished(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        if not editor.account.is_reviewer:
+            raise Refused("只有审核人可以签发（发布）文档。", 403)
+        with self._lock:
+            collection, branch, tip, slug = self._under_review(params)
+            head = self._head()
+            base = self.store.merge_base(head, tip) or head
+            changed = self.store.changed_paths(base, tip)
+            blobs = self.store.read_blobs(oid for oid in changed.values() if oid)
+            changes: dict[str, bytes | None] = {}
+            for path, oid in changed.items():
+                if path.endswith(".md"):
+                    document_path(path, self.content)
+                else:
+                    media_path(path, self.content)
+                changes[path] = blobs[oid] if oid else None
+            self._check(changes, collection, "无法签发")
+            document = next((d for p, d in changes.items() if p.endswith(".md") and d), b"")
+            who, _ = self.store.last_author(tip, f"{self.content}/{collection}")
+            label = COLLECTIONS[collection][0].item_label
+            message = f"签发{label}《{_title(document, slug)}》\n\n编辑：{who}\n审核：{editor.account.name}\n"
+            author = Author(who or editor.account.name, f"{who}@qinglian.invalid" if who else editor.account.email)
+            reviewer = Author(editor.account.name, editor.account.email)
+            try:
+                self.store.commit(self.branch, head, changes, message, author, extra_parent=tip, committer=reviewer)
+            except BranchMoved as exc:
+                raise Refused("签发期间仓库有了新的提交，请刷新页面后重试。", 409) from exc
+            self.store.delete_branch(branch, tip)
+            self.checker.written()
+        return {"message": f"branch {branch} merged to {self.branch}"}
+
+    # ---- media and deletion --------------------------------------------------------------
+    def persist_media(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        asset = params.get("asset")
+        if not isinstance(asset, dict):
+            raise Refused("缺少附件")
+        path = media_path(asset.get("path"), self.content)
+        data = _base64(asset.get("content"), path)
+        with self._lock:
+            head = self._head()
+            if self.store.read(head, path) is not None:
+                raise Refused(f"已有同名附件 {path}，请改名后再上传。", 409)
+            self._commit(self.branch, head, {path: data}, f"上传附件 {PurePosixPath(path).name}", editor)
+            return self._media_file(self._head(), path)
+
+    def delete_files(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
+        raw = params.get("paths") if "paths" in params else [params.get("path")]
+        if not isinstance(raw, list) or not raw or len(raw) > 100:
+            raise Refused("参数 paths 应为文件列表")
+        paths = [document_path(p, self.content)[1] if str(p).endswith(".md") else media_path(p, self.content) for p in raw]
+        if self.review and not editor.account.is_reviewer and any(p.endswith(".md") for p in paths):
+            raise Refused("删除已发布的文档须由审核人操作。", 403)
+        with self._lock:
+            head = self._head()
+            present = {p: self.store.read(head, p) for p in paths}
+            missing = [p for p, blob in present.items() if blob is None]
+            if missing:
+                raise Refused(f"找不到 {'、'.join(missing)}，可能已被他人删除。请刷新页面。", 404)
+            collection = paths[0].split("/")[1]
+            self._check_citations(paths, collection)
+            titles = "、".join(f"《{_title(b.data, p)}》" if p.endswith(".md") else PurePosixPath(p).name for p, b in present.items() if b)
+            self._commit(self.branch, head, {p: None for p in paths}, f"删除{COLLECTIONS[collection][0].item_label if any(p.endswith('.md') for p in paths) else '附件'}{titles}", editor)
+            self.checker.written()
+        return {"message": f"deleted files {', '.join(paths)}"}
+
+    def _check_citations(self, paths: list[str], collection: str) -> None:
+        verdict = self.checker.check({p: None for p in paths if p.endswith(".md")})
+        citing = sorted({p.path for p in verdict.errors})
+        if citing:
+            lines = [problem_message(p, p.path.split("/")[1] if p.path.count("/") >= 2 else collection) for p in verdict.errors[:20]]
+            raise Refused("不能删除：以下文件引用了它（" + "、".join(citing) + "）。请先修改这些文件：\n" + "\n".join(lines))
+
+    def handlers(self) -> dict[str, Callable[[Editor, dict[str, Any]], Any]]:
+        return {
+            "entriesByFolder": self.entries_by_folder,
+            "entriesByFiles": self.entries_by_files,
+            "getEntry": self.get_entry,
+            "unpublishedEntries": self.unpublished_entries,
+            "unpublishedEntry": self.unpublished_entry,
+            "unpublishedEntryDataFile": self.unpublished_entry_data_file,
+            "unpublishedEntryMediaFile": self.unpublished_entry_media_file,
+            "deleteUnpublishedEntry": self.delete_unpublished,
+            "persistEntry": self.persist_entry,
+            "updateUnpublishedEntryStatus": self.update_status,
+            "publishUnpublishedEntry": self.publish_unpublished,
+            "getMedia": self.get_media,
+            "getMediaFile": self.get_media_file,
+            "persistMedia": self.persist_media,
+            "deleteFile": self.delete_files,
+            "deleteFiles": self.delete_files,
+            "getDeployPreview": lambda editor, params: None,
+        }
+
+    def handle(self, editor: Editor, body: object) -> Any:
+        if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+            raise Refused("请求应为含有 action 的 JSON 对象", 400)
+        action = body["action"]
+        if action == "info":
+            return {"repo": self.store.root.name, "publish_modes": ["simple", "editorial_workflow"], "type": "local_git"}
+        params = body.get("params")
+        if not isinstance(params, dict):
+            raise Refused("参数 params 应为 JSON 对象", 400)
+        if params.get("branch", self.branch) != self.branch:
+            raise Refused(f"工作台只编辑分支 {self.branch}", 422)
+        handler = self.handlers().get(action)
+        if handler is None:
+            raise Refused(f"不支持的操作 {action[:40]}", 422)
+        try:
+            return handler(editor, params)
+        except PathRefused as exc:
+            raise Refused(str(exc)) from exc
+
+
+def _base64(value: object, path: str) -> bytes:
+    if not isinstance(value, str) or len(value) > MAX_MEDIA_BYTES * 4 // 3 + 4:
+        raise Refused(f"附件 {PurePosixPath(path).name} 超过 {MAX_MEDIA_BYTES // 1024 // 1024} MB；更大的文件请交给管理员放入仓库。", 413)
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Refused(f"附件 {PurePosixPath(path).name} 的内容不是有效的 base64") from exc

@@ -1,0 +1,303 @@
+"""``qinglian edit``'s HTTP server: sign-in, the Decap CMS pages, ``/api/v1`` and the Word import.
+
+Every request to ``/admin/`` and ``/api/v1`` needs a session cookie (or HTTP Basic credentials,
+for scripts). A request with a session that comes from another origin, or a cross-site form post,
+is refused. Bodies have a size bound, and a request that fails in any way gets a Chinese answer
+while the server goes on serving.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import logging
+import mimetypes
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+from .accounts import Account, AccountBook, AccountError
+from .protocol import MAX_MEDIA_BYTES, Editor, Refused, Workspace
+from .sessions import COOKIE, SessionStore
+
+logger = logging.getLogger("qinglian.workspace")
+
+MAX_API_BODY = MAX_MEDIA_BYTES * 4 // 3 + (1 << 20)
+MAX_FORM_BODY = 8 * 1024
+MAX_IMPORT_BODY = 30 * 1024 * 1024
+STATIC = Path(__file__).parent / "static"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class Pages:
+    """What the server serves besides the protocol; built by the command, replaced in tests."""
+
+    def __init__(
+        self,
+        bundle: Path,
+        portal_css: Path,
+        config: Callable[[], dict[str, Any]],
+        status: Callable[[Account], dict[str, Any]],
+        importer: Callable[[bytes, dict[str, str]], dict[str, Any]],
+    ) -> None:
+        self.bundle = bundle
+        self.portal_css = portal_css
+        self.config = config
+        self.status = status
+        self.importer = importer
+
+
+class WorkspaceServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], workspace: Workspace, accounts: AccountBook, pages: Pages) -> None:
+        super().__init__(address, Handler)
+        self.workspace = workspace
+        self.accounts = accounts
+        self.pages = pages
+        self.sessions = SessionStore()
+        self.editors: dict[str, Editor] = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: WorkspaceServer
+    server_version = "qinglian-edit"
+    sys_version = ""
+    timeout = 60
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        logger.info("%s %s", self.address_string(), format % args)
+
+    # ---- answers ------------------------------------------------------------------------
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, value: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(value, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8", headers)
+
+    def _error(self, status: int, message: str) -> None:
+        self._json(status, {"error": message})
+
+    def _redirect(self, location: str, headers: dict[str, str] | None = None) -> None:
+        self._send(HTTPStatus.SEE_OTHER, b"", "text/plain", {"Location": location, **(headers or {})})
+
+    # ---- who is asking ------------------------------------------------------------------
+    def _cookie(self) -> str | None:
+        try:
+            cookie = SimpleCookie(self.headers.get("Cookie", ""))
+        except CookieError:
+            return None
+        morsel = cookie.get(COOKIE)
+        return morsel.value if morsel else None
+
+    def _basic(self) -> Account | None:
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Basic ") or len(header) > 600:
+            return None
+        try:
+            name, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        if self.server.sessions.throttled(name, self.client_address[0]):
+            return None
+        account = self.server.accounts.authenticate(name, password)
+        if account is None:
+            self.server.sessions.failed(name, self.client_address[0])
+        return account
+
+    def _account(self) -> tuple[Account | None, bool]:
+        """The signed-in account, and whether it came from a cookie (then the origin is checked)."""
+        name = self.server.sessions.name_of(self._cookie())
+        if name is not None:
+            account = self.server.accounts.read().get(name)
+            if account is None:
+                self.server.sessions.close_all_of(name)
+            return account, True
+        return self._basic(), False
+
+    def _same_origin(self) -> bool:
+        site = self.headers.get("Sec-Fetch-Site")
+        if site is not None and site not in ("same-origin", "none"):
+            return False
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return site is not None
+        host = self.headers.get("X-Forwarded-Host") or self.headers.get("Host") or ""
+        return urlsplit(origin).netloc == host
+
+    def _editor(self, account: Account) -> Editor:
+        editor = self.server.editors.get(account.name)
+        if editor is None or editor.account != account:
+            editor = self.server.editors[account.name] = Editor(account)
+        return editor
+
+    def _body(self, limit: int) -> bytes | None:
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            self._error(HTTPStatus.LENGTH_REQUIRED, "请求缺少 Content-Length")
+            return None
+        if int(length) > limit:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"请求超过 {limit // 1024 // 1024 or 1} MB 的上限，没有处理")
+            self.close_connection = True
+            return None
+        return self.rfile.read(int(length))
+
+    # ---- routes -------------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        self._guarded(self._get)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._guarded(self._get)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._guarded(self._post)
+
+    def _refuse_method(self) -> None:
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "不支持的请求方法")
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method  # noqa: N815
+
+    def _guarded(self, action: Callable[[str], None]) -> None:
+        try:
+            path = urlsplit(self.path).path
+            action(path)
+        except Refused as exc:
+            self._error(exc.status, str(exc))
+        except AccountError as exc:
+            logger.error("%s", exc)
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "账户文件无法读取，请联系管理员。")
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception:  # noqa: BLE001 - one bad request must not stop the workspace
+            logger.exception("request failed: %s %s", self.command, self.path[:200])
+            try:
+                self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "服务器内部错误，本次操作没有执行，已记录在工作台日志中。请稍后重试或联系管理员。")
+            except OSError:
+                self.close_connection = True
+
+    def _get(self, path: str) -> None:
+        if path == "/":
+            self._redirect("/admin/")
+        elif path == "/login":
+            error = parse_qs(urlsplit(self.path).query).get("error", [""])[0][:200]
+            shown = f'<p class="ql-login__error" role="alert">{html.escape(error)}</p>' if error else ""
+            page = (STATIC / "login.html").read_text(encoding="utf-8").replace("{error}", shown)
+            self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", {
+                "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'"})
+        elif path == "/login.css":
+            self._send(HTTPStatus.OK, (STATIC / "workspace.css").read_bytes(), "text/css; charset=utf-8")
+        elif path.startswith("/admin"):
+            account, _ = self._account()
+            if account is None:
+                if "text/html" in self.headers.get("Accept", "") and path in ("/admin", "/admin/"):
+                    self._redirect("/login")
+                else:
+                    self._error(HTTPStatus.UNAUTHORIZED, "请先登录编辑工作台")
+                return
+            self._admin(path, account)
+        else:
+            self._error(HTTPStatus.NOT_FOUND, "没有这个页面")
+
+    def _admin(self, path: str, account: Account) -> None:
+        name = path.removeprefix("/admin/")
+        if path in ("/admin", "/admin/"):
+            self._send(HTTPStatus.OK, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8", {
+                "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self' 'unsafe-eval'; connect-src 'self' blob: data:; frame-ancestors 'self'; form-action 'self'",
+            })
+        elif name == "config.json":
+            self._json(HTTPStatus.OK, self.server.pages.config())
+        elif name == "status.json":
+            self._json(HTTPStatus.OK, self.server.pages.status(account))
+        elif name == "portal.css":
+            self._send(HTTPStatus.OK, self.server.pages.portal_css.read_bytes(), "text/css; charset=utf-8")
+        elif _SAFE_NAME.match(name) and (STATIC / name).is_file() and name not in ("index.html", "login.html"):
+            self._static(STATIC / name)
+        elif _SAFE_NAME.match(name) and name.endswith(".js") and (self.server.pages.bundle / name).is_file():
+            self._static(self.server.pages.bundle / name)
+        else:
+            self._error(HTTPStatus.NOT_FOUND, "没有这个文件")
+
+    def _static(self, file: Path) -> None:
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        self._send(HTTPStatus.OK, file.read_bytes(), kind + ("; charset=utf-8" if kind.startswith(("text/", "application/javascript")) else ""))
+
+    def _post(self, path: str) -> None:
+        if path == "/login":
+            self._login()
+            return
+        if path == "/logout":
+            if not self._same_origin():
+                self._error(HTTPStatus.FORBIDDEN, "拒绝来自其他网站的请求")
+                return
+            self.server.sessions.close(self._cookie())
+            self._redirect("/login", {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"})
+            return
+        if path not in ("/api/v1", "/admin/import"):
+            self._error(HTTPStatus.NOT_FOUND, "没有这个接口")
+            return
+        account, by_cookie = self._account()
+        if account is None:
+            self._error(HTTPStatus.UNAUTHORIZED, "请先登录编辑工作台")
+            return
+        if (by_cookie or "Origin" in self.headers) and not self._same_origin():
+            self._error(HTTPStatus.FORBIDDEN, "拒绝来自其他网站的请求")
+            return
+        if path == "/admin/import":
+            body = self._body(MAX_IMPORT_BODY)
+            if body is not None:
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                self._json(HTTPStatus.OK, self.server.pages.importer(body, query))
+            return
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请求应为 JSON（Content-Type: application/json）")
+            return
+        body = self._body(MAX_API_BODY)
+        if body is None:
+            return
+        try:
+            request = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self._error(HTTPStatus.BAD_REQUEST, "请求不是有效的 JSON")
+            return
+        self._json(HTTPStatus.OK, self.server.workspace.handle(self._editor(account), request))
+
+    def _login(self) -> None:
+        if not self._same_origin():
+            self._error(HTTPStatus.FORBIDDEN, "拒绝来自其他网站的登录请求")
+            return
+        body = self._body(MAX_FORM_BODY)
+        if body is None:
+            return
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        name, password = form.get("name", "").strip(), form.get("password", "")
+        address = self.client_address[0]
+        if self.server.sessions.throttled(name, address):
+            self._redirect("/login?error=" + quote("登录失败次数过多，请 10 分钟后再试。"))
+            return
+        account = self.server.accounts.authenticate(name, password)
+        if account is None:
+            self.server.sessions.failed(name, address)
+            self._redirect("/login?error=" + quote("账户名或密码不正确。"))
+            return
+        token = self.server.sessions.open(account.name)
+        secure = "; Secure" if self.headers.get("X-Forwarded-Proto") == "https" else ""
+        self._redirect("/admin/", {"Set-Cookie": f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"})

@@ -1,0 +1,123 @@
+/* The editors' workspace around Decap CMS: its configuration (made by the server from the schema),
+   previews in the portal's style, the status bar (who is signed in, the last publish) and the
+   Word/text import. ES2017, classic script. */
+(function () {
+  'use strict';
+  var KINDS = [['speeches', '领导讲话'], ['cases', '案例通报'], ['regulations', '党纪法规']];
+
+  function chineseDate(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value || ''));
+    return m ? Number(m[1]) + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : String(value || '');
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return node;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (r) {
+      if (r.status === 401) { window.location.href = '/login'; throw new Error('401'); }
+      return r.json();
+    });
+  }
+
+  function previewTemplate(collection) {
+    var h = window.h;
+    return window.createClass({
+      render: function () {
+        var entry = this.props.entry;
+        var get = function (k) { var v = entry.getIn(['data', k]); return v && v.toJS ? v.toJS() : v; };
+        var facts = [];
+        function fact(label, value) { if (value) { facts.push(h('div', { key: label }, h('dt', {}, label), h('dd', {}, value))); } }
+        var regulation = collection === 'regulations';
+        fact(regulation ? '通过日期' : '发布日期', chineseDate(get(regulation ? 'adopted' : 'date')));
+        fact(regulation ? '制定机关' : '发文单位', get(regulation ? 'issuer' : 'unit'));
+        fact('文号', get('doc_number'));
+        if (collection === 'speeches') { fact('讲话人', get('speaker')); fact('会议', get('occasion')); }
+        if (collection === 'cases') { fact('违反纪律', get('discipline')); fact('处理结果', get('outcome')); }
+        if (collection === 'plans') { fact('计划年度', get('year') ? get('year') + '年' : ''); }
+        if (regulation) { fact('施行日期', chineseDate(get('effective'))); fact('效力', get('status') || '现行有效'); }
+        var topics = get('topics') || [];
+        var lessons = collection === 'cases' ? (get('lessons') || []) : [];
+        return h('article', { className: 'md-typeset ql-preview' },
+          get('draft') ? h('p', { className: 'ql-withheld' }, '草稿：不会发布') : null,
+          h('h1', {}, get('title') || '（无标题）'),
+          h('div', { className: 'ql-doc-meta' },
+            h('dl', { className: 'ql-doc-meta__facts' }, facts),
+            topics.length ? h('p', { className: 'ql-doc-meta__topics' }, h('span', { className: 'ql-doc-meta__label' }, '专题：'),
+              topics.map(function (t) { return h('span', { className: 'ql-tag', key: t }, t); })) : null,
+            get('summary') ? h('p', { className: 'ql-doc-meta__summary' }, get('summary')) : null,
+            lessons.length ? h('div', { className: 'ql-lessons', role: 'note' }, h('p', { className: 'ql-lessons__title' }, '警示要点'),
+              h('ol', {}, lessons.map(function (l, i) { return h('li', { key: i }, l); }))) : null),
+          this.props.widgetFor('body'));
+      }
+    });
+  }
+
+  function showBar(status) {
+    var bar = document.getElementById('ql-bar');
+    bar.textContent = '';
+    bar.appendChild(el('span', {}, ['当前用户：' + status.user + '（' + status.role + '）']));
+    bar.appendChild(el('span', {}, [status.review ? '发布前须经审核签发' : '保存即进入下次发布']));
+    var publish = status.publish;
+    if (!publish) {
+      bar.appendChild(el('span', {}, ['网站尚无发布记录']));
+    } else if (publish.ok) {
+      bar.appendChild(el('span', {}, ['网站最近一次发布：' + publish.when + '，成功']));
+    } else {
+      var details = el('details', {}, [el('summary', { 'class': 'ql-bar__publish--failed' }, ['网站最近一次发布（' + publish.when + '）失败，点此查看原因']),
+        el('pre', {}, [publish.messages.join('\n')])]);
+      bar.appendChild(details);
+    }
+    var importButton = el('button', { type: 'button' }, ['导入 Word 或文本文件']);
+    importButton.addEventListener('click', function () { openImport(status.units); });
+    bar.appendChild(importButton);
+    var logout = el('form', { method: 'post', action: '/logout', style: 'display:inline' }, [el('button', { type: 'submit' }, ['退出登录'])]);
+    bar.appendChild(logout);
+  }
+
+  function openImport(units) {
+    var kind = el('select', { id: 'ql-import-kind', name: 'kind' }, KINDS.map(function (k) { return el('option', { value: k[0] }, [k[1]]); }));
+    var unit = el('select', { id: 'ql-import-unit', name: 'unit' }, [el('option', { value: '' }, ['（稍后在表单中选择）'])].concat(
+      units.map(function (u) { return el('option', { value: u }, [u]); })));
+    var file = el('input', { id: 'ql-import-file', name: 'file', type: 'file', accept: '.docx,.txt', required: 'required' });
+    var message = el('p', { 'class': 'ql-dialog__message', role: 'alert' });
+    var cancel = el('button', { type: 'button', 'class': 'ql-dialog__cancel' }, ['取消']);
+    var form = el('form', { 'aria-labelledby': 'ql-import-title' }, [
+      el('h2', { id: 'ql-import-title' }, ['导入 Word（.docx）或文本（.txt）文件']),
+      el('label', { 'for': 'ql-import-kind' }, ['文档类型']), kind,
+      el('label', { 'for': 'ql-import-unit' }, ['发文单位']), unit,
+      el('label', { 'for': 'ql-import-file' }, ['文件（文本文件可为 UTF-8 或 GB18030 编码）']), file,
+      message, el('p', {}, [el('button', { type: 'submit' }, ['导入']), cancel])]);
+    var dialog = el('div', { 'class': 'ql-dialog', role: 'dialog', 'aria-modal': 'true' }, [form]);
+    cancel.addEventListener('click', function () { dialog.remove(); });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var chosen = file.files[0];
+      if (!chosen) { message.textContent = '请选择文件。'; return; }
+      message.textContent = '正在导入……';
+      var query = 'kind=' + encodeURIComponent(kind.value) + '&unit=' + encodeURIComponent(unit.value) + '&name=' + encodeURIComponent(chosen.name);
+      chosen.arrayBuffer().then(function (data) {
+        return fetch('/admin/import?' + query, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream' }, body: data });
+      }).then(function (r) { return r.json(); }).then(function (result) {
+        if (result.error) { message.textContent = result.error; return; }
+        var params = new URLSearchParams();
+        Object.keys(result.prefill).forEach(function (k) { params.append(k, result.prefill[k]); });
+        dialog.remove();
+        window.location.hash = '#/collections/' + result.collection + '/new?' + params.toString();
+      }).catch(function () { message.textContent = '导入失败：无法连接工作台，请稍后重试。'; });
+    });
+    document.body.appendChild(dialog);
+    kind.focus();
+  }
+
+  getJSON('/admin/config.json').then(function (config) {
+    window.CMS.registerPreviewStyle('/admin/portal.css');
+    config.collections.forEach(function (c) { window.CMS.registerPreviewTemplate(c.name, previewTemplate(c.name)); });
+    window.CMS.init({ config: config });
+  });
+  getJSON('/admin/status.json').then(showBar);
+})();
