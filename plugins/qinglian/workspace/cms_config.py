@@ -43,7 +43,7 @@ def _hints(schema_doc: Path) -> dict[str, dict[str, str]]:
             section = "plans.sessions"
         row = re.match(r"^\|\s*`([a-z_]+)`\s*\|([^|]*)\|([^|]*)\|", line)
         if row:
-            hints.setdefault(section, {})[row.group(1)] = row.group(3).strip()
+            hints.setdefault(section, {})[row.group(1)] = row.group(3).strip().replace("`", "")
     return hints
 
 

@@ -57,7 +57,10 @@ def media_path(path: object, content: str = "content") -> str:
 
 
 def media_folder(path: object, content: str = "content") -> str:
+    """A collection's attachment folder; a collection folder itself (Decap asks for it before a new entry has a path) stands for it."""
     parts = _parts(path)
+    if len(parts) == 2 and parts[0] == content and parts[1] in COLLECTIONS:
+        parts = (*parts, MEDIA_FOLDER)
     if len(parts) != 3 or parts[0] != content or parts[1] not in COLLECTIONS or parts[2] != MEDIA_FOLDER:
         raise PathRefused(f"“{path}”不是附件文件夹")
     return "/".join(parts)

@@ -272,10 +272,10 @@ class Workspace:
         return [b[len(CMS_PREFIX) + 1:] for b in self.store.branches(CMS_PREFIX + "/")]
 
     def _under_review(self, params: dict[str, Any]) -> tuple[str, str, str, str]:
-        if isinstance(params.get("id"), str) and "/" in params["id"]:
+        collection, slug = params.get("collection"), params.get("slug")
+        if collection is None and isinstance(params.get("id"), str):
+            # unpublishedEntry may name the entry by its content key, "collection/slug".
             collection, _, slug = params["id"].partition("/")
-        else:
-            collection, slug = params.get("collection"), params.get("slug")
         collection, branch = self._branch(collection, slug)
         tip = self.store.head(branch)
         if tip is None:

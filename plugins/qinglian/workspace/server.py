@@ -81,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Referrer-Policy", "same-origin")
         self.send_header("X-Frame-Options", "SAMEORIGIN")
         self.send_header("Cache-Control", "no-store")
         for name, value in (headers or {}).items():
@@ -196,6 +196,8 @@ class Handler(BaseHTTPRequestHandler):
     def _get(self, path: str) -> None:
         if path == "/":
             self._redirect("/admin/")
+        elif path == "/favicon.ico":
+            self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
         elif path == "/login":
             error = parse_qs(urlsplit(self.path).query).get("error", [""])[0][:200]
             shown = f'<p class="ql-login__error" role="alert">{html.escape(error)}</p>' if error else ""

@@ -114,6 +114,8 @@
     kind.focus();
   }
 
+  // Signed in already (the workspace's own sign-in); Decap's proxy backend then skips its login button.
+  try { window.localStorage.setItem('decap-cms-user', JSON.stringify({ backendName: 'proxy' })); } catch (e) { /* private mode */ }
   getJSON('/admin/config.json').then(function (config) {
     window.CMS.registerPreviewStyle('/admin/portal.css');
     config.collections.forEach(function (c) { window.CMS.registerPreviewTemplate(c.name, previewTemplate(c.name)); });
