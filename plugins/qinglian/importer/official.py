@@ -48,7 +48,7 @@ def official_frame(paragraphs: list[Paragraph]) -> OfficialFrame:
     items = list(paragraphs)
     frame = OfficialFrame(title=items[0].text if items else "", body=items[1:])
     start = 0
-    while start < len(items) and start < 4 and _MASTHEAD.match(items[start].text) and not _DOC_NUMBER.match(items[start].text):
+    while start < len(items) and start < 4 and _is_masthead(items, start):
         frame.removed.append(f"版头“{items[start].text}”")
         start += 1
     if start < len(items) and _DOC_NUMBER.match(items[start].text):
@@ -79,6 +79,16 @@ def official_frame(paragraphs: list[Paragraph]) -> OfficialFrame:
     frame.body = items[index:]
     _take_sign_off(frame)
     return frame
+
+
+def _is_masthead(items: list[Paragraph], index: int) -> bool:
+    """``XX市纪委监委文件``; a line ending in 通报 is a masthead only with a 文号 under it (a case's title ends so too)."""
+    text = items[index].text
+    if not _MASTHEAD.match(text) or _DOC_NUMBER.match(text):
+        return False
+    if text.endswith("通报"):
+        return not text.endswith("的通报") and any(_DOC_NUMBER.match(item.text) for item in items[index + 1:index + 3])
+    return True
 
 
 def _recipients_follow(items: list[Paragraph], start: int) -> bool:

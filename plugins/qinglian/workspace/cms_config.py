@@ -189,6 +189,8 @@ def form_field_names(fields: list[dict[str, Any]]) -> set[str]:
         children = list(form.get("fields") or [])
         for kind in form.get("types") or []:
             children += kind["fields"]
+        if form.get("typeKey"):
+            names.add(f"{form['name']}.{form['typeKey']}")
         names |= {f"{form['name']}.{child}" for child in form_field_names(children)}
     return names
 

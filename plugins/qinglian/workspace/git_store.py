@@ -137,6 +137,10 @@ class GitStore:
         ``start`` is the tree to begin from when the branch is new. The branch must still be at
         ``base``; otherwise :class:`BranchMoved`.
         """
+        checked_out = self.current_branch() == branch
+        if checked_out:
+            for path in changes:
+                _refuse_links(self.root, self.root / path)
         parent = base or start
         with tempfile.TemporaryDirectory(prefix="qinglian-index-") as scratch:
             env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
@@ -159,7 +163,7 @@ class GitStore:
         moved = self._run_bytes("update-ref", "-m", "qinglian edit", f"refs/heads/{branch}", commit, base or "0" * 40, check=False)
         if self.head(branch) != commit:
             raise BranchMoved(f"分支 {branch} 在保存期间被其他提交改变了{moved.decode(errors='replace')}")
-        if self.current_branch() == branch:
+        if checked_out:
             self._check_out(commit, changes)
         return commit
 

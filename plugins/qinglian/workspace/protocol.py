@@ -22,7 +22,7 @@ from ..content.frontmatter import FrontMatterError, split_front_matter
 from ..content.tree import MAX_PAGE_BYTES
 from .accounts import Account
 from .checks import SaveChecker
-from .git_store import Author, BranchMoved, GitStore
+from .git_store import Author, BranchMoved, GitError, GitStore
 from .labels import problem_message
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
 from .roundtrip import merged
@@ -214,7 +214,7 @@ class Workspace:
         if not stem or stem.startswith("-"):
             raise Refused("请填写“网址名（文件名）”：小写英文字母、数字和连字符，如 2025-private-club。")
         assets = self._assets(params, collection)
-        label = COLLECTIONS[collection][0].item_label
+        label = COLLECTIONS[collection][0].label
         with self._lock:
             head = self._head()
             if options.get("useWorkflow") and self.review:
@@ -258,7 +258,7 @@ class Workspace:
         if data == original and not assets:
             return {"message": "没有改动"}
         self._check({path: data, **assets}, collection, "没有保存")
-        label = COLLECTIONS[collection][0].item_label
+        label = COLLECTIONS[collection][0].label
         published = self.store.read(head, path) is not None
         message = f"{'修改' if published else '新增'}{label}《{_title(data, path)}》（待审核）"
         commit = self._commit(branch, under_review, {path: data, **assets}, message, editor, start=head)
@@ -340,7 +340,7 @@ class Workspace:
             self._check(changes, collection, "无法签发")
             document = next((d for p, d in changes.items() if p.endswith(".md") and d), b"")
             who, _ = self.store.last_author(tip, f"{self.content}/{collection}")
-            label = COLLECTIONS[collection][0].item_label
+            label = COLLECTIONS[collection][0].label
             message = f"签发{label}《{_title(document, slug)}》\n\n编辑：{who}\n审核：{editor.account.name}\n"
             author = Author(who or editor.account.name, f"{who}@qinglian.invalid" if who else editor.account.email)
             reviewer = Author(editor.account.name, editor.account.email)
@@ -382,7 +382,7 @@ class Workspace:
             collection = paths[0].split("/")[1]
             self._check_citations(paths, collection)
             titles = "、".join(f"《{_title(b.data, p)}》" if p.endswith(".md") else PurePosixPath(p).name for p, b in present.items() if b)
-            self._commit(self.branch, head, {p: None for p in paths}, f"删除{COLLECTIONS[collection][0].item_label if any(p.endswith('.md') for p in paths) else '附件'}{titles}", editor)
+            self._commit(self.branch, head, {p: None for p in paths}, f"删除{COLLECTIONS[collection][0].label if any(p.endswith('.md') for p in paths) else '附件'}{titles}", editor)
             self.checker.written()
         return {"message": f"deleted files {', '.join(paths)}"}
 
@@ -432,6 +432,8 @@ class Workspace:
             return handler(editor, params)
         except PathRefused as exc:
             raise Refused(str(exc)) from exc
+        except GitError as exc:
+            raise Refused(f"仓库操作失败，本次没有执行：{exc}", 500) from exc
 
 
 def _base64(value: object, path: str) -> bytes:
