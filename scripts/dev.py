@@ -4,6 +4,7 @@
     python3 scripts/dev.py serve   # venv + packages, then serve http://127.0.0.1:8000
     python3 scripts/dev.py build   # venv + packages, then build the portal into site/
     python3 scripts/dev.py test    # venv + packages + Debian chromium and nginx + old Chromium kernels, then the whole test suite
+    python3 scripts/dev.py edit    # venv + packages + Decap CMS, then the editors' workspace (qinglian edit) on the example
     python3 scripts/dev.py wheelhouse [DIR]   # every package the portal needs, as wheels in DIR (default wheelhouse/),
                                               # for a server without internet access (docs/operators, 离线安装)
 
@@ -54,7 +55,19 @@ def make_wheelhouse(target: Path) -> None:
     run(BIN / "python", "-m", "pip", "wheel", "--quiet", "--wheel-dir", target, str(ROOT))
     # What installing the project in editable mode builds it with (scripts/dev.py serve, offline).
     run(BIN / "python", "-m", "pip", "download", "--quiet", "--only-binary", ":all:", "--dest", target, "setuptools>=68", "wheel")
+    # The editors' workspace's Decap CMS release, checked against npm's published hash when installed.
+    run(BIN / "python", "-c", "import sys, urllib.request; from qinglian.workspace.bundle import URL, ARCHIVE; "
+        "urllib.request.urlretrieve(URL, sys.argv[1] + '/' + ARCHIVE)", target)
     print(f"wheelhouse: {len(list(target.glob('*.whl')))} wheels in {target}", flush=True)
+
+
+def ensure_cms() -> None:
+    """Decap CMS for the editors' workspace (qinglian edit): the pinned release, checked, from npm or the wheelhouse."""
+    check = subprocess.run([BIN / "python", "-c", "from qinglian.workspace.bundle import verified_folder; verified_folder()"], capture_output=True)
+    if check.returncode == 0:
+        return
+    archives = sorted(WHEELHOUSE.glob("decap-cms-*.tgz")) if WHEELHOUSE.is_dir() else []
+    run(BIN / "qinglian", "edit", "--install-cms", *(["--from", archives[-1]] if archives else []))
 
 
 def ensure_debian_packages() -> None:
@@ -80,8 +93,13 @@ def main(argv: list[str]) -> int:
     elif action == "build":
         ensure_venv("")
         run(BIN / "mkdocs", "build", "--strict", cwd=ROOT, env=env)
+    elif action == "edit":
+        ensure_venv("")
+        ensure_cms()
+        run(BIN / "qinglian", "edit", *argv[1:], cwd=ROOT, env=env)
     elif action == "test":
         ensure_venv("[test]")
+        ensure_cms()
         ensure_debian_packages()
         # Old headless Chromium builds for the browser matrix and axe-core for the accessibility
         # tests, both from the npm registry and cached outside the repository.

@@ -1,0 +1,141 @@
+"""The editors' workspace through the real Decap CMS UI, on the kernels editors have (Chromium 86, 90) and current.
+
+An editor signs in on the Chinese login page, creates a case with the form (a topic from the
+drop-down, a regulation article as its basis) and saves it; the test finds the editor's commit
+and runs ``qinglian check`` on the saved file. A second save breaks a cross-field rule: the
+Chinese message appears in the CMS and no commit is made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import CHROMIUM, REPO
+from workspace_fixtures import EDITOR, example_repository, git, running_workspace
+
+sys.path.insert(0, str(REPO / "scripts"))
+from cdp import Browser  # noqa: E402
+from old_chromium import executable  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+SLUG = "2026-shopping-cards"
+BRANCH = f"cms/cases/{SLUG}"
+
+
+def browser_path(kernel: int | str) -> Path:
+    path = CHROMIUM if kernel == "current" else executable(int(kernel))
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install Chromium {kernel} (python3 scripts/old_chromium.py).")
+        pytest.skip(f"Chromium {kernel} is missing: run `python3 scripts/old_chromium.py`.")
+    return path
+
+
+def mark(browser: Browser, css: str, text: str, name: str) -> None:
+    """Tag the last element matching ``css`` whose text contains ``text``, to click it as a user would."""
+    script = (f"(function(){{var all=[].slice.call(document.querySelectorAll({json.dumps(css)}))"
+              f".filter(function(e){{return e.textContent.indexOf({json.dumps(text)})>=0;}});"
+              f"if(!all.length)return false;all[all.length-1].setAttribute('data-ql-test',{json.dumps(name)});return true;}})()")
+    browser.wait_for(script, 20)
+
+
+def press(browser: Browser, css: str, text: str) -> None:
+    mark(browser, css, text, "target")
+    browser.click("[data-ql-test=target]")
+    browser.evaluate("document.querySelector('[data-ql-test=target]').removeAttribute('data-ql-test')")
+
+
+def choose(browser: Browser, field: str, typed: str) -> None:
+    """A drop-down (react-select): type part of the option, then Enter."""
+    browser.type_text(f"[id^={field}-field]", typed)
+    browser.pump(0.3)
+    browser.press_enter()
+
+
+def set_date(browser: Browser, field: str, value: str) -> None:
+    """A date input takes its value as the browser's own picker would set it."""
+    browser.evaluate(
+        f"(function(){{var e=document.querySelector('[id^={field}-field]');"
+        "var set=Object.getOwnPropertyDescriptor(HTMLInputElement.prototype,'value').set;"
+        f"set.call(e,{json.dumps(value)});e.dispatchEvent(new Event('input',{{bubbles:true}}));"
+        "e.dispatchEvent(new Event('change',{bubbles:true}));})()"
+    )
+
+
+def last_item(browser: Browser, text: str) -> None:
+    """Type into the newest list item's input."""
+    browser.evaluate("(function(){var all=document.querySelectorAll('[id^=item-field]');all[all.length-1].focus();})()")
+    browser.send("Input.insertText", text=text)
+
+
+@pytest.mark.parametrize("kernel", [86, 90, "current"], ids=["chromium-86", "chromium-90", "chromium-current"])
+def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
+    repo = example_repository(tmp_path / "portal")
+    with running_workspace(repo, review=True) as ws:
+        browser = Browser(browser_path(kernel), ["--disable-gpu", "--window-size=1280,900"])
+        try:
+            browser.goto(ws.url + "/admin/")
+            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
+            browser.type_text("#name", EDITOR[0])
+            browser.type_text("#password", EDITOR[1])
+            browser.click("button[type=submit]")
+            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            assert "当前用户：张三（编辑）" in browser.evaluate("document.getElementById('ql-bar').innerText")
+
+            browser.evaluate("location.hash = '#/collections/cases/new'")
+            browser.wait_for("!!document.querySelector('[id^=title-field]')", 30)
+            browser.type_text("[id^=title-field]", "XX县某局原副局长XX违规收受购物卡问题的通报")
+            choose(browser, "topics", "警示")
+            browser.type_text("[id^=summary-field]", "收受管理服务对象所送购物卡，受到党内警告处分。")
+            browser.type_text("[id^=slug-field]", SLUG)
+            set_date(browser, "date", "2026-11-20")
+            choose(browser, "unit", "XX区")
+            choose(browser, "discipline", "廉洁")
+            browser.type_text("[id^=outcome-field]", "党内警告")
+            press(browser, "button", "新增警示要点")
+            last_item(browser, "购物卡也是礼金，收受即违纪。")
+            press(browser, "button", "新增处理依据")
+            choose(browser, "regulation", "2023-organ")
+            press(browser, "button", "新增条款")
+            last_item(browser, "第十条")
+            browser.click("[data-slate-editor=true]")
+            browser.send("Input.insertText", text="## 基本案情\n\nXX收受购物卡。")
+            # The preview shows the document header as the portal does, with the date in Chinese.
+            browser.wait_for("document.querySelector('iframe') && document.querySelector('iframe').contentDocument.body.innerText.indexOf('2026年11月20日') >= 0", 20)
+            assert browser.events.page_errors == [], browser.events.page_errors
+            press(browser, "button", "保存")
+            browser.wait_until(lambda: git(repo, "branch", "--list", BRANCH).strip() != "", 30, "the editor's commit")
+
+            log = git(repo, "log", "-1", "--format=%an|%s", BRANCH).strip()
+            assert log == "张三|新增案例通报《XX县某局原副局长XX违规收受购物卡问题的通报》（待审核）"
+            worktree = tmp_path / "review"
+            git(repo, "worktree", "add", "-q", str(worktree), BRANCH)
+            saved = (worktree / f"content/cases/{SLUG}.md").read_text(encoding="utf-8")
+            assert "topics: [警示教育]" in saved and "articles: [第十条]" in saved and "date: 2026-11-20" in saved
+            checked = subprocess.run([sys.executable, "-m", "qinglian.cli", "check", f"content/cases/{SLUG}.md"], cwd=worktree,
+                                     capture_output=True, text=True, env={**os.environ, "QINGLIAN_BUILD_DATE": "2026-12-01"})
+            assert checked.returncode == 0, checked.stdout + checked.stderr
+            assert git(repo, "rev-parse", "main").strip() == ws.head(), "main is untouched until a reviewer signs off"
+
+            commits = git(repo, "rev-list", "--count", BRANCH).strip()
+            set_date(browser, "publish_date", "2026-12-10")
+            set_date(browser, "expire_date", "2026-12-01")
+            press(browser, "button", "保存")
+            message = browser.wait_for("(function(){var t=document.body.innerText;return t.indexOf('撤下日期')>=0 && t.indexOf('不早于定时发布日期')>=0 ? t : '';})()", 30)
+            assert "没有保存" in message
+            browser.pump(1)
+            assert git(repo, "rev-list", "--count", BRANCH).strip() == commits, "a refused save made a commit"
+            hosts = {urlsplit(url).netloc for url in browser.events.requested if url.startswith("http")}
+            assert hosts <= {urlsplit(ws.url).netloc}, hosts
+            if kernel == "current":
+                browser.screenshot(tmp_path / "refused.png")
+        finally:
+            browser.close()
