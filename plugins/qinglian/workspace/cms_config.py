@@ -91,7 +91,13 @@ class FormBuilder:
         if isinstance(spec, Ref):
             return self._reference(name)
         if isinstance(spec, Nested):
-            return {"widget": "object", "collapsed": False, "fields": self.fields(spec.schema, f"{section}.{name}")}
+            fields = self.fields(spec.schema, f"{section}.{name}")
+            if not spec.required:
+                # An optional group (a session's repeat) may stay empty: the form must not demand its parts;
+                # the save's check still requires them once the group is filled in.
+                for field in fields:
+                    field["required"] = False
+            return {"widget": "object", "collapsed": False, "fields": fields}
         if isinstance(spec, ListOf):
             item = spec.item
             if isinstance(item, Term):

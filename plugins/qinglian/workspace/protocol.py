@@ -81,18 +81,6 @@ def with_slug(data: bytes, stem: str) -> bytes:
     return b"---\nslug: " + stem.encode() + b"\n" + data[4:]
 
 
-def without_implied_slug(data: bytes, stem: str, original: bytes | None) -> bytes:
-    """``slug`` equal to the file name is implied; it is written only where the file already had it."""
-    if original is not None and b"\nslug:" in b"\n" + original.split(b"\n---", 1)[0]:
-        return data
-    line = b"slug: " + stem.encode() + b"\n"
-    head, sep, rest = data.partition(b"\n---\n")
-    if sep and (b"\n" + line) in (head + b"\n"):
-        head = (head + b"\n").replace(b"\n" + line, b"\n", 1).rstrip(b"\n")
-        return head + sep + rest
-    return data
-
-
 class Workspace:
     def __init__(self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content") -> None:
         self.store = store
@@ -222,7 +210,7 @@ class Workspace:
             if self.review and not editor.account.is_reviewer:
                 raise Refused("本网站的文档须经审核后发布：请从“工作流”保存，由审核人签发。", 403)
             original = self._refuse_stale(editor, head, path)
-            data = without_implied_slug(merged(original, raw), stem, original)
+            data = merged(original, raw, stem)
             if data == original and not assets:
                 return {"message": "没有改动"}
             self._check({path: data, **assets}, collection, "没有保存")
@@ -254,7 +242,7 @@ class Workspace:
         _, branch = self._branch(collection, PurePosixPath(path).stem)
         under_review = self.store.head(branch)
         original = self._refuse_stale(editor, under_review or head, path)
-        data = without_implied_slug(merged(original, raw), PurePosixPath(path).stem, original)
+        data = merged(original, raw, PurePosixPath(path).stem)
         if data == original and not assets:
             return {"message": "没有改动"}
         self._check({path: data, **assets}, collection, "没有保存")

@@ -150,8 +150,15 @@ def _merge_list(lines: list[str], old: list[Any], new: list[Any], indent: int) -
     return out
 
 
-def merged(original: bytes | None, saved: str) -> bytes:
-    """The bytes to write for ``saved`` (what the form sent), given the file's ``original`` bytes."""
+def merged(original: bytes | None, saved: str, stem: str = "") -> bytes:
+    """The bytes to write for ``saved`` (what the form sent), given the file's ``original`` bytes.
+
+    ``slug`` equal to the file name ``stem`` is implied: written only where the file already had it.
+    """
+    return _without_implied_slug(_merged(original, saved), stem, original)
+
+
+def _merged(original: bytes | None, saved: str) -> bytes:
     try:
         new = split_front_matter(saved)
     except FrontMatterError:
@@ -195,3 +202,15 @@ def _same(candidate: str, data: dict[str, Any], body: str) -> bool:
     except FrontMatterError:
         return False
     return _plain(written.data) == _plain(data) and written.body == body
+
+
+def _without_implied_slug(data: bytes, stem: str, original: bytes | None) -> bytes:
+    """``slug`` equal to the file name is implied; it is written only where the file already had it."""
+    if original is not None and b"\nslug:" in b"\n" + original.split(b"\n---", 1)[0]:
+        return data
+    line = b"slug: " + stem.encode() + b"\n"
+    head, sep, rest = data.partition(b"\n---\n")
+    if sep and (b"\n" + line) in (head + b"\n"):
+        head = (head + b"\n").replace(b"\n" + line, b"\n", 1).rstrip(b"\n")
+        return head + sep + rest
+    return data
