@@ -604,8 +604,14 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
     parser.add_argument("--serve", action="store_true", help="only measure the page cache: builds, cache size, save-to-page under mkdocs serve")
     parser.add_argument("--edits", type=int, default=7, help="saves timed with --serve")
+    parser.add_argument("--workspace", action="store_true", help="only time the editors' workspace: start, listing, save to commit")
+    parser.add_argument("--saves", type=int, default=15, help="saves timed with --workspace")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.workspace:
+        from bench_workspace import workspace_report
+
+        return workspace_report(args.docs, args.seed, args.saves, generate_corpus)
     if args.serve:
         return serve_report(args.docs, args.seed, args.edits)
     if args.kernels:

@@ -46,9 +46,15 @@ class _Entry:
     # The same pair pickled by this process once it was read or decoded: copies for later
     # builds of a preview cost a fraction of decoding again. Never written, never read from a file.
     copy: bytes | None = None
+    # The decoded pair itself, handed out again by a memo that shares (``DocumentMemo(shared=True)``).
+    value: tuple[Document | None, list[Problem]] | None = None
 
-    def documents(self) -> tuple[Document | None, list[Problem]] | None:
-        """A fresh copy of the pair, or None when the stored text is not one."""
+    def documents(self, shared: bool = False) -> tuple[Document | None, list[Problem]] | None:
+        """A fresh copy of the pair (or, ``shared``, the same one each time), or None when the stored text is not one."""
+        if shared:
+            if self.value is None:
+                self.value = self.documents()
+            return self.value
         if self.copy is not None:
             return pickle.loads(self.copy)  # noqa: S301 - bytes this process made itself
         decoded = _decoded(self.loaded)
@@ -58,7 +64,11 @@ class _Entry:
 
 
 class DocumentMemo:
-    def __init__(self, salt: str = "") -> None:
+    def __init__(self, salt: str = "", shared: bool = False) -> None:
+        # Shared: a document read once is handed out as the same object to every later load. Only for
+        # a process that never changes documents after loading (the workspace's checks): the loader's
+        # own cross-document steps assign their results afresh on every load.
+        self.shared = shared
         # ``salt``: the code that reads documents; entries read by other code are not trusted.
         self.salt = salt
         self._entries: dict[Path, _Entry] = {}
@@ -129,7 +139,7 @@ class DocumentMemo:
                     self._changed = True
         except OSError:
             return read(log)
-        remembered = entry.documents() if entry is not None else None
+        remembered = entry.documents(self.shared) if entry is not None else None
         if remembered is not None:
             document, problems = remembered
             self.reused += 1
@@ -141,7 +151,7 @@ class DocumentMemo:
             problems = local.problems
             stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
             copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL)
-            self._entries[path] = _Entry(stamp, content, context_key, stored, copy)
+            self._entries[path] = _Entry(stamp, content, context_key, stored, copy, (document, problems) if self.shared else None)
             self._changed = True
         log.problems += problems
         return document

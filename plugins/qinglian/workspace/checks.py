@@ -39,7 +39,7 @@ class SaveChecker:
         self.root = root
         self.content_dir = content_dir
         self.vocabulary_file = vocabulary_file
-        self._memo = DocumentMemo()
+        self._memo = DocumentMemo(shared=True)
         self._baseline: set[_Key] | None = None
         self._last: set[_Key] = set()
         self._lock = threading.Lock()
