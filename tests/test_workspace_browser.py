@@ -106,6 +106,11 @@ def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
             choose(browser, "regulation", "2023-organ")
             press(browser, "button", "新增条款")
             last_item(browser, "第十条")
+            # The body opens as rich text; the switch beside "Markdown" shows the Markdown itself.
+            browser.wait_for("(function(){var m=[].slice.call(document.querySelectorAll('*')).filter(function(e){return !e.children.length && e.textContent==='Markdown';})[0];"
+                             "if(!m)return false;m.previousElementSibling.setAttribute('data-ql-test','markdown');return true;})()")
+            browser.click("[data-ql-test=markdown]")
+            browser.pump(0.3)
             browser.click("[data-slate-editor=true]")
             browser.send("Input.insertText", text="## 基本案情\n\nXX收受购物卡。")
             # The preview shows the document header as the portal does, with the date in Chinese.
@@ -119,7 +124,7 @@ def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
             worktree = tmp_path / "review"
             git(repo, "worktree", "add", "-q", str(worktree), BRANCH)
             saved = (worktree / f"content/cases/{SLUG}.md").read_text(encoding="utf-8")
-            assert "topics: [警示教育]" in saved and "articles: [第十条]" in saved and "date: 2026-11-20" in saved
+            assert "\n## 基本案情\n" in saved and "topics: [警示教育]" in saved and "articles: [第十条]" in saved and "date: 2026-11-20" in saved
             checked = subprocess.run([sys.executable, "-m", "qinglian.cli", "check", f"content/cases/{SLUG}.md"], cwd=worktree,
                                      capture_output=True, text=True, env={**os.environ, "QINGLIAN_BUILD_DATE": "2026-12-01"})
             assert checked.returncode == 0, checked.stdout + checked.stderr

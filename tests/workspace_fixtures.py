@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -74,6 +75,8 @@ def running_workspace(root: Path, review: bool = True) -> Iterator[RunningWorksp
     from qinglian.workspace.server import Pages, WorkspaceServer
     from qinglian.workspace.bundle import bundle_folder
 
+    # Each workspace of the suite keeps its accounts beside its repository, not in the user's configuration.
+    os.environ["QINGLIAN_ACCOUNTS_FILE"] = str(root.parent / f"{root.name}-accounts.json")
     book = AccountBook(accounts_file(root))
     book.add(EDITOR[0], EDITOR[1], "editor")
     book.add(REVIEWER[0], REVIEWER[1], "reviewer")

@@ -48,9 +48,16 @@ class Account:
 
 
 def accounts_file(root: Path) -> Path:
-    """The project's accounts: ``QINGLIAN_ACCOUNTS_FILE``, or ``accounts.json`` beside its caches."""
+    """The project's accounts: ``QINGLIAN_ACCOUNTS_FILE``, or a file of the project's own in the user's configuration folder.
+
+    Never in the working tree (a commit could carry the hashes away) and never among the caches
+    (which may be deleted at any time).
+    """
     configured = os.environ.get(ACCOUNTS_VARIABLE)
-    return Path(configured).expanduser() if configured else project_cache(root) / "accounts.json"
+    if configured:
+        return Path(configured).expanduser()
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "qinglian" / "projects" / project_cache(root).name / "accounts.json"
 
 
 def hash_password(password: str) -> str:

@@ -166,7 +166,7 @@ def cms_config(
             if form["name"] == "slug":
                 form.update(required=True, label="网址名（文件名）",
                             hint="小写英文字母、数字和连字符，如 2025-private-club；决定文件名和网址，新建后不要修改")
-        fields.append({"name": "body", "label": "正文", "widget": "markdown", "modes": ["raw", "rich_text"],
+        fields.append({"name": "body", "label": "正文", "widget": "markdown", "modes": ["rich_text", "raw"],
                        "hint": "小标题以“## ”开头；党纪法规按“第一章　总则”“第一条　……”的格式逐行书写"})
         collections.append({
             "name": name, "label": collection.label, "label_singular": collection.item_label,

@@ -140,8 +140,8 @@ class Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is None:
             return site is not None
-        host = self.headers.get("X-Forwarded-Host") or self.headers.get("Host") or ""
-        return urlsplit(origin).netloc == host
+        # Behind nginx, the Host header is passed on as the browser sent it (proxy_set_header Host $http_host).
+        return urlsplit(origin).netloc == (self.headers.get("Host") or "")
 
     def _editor(self, account: Account) -> Editor:
         editor = self.server.editors.get(account.name)
