@@ -435,3 +435,49 @@ def test_the_last_publish_is_shown(simple):
     assert status["publish"]["ok"] is False and status["publish"]["when"].startswith("2026年12月1日")
     assert "content/cases/x.md:3" in status["publish"]["messages"][0]
     assert status["user"] == "张三" and status["role"] == "编辑"
+
+
+def test_behind_the_shipped_nginx(simple, tmp_path: Path):
+    """scripts/deploy/nginx/qinglian-edit.conf, changed only in port and certificate: sign-in and saves work through it,
+    and the origin check still tells the portal's address from another."""
+    import http.client
+    import subprocess
+    import time
+    from urllib.parse import urlencode
+
+    from conftest import DEPLOY, NGINX, NGINX_MAIN, free_port
+
+    if not NGINX.exists():
+        pytest.skip("nginx is missing: run `apt-get install nginx`.")
+    run, port = tmp_path / "nginx", free_port()
+    (run / "conf.d").mkdir(parents=True)
+    server = (DEPLOY / "nginx/qinglian-edit.conf").read_text(encoding="utf-8")
+    server = server.replace("listen 8443 ssl;", f"listen 127.0.0.1:{port};").replace("127.0.0.1:8081", simple.url.removeprefix("http://"))
+    server = "\n".join(line for line in server.splitlines() if "ssl_certificate" not in line)
+    (run / "conf.d/qinglian.conf").write_text(server, encoding="utf-8")
+    (run / "nginx.conf").write_text(NGINX_MAIN.format(run=run), encoding="utf-8")
+    process = subprocess.Popen([str(NGINX), "-p", str(run), "-c", str(run / "nginx.conf"), "-e", str(run / "error.log")])
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        connection = http.client.HTTPConnection(f"127.0.0.1:{port}", timeout=30)
+        connection.request("POST", "/login", urlencode({"name": EDITOR[0], "password": EDITOR[1]}),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 303, response.status
+        token = response.getheader("Set-Cookie").split(";")[0]
+        body = json.dumps({"action": "getEntry", "params": {"branch": "main", "path": CASE}})
+        for sender, expected in ((origin, 200), (simple.url, 403), ("http://evil.example", 403)):
+            connection.request("POST", "/api/v1", body, {"Content-Type": "application/json", "Cookie": token, "Origin": sender})
+            response = connection.getresponse()
+            response.read()
+            assert response.status == expected, (sender, response.status)
+    finally:
+        process.kill()
+        process.wait()
