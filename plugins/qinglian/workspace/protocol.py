@@ -9,63 +9,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
-import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..content.collections import COLLECTIONS
 from ..content.frontmatter import FrontMatterError, split_front_matter
 from ..content.tree import MAX_PAGE_BYTES
-from .accounts import Account
 from .checks import SaveChecker
 from .git_store import Author, BranchMoved, GitError, GitStore
 from .labels import problem_message
+from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
+from .review import ReviewActions
 from .roundtrip import merged
 
-CMS_PREFIX = "cms"
-LABEL_PREFIX = "decap-cms/"
-STATUSES = {"draft": "草稿", "pending_review": "待审核", "pending_publish": "待发布"}
 # Attachments arrive base64-encoded in JSON; the server's request bound (server.py) is set from this.
 MAX_MEDIA_BYTES = 45 * 1024 * 1024
-
-
-class Refused(Exception):
-    """A request the workspace will not carry out; ``status`` is the HTTP status, the message Chinese."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass
-class Editor:
-    """One signed-in editor: the account, and the version of each file they last read (for stale saves)."""
-
-    account: Account
-    seen: dict[str, str] = field(default_factory=dict)
-
-
-def _text(value: object, name: str, limit: int = 300) -> str:
-    if not isinstance(value, str) or len(value) > limit:
-        raise Refused(f"参数 {name} 应为不超过 {limit} 个字符的文本")
-    return value
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _title(data: bytes, fallback: str) -> str:
-    try:
-        title = split_front_matter(data.decode("utf-8")).data.get("title")
-    except (UnicodeDecodeError, FrontMatterError, AttributeError):
-        return fallback
-    return str(title)[:80] if title else fallback
 
 
 def with_slug(data: bytes, stem: str) -> bytes:
@@ -81,7 +42,7 @@ def with_slug(data: bytes, stem: str) -> bytes:
     return b"---\nslug: " + stem.encode() + b"\n" + data[4:]
 
 
-class Workspace:
+class Workspace(ReviewActions):
     def __init__(self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content") -> None:
         self.store = store
         self.branch = branch
@@ -111,7 +72,7 @@ class Workspace:
                 continue
             editor.seen[path] = oid
             data = with_slug(blobs[oid], PurePosixPath(path).stem)
-            entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": _sha(blobs[oid])}})
+            entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": content_id(blobs[oid])}})
         return entries
 
     def entries_by_folder(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -135,7 +96,7 @@ class Workspace:
         blob = self.store.read(commit, path)
         if blob is None:
             raise Refused(f"找不到附件 {path}", 404)
-        return {"id": _sha(blob.data), "content": base64.b64encode(blob.data).decode(), "encoding": "base64",
+        return {"id": content_id(blob.data), "content": base64.b64encode(blob.data).decode(), "encoding": "base64",
                 "path": path, "name": PurePosixPath(path).name}
 
     def get_media(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -159,7 +120,7 @@ class Workspace:
             if path not in editor.seen:
                 raise Refused(f"已有同名文件 {path}（{who} 于 {when} 保存）。请换一个网址名。", 409)
             raise Refused(
-                f"《{_title(current.data, path)}》已被 {who} 于 {when} 修改并保存。为免覆盖对方的修改，本次没有保存。"
+                f"《{title_of(current.data, path)}》已被 {who} 于 {when} 修改并保存。为免覆盖对方的修改，本次没有保存。"
                 "请复制您的修改，刷新页面后在最新版本上重新编辑。", 409,
             )
         return current.data
@@ -214,7 +175,7 @@ class Workspace:
             if data == original and not assets:
                 return {"message": "没有改动"}
             self._check({path: data, **assets}, collection, "没有保存")
-            title = _title(data, stem)
+            title = title_of(data, stem)
             message = f"{'修改' if original is not None else '新增'}{label}《{title}》"
             commit = self._commit(self.branch, head, {path: data, **assets}, message, editor)
             self.checker.written()
@@ -227,118 +188,6 @@ class Workspace:
             return self.store.commit(branch, base, changes, message, author, **kwargs)
         except BranchMoved as exc:
             raise Refused("保存期间仓库有了新的提交，本次没有保存。请刷新页面后重试。", 409) from exc
-
-    # ---- review (审核、签发) ---------------------------------------------------------------
-    def _branch(self, collection: object, slug: object) -> tuple[str, str]:
-        collection = _text(collection, "collection", 40)
-        slug = _text(slug, "slug", 200)
-        if collection not in COLLECTIONS or not slug or "/" in slug or ".." in slug or not slug.replace("-", "").isalnum():
-            raise Refused("参数 collection 或 slug 不正确")
-        return collection, f"{CMS_PREFIX}/{collection}/{slug}"
-
-    def _persist_for_review(
-        self, editor: Editor, collection: str, path: str, raw: str, assets: dict[str, bytes], head: str, options: dict[str, Any]
-    ) -> dict[str, Any]:
-        _, branch = self._branch(collection, PurePosixPath(path).stem)
-        under_review = self.store.head(branch)
-        original = self._refuse_stale(editor, under_review or head, path)
-        data = merged(original, raw, PurePosixPath(path).stem)
-        if data == original and not assets:
-            return {"message": "没有改动"}
-        self._check({path: data, **assets}, collection, "没有保存")
-        label = COLLECTIONS[collection][0].label
-        published = self.store.read(head, path) is not None
-        message = f"{'修改' if published else '新增'}{label}《{_title(data, path)}》（待审核）"
-        commit = self._commit(branch, under_review, {path: data, **assets}, message, editor, start=head)
-        if under_review is None:
-            status = options.get("status") if options.get("status") in STATUSES else "draft"
-            self.store.set_config(f"branch.{branch}.description", LABEL_PREFIX + status)
-        editor.seen[path] = self.store.blob_id(commit, path) or ""
-        return {"message": "entry persisted"}
-
-    def unpublished_entries(self, editor: Editor, params: dict[str, Any]) -> list[str]:
-        return [b[len(CMS_PREFIX) + 1:] for b in self.store.branches(CMS_PREFIX + "/")]
-
-    def _under_review(self, params: dict[str, Any]) -> tuple[str, str, str, str]:
-        collection, slug = params.get("collection"), params.get("slug")
-        if collection is None and isinstance(params.get("id"), str):
-            # unpublishedEntry may name the entry by its content key, "collection/slug".
-            collection, _, slug = params["id"].partition("/")
-        collection, branch = self._branch(collection, slug)
-        tip = self.store.head(branch)
-        if tip is None:
-            raise Refused("Not Found", 404)
-        return collection, branch, tip, branch.rsplit("/", 1)[1]
-
-    def unpublished_entry(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        collection, branch, tip, slug = self._under_review(params)
-        head = self._head()
-        base = self.store.merge_base(head, tip) or head
-        diffs = []
-        for path, oid in self.store.changed_paths(base, tip).items():
-            diffs.append({"oldPath": path, "newPath": path, "status": "deleted" if oid is None else "added",
-                          "newFile": self.store.read(head, path) is None, "path": path, "id": path,
-                          "binary": not path.endswith(".md")})
-        label = self.store.get_config(f"branch.{branch}.description") or LABEL_PREFIX + "draft"
-        updated = dt.datetime.fromtimestamp(self.store.commit_time(tip), dt.timezone.utc)
-        return {"collection": collection, "slug": slug, "status": label.removeprefix(LABEL_PREFIX), "diffs": diffs,
-                "updatedAt": updated.isoformat()}
-
-    def unpublished_entry_data_file(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        _, branch, tip, _ = self._under_review(params)
-        _, path = document_path(params.get("path"), self.content)
-        return {"data": self._entries(editor, tip, [path])[0]["data"]}
-
-    def unpublished_entry_media_file(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        _, _, tip, _ = self._under_review(params)
-        return self._media_file(tip, media_path(params.get("path"), self.content))
-
-    def update_status(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        _, branch, _, _ = self._under_review(params)
-        status = params.get("newStatus")
-        if status not in STATUSES:
-            raise Refused("状态应为草稿、待审核或待发布")
-        if status == "pending_publish" and not editor.account.is_reviewer:
-            raise Refused("只有审核人可以把文档移到“待发布”。", 403)
-        self.store.set_config(f"branch.{branch}.description", LABEL_PREFIX + status)
-        return {"message": f"{branch} 状态改为{STATUSES[status]}"}
-
-    def delete_unpublished(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            _, branch, tip, _ = self._under_review(params)
-            self.store.delete_branch(branch, tip)
-        return {"message": f"deleted branch: {branch}"}
-
-    def publish_unpublished(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
-        if not editor.account.is_reviewer:
-            raise Refused("只有审核人可以签发（发布）文档。", 403)
-        with self._lock:
-            collection, branch, tip, slug = self._under_review(params)
-            head = self._head()
-            base = self.store.merge_base(head, tip) or head
-            changed = self.store.changed_paths(base, tip)
-            blobs = self.store.read_blobs(oid for oid in changed.values() if oid)
-            changes: dict[str, bytes | None] = {}
-            for path, oid in changed.items():
-                if path.endswith(".md"):
-                    document_path(path, self.content)
-                else:
-                    media_path(path, self.content)
-                changes[path] = blobs[oid] if oid else None
-            self._check(changes, collection, "无法签发")
-            document = next((d for p, d in changes.items() if p.endswith(".md") and d), b"")
-            who, _ = self.store.last_author(tip, f"{self.content}/{collection}")
-            label = COLLECTIONS[collection][0].label
-            message = f"签发{label}《{_title(document, slug)}》\n\n编辑：{who}\n审核：{editor.account.name}\n"
-            author = Author(who or editor.account.name, f"{who}@qinglian.invalid" if who else editor.account.email)
-            reviewer = Author(editor.account.name, editor.account.email)
-            try:
-                self.store.commit(self.branch, head, changes, message, author, extra_parent=tip, committer=reviewer)
-            except BranchMoved as exc:
-                raise Refused("签发期间仓库有了新的提交，请刷新页面后重试。", 409) from exc
-            self.store.delete_branch(branch, tip)
-            self.checker.written()
-        return {"message": f"branch {branch} merged to {self.branch}"}
 
     # ---- media and deletion --------------------------------------------------------------
     def persist_media(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
@@ -369,7 +218,7 @@ class Workspace:
                 raise Refused(f"找不到 {'、'.join(missing)}，可能已被他人删除。请刷新页面。", 404)
             collection = paths[0].split("/")[1]
             self._check_citations(paths, collection)
-            titles = "、".join(f"《{_title(b.data, p)}》" if p.endswith(".md") else PurePosixPath(p).name for p, b in present.items() if b)
+            titles = "、".join(f"《{title_of(b.data, p)}》" if p.endswith(".md") else PurePosixPath(p).name for p, b in present.items() if b)
             self._commit(self.branch, head, {p: None for p in paths}, f"删除{COLLECTIONS[collection][0].label if any(p.endswith('.md') for p in paths) else '附件'}{titles}", editor)
             self.checker.written()
         return {"message": f"deleted files {', '.join(paths)}"}
