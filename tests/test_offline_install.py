@@ -39,3 +39,12 @@ def test_a_wheelhouse_installs_and_builds_the_portal_with_no_package_index(tmp_p
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": "2026-11-20T10:00"})
     assert built.returncode == 0, built.stderr[-3000:]
     assert (site / "site/index.html").is_file()
+    # The editors' workspace's Decap CMS comes from the wheelhouse too, checked against npm's hash.
+    archives = list(wheelhouse.glob("decap-cms-*.tgz"))
+    assert len(archives) == 1
+    cms = subprocess.run([str(target / "bin/qinglian"), "edit", "--install-cms", "--from", str(archives[0])],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert cms.returncode == 0, cms.stderr
+    assert (target / "share/qinglian/decap-cms-3.16.3/decap-cms.js").is_file()
+    static = list((target / "lib").glob("python3*/site-packages/qinglian/workspace/static/workspace.js"))
+    assert static, "the workspace's own pages are part of the wheel"
