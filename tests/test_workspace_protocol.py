@@ -481,3 +481,41 @@ def test_behind_the_shipped_nginx(simple, tmp_path: Path):
     finally:
         process.kill()
         process.wait()
+
+
+def run_cli(root: Path, *args: str, stdin: str = "", **env: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "qinglian.cli", *args], cwd=root, input=stdin, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env})
+
+
+def test_accounts_and_start_up_messages(repo: Path, tmp_path: Path):
+    accounts = {"QINGLIAN_ACCOUNTS_FILE": str(tmp_path / "accounts.json")}
+    added = run_cli(repo, "accounts", "add", "赵六", "--role", "reviewer", "--password-stdin", stdin="a-long-password\n", **accounts)
+    assert added.returncode == 0 and "赵六" in added.stdout and "审核" in added.stdout
+    assert (tmp_path / "accounts.json").stat().st_mode & 0o077 == 0
+    assert "a-long-password" not in (tmp_path / "accounts.json").read_text(encoding="utf-8")
+    short = run_cli(repo, "accounts", "add", "钱七", "--password-stdin", stdin="short\n", **accounts)
+    assert short.returncode == 1 and "至少" not in short.stdout and "8" in short.stderr
+    assert run_cli(repo, "accounts", "add", "bad name!", "--password-stdin", stdin="a-long-password\n", **accounts).returncode == 1
+    listed = run_cli(repo, "accounts", "list", **accounts)
+    assert "赵六\t审核" in listed.stdout
+    assert run_cli(repo, "accounts", "remove", "无此人", **accounts).returncode == 1
+    assert run_cli(repo, "accounts", "remove", "赵六", **accounts).returncode == 0
+    # With no accounts, or without Decap CMS, or outside a git repository, the workspace says what to do and does not start.
+    empty = run_cli(repo, "edit", "--port", "0", **accounts)
+    assert empty.returncode == 2 and "qinglian accounts add" in empty.stderr
+    missing = run_cli(repo, "edit", "--port", "0", QINGLIAN_DECAP_DIR=str(tmp_path / "nowhere"), **accounts)
+    assert missing.returncode == 2 and "--install-cms" in missing.stderr
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    (tampered / "decap-cms.js").write_text("alert(1)", encoding="utf-8")
+    changed = run_cli(repo, "edit", "--port", "0", QINGLIAN_DECAP_DIR=str(tampered), **accounts)
+    assert changed.returncode == 2 and "不一致" in changed.stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    outside = run_cli(plain, "edit", "--port", "0", **accounts)
+    assert outside.returncode == 2 and "git" in outside.stderr and "Traceback" not in outside.stderr
