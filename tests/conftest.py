@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+# The engine every build of the suite runs on: QINGLIAN_ENGINE, else ProperDocs where it is installed
+# (qinglian.engines.default). Exported, so `qinglian publish` in a child process uses the same one.
+from qinglian.engines import ENGINE_VARIABLE, default as _default_engine  # noqa: E402
+
+ENGINE = _default_engine()
+os.environ[ENGINE_VARIABLE] = ENGINE.name
+MKDOCS = [sys.executable, "-m", ENGINE.name]
 
 # Every build of the suite, and every process it starts, keeps its caches in one folder of
 # this run, not in the user's cache directory.

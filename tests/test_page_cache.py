@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, cache_of, free_port, speech
+from conftest import ENGINE, EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, cache_of, free_port, speech
 
 REUSE = re.compile(r"页面缓存：(\d+) 个页面沿用缓存的正文，其中 (\d+) 个整页沿用")
 # A Material partial: overriding it is a change of the theme's templates.
@@ -244,7 +244,7 @@ class Serving:
         return self.builds(seen)
 
     def site(self) -> Path:
-        (folder,) = self.scratch.glob("mkdocs_*")
+        (folder,) = self.scratch.glob(ENGINE.temp_prefix + "*")
         return folder
 
     def stop(self) -> None:

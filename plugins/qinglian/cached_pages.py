@@ -35,6 +35,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import meta
 
 from .inline_assets import FOLDER as INLINE_FOLDER
+from .engines import running
 from .page_cache import PageCache, RenderedBody, TocEntry, digest
 
 # A template that renders nothing: the page comes whole from the cache (see ``on_post_page``).
@@ -44,7 +45,8 @@ _INLINE_ASSET = re.compile(re.escape(INLINE_FOLDER) + r"/([0-9a-f]{20}\.(?:js|cs
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.M)
 # Each page's source, Markdown and metadata as last read, by source path (``mkdocs serve`` only).
 SourceMemo = dict[str, tuple[str, str, dict[str, Any]]]
-_ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+# What renders a page besides the engine itself (whose name and version come from engines.running()).
+_RENDERERS = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 
 
 class RenderedPage(Page):
@@ -84,7 +86,7 @@ class RenderedPage(Page):
         self.toc = TableOfContents([_anchor_link(entry) for entry in body.toc])
         self.title = body.title
         self.present_anchor_ids = set(body.anchors)
-        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+        if running().logger("structure.pages").getEffectiveLevel() > logging.DEBUG:
             self.links_to_anchors = {
                 target: dict(links) for uri, links in body.anchor_links.items() if (target := files.get_file_from_path(uri))
             }
@@ -120,7 +122,9 @@ class PageReuse:
         self.site_url = config.site_url or ""
         self.layout = ""
         self._recorder = _MessageRecorder()
-        logging.getLogger("mkdocs").addHandler(self._recorder)
+        # Messages are recorded from whichever engine runs (its mkdocs.* loggers hang under it).
+        self._engine_logger = running().logger()
+        self._engine_logger.addHandler(self._recorder)
         self.reused_bodies = 0
         self.reused_pages = 0
         # Each page's key in this build, by source path.
@@ -241,13 +245,14 @@ class PageReuse:
         self.cache.save(persist)
 
     def close(self) -> None:
-        logging.getLogger("mkdocs").removeHandler(self._recorder)
+        self._engine_logger.removeHandler(self._recorder)
 
 
 def build_salt(config: MkDocsConfig) -> str:
     """What every page depends on: the plugin's own code and templates, the engine, mkdocs.yml."""
-    versions = []
-    for name in _ENGINE:
+    engine = running()
+    versions = [f"engine:{engine.name}={engine.version}"]
+    for name in _RENDERERS:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:

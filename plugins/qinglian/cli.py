@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .importer.command import import_files, new_document
+from .engines import ENGINE_VARIABLE
 from .site_config import plugin_options, read_site_config
 from .workspace.command import accounts_command, edit, install_cms
 from .importer.metadata import KINDS, SLUG_NAME
@@ -164,8 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"读者访问的网站地址，代替 mkdocs.yml 中的 site_url（也可用环境变量 {SITE_URL_VARIABLE}）；每台服务器的设置不必改动仓库",
     )
     publish.add_argument("--pull", action="store_true", help="先在仓库中执行 git pull --ff-only；失败时不发布（退出码 6）")
+    publish.add_argument(
+        "--engine", choices=("properdocs", "mkdocs"), default=os.environ.get(ENGINE_VARIABLE) or "",
+        help=f"生成网站所用的引擎（默认：已安装 ProperDocs 时用 ProperDocs，否则用 MkDocs；也可用环境变量 {ENGINE_VARIABLE}）",
+    )
     publish.set_defaults(handler=lambda a: publish_command.publish(
-        a.config.resolve(), a.dest.absolute(), publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull)
+        a.config.resolve(), a.dest.absolute(), publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull, a.engine)
     ))
     rollback = commands.add_parser("rollback", help="切换回上一个版本，或用 --to 指定的版本")
     rollback.add_argument("--dest", required=True, type=Path, help="发布目录")

@@ -1,7 +1,8 @@
-"""Building a whole site with MkDocs, for commands that need more than ``mkdocs build``.
+"""Building a whole site with the engine, for commands that need more than ``mkdocs build``.
 
-This and ``plugin.py`` are the only modules that know about MkDocs; ``qinglian publish``
-talks to the engine through ``build_site`` and the ``BuildReport`` it returns.
+This and ``plugin.py`` are the only modules that know about the engine's API; ``qinglian publish``
+chooses the engine (``engines.activate``) before importing this module, and talks to it through
+``build_site`` and the ``BuildReport`` it returns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .content.loader import LoadResult
+from .engines import running
 from .failures import InfrastructureFailure
 from .inline_assets import ThemeScripts
 from .plugin import QinglianPlugin
@@ -55,8 +57,8 @@ def html_file(src_uri: str, directory_urls: bool) -> str:
 
 
 def log_to_stderr() -> None:
-    """Show MkDocs' and the plugin's messages the way ``mkdocs build`` does."""
-    logger = logging.getLogger("mkdocs")
+    """Show the engine's and the plugin's messages the way ``mkdocs build`` does."""
+    logger = running().logger()
     if not any(getattr(handler, "qinglian", False) for handler in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

@@ -18,6 +18,8 @@ import re
 import shutil
 from pathlib import Path
 
+from .engines import running
+
 ASIDE = ".qinglian-previous"
 _SKIPPED = re.compile(r"(?:Page|Template) skipped: '(.*)'\.? [Gg]enerated empty output\.")
 
@@ -56,7 +58,7 @@ class KeptSite:
         for entry in os.listdir(site_dir):
             if not entry.startswith("."):
                 os.replace(site_dir / entry, aside / entry)
-        logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
+        running().logger("commands.build").addFilter(self._quiet)
 
     def put_back(self) -> None:
         """After MkDocs emptied the folder, before it writes: the last build's files return."""
@@ -86,7 +88,7 @@ class KeptSite:
         ``carried_over``: the build left pages out because they stay as they are; what the last
         build produced is still produced.
         """
-        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+        running().logger("commands.build").removeFilter(self._quiet)
         if self._site is None:
             return
         if carried_over:
@@ -112,7 +114,7 @@ class KeptSite:
 
     def fail(self) -> None:
         """The rebuild failed: the next one writes every page; files set aside go back if still aside."""
-        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+        running().logger("commands.build").removeFilter(self._quiet)
         self._written, self._writing, self._produced = {}, {}, set()
         if self._site is None or not (self._site / ASIDE).is_dir():
             return

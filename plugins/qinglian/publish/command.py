@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..atomic import disk_message
+from ..engines import EngineError, activate, default, named
 from .carried import carry_index_versions
 from .manifest import changes, manifest_of, read_manifest, write_manifest
 from .status import record as record_status
@@ -55,6 +56,8 @@ class PublishOptions:
     site_url: str | None = None
     # Run ``git pull --ff-only`` in the repository first.
     pull: bool = False
+    # "properdocs" or "mkdocs"; empty: ProperDocs where it is installed (engines.default()).
+    engine: str = ""
 
 
 def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
@@ -62,12 +65,18 @@ def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     started = dt.datetime.now().astimezone()
     _said.clear()
     # The build's own errors and warnings name the files; the workspace shows them to editors.
+    try:
+        engine = named(options.engine) if options.engine else default()
+        activate(engine)
+    except EngineError as exc:
+        complain(f"发布没有执行：{exc}。")
+        return USAGE_ERROR
     heard = _Heard()
-    logging.getLogger("mkdocs").addHandler(heard)
+    engine.logger().addHandler(heard)
     try:
         code = _publish(config_file, dest, options)
     finally:
-        logging.getLogger("mkdocs").removeHandler(heard)
+        engine.logger().removeHandler(heard)
     if config_file.is_file():
         record_status(config_file.parent, code, list(_said), started)
     return code
