@@ -182,7 +182,7 @@ class BuildRun:
 INDEX_LOG = re.compile(r"搜索索引：.*?用时 ([\d.]+) 秒")
 
 
-def build(project: Path, fresh_cache: bool = True) -> BuildRun:
+def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> BuildRun:
     """Wall seconds, peak memory (MB, proportional set size summed over the build's processes) and index seconds of one ``mkdocs build``."""
     shutil.rmtree(project / "site", ignore_errors=True)
     if fresh_cache:
@@ -191,7 +191,7 @@ def build(project: Path, fresh_cache: bool = True) -> BuildRun:
     start = time.perf_counter()
     # The log goes to a file: a pipe read only at the end fills up and stalls the build.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, stderr=log)
+    process = subprocess.Popen([sys.executable, "-m", engine, "build"], cwd=project, env={**env, "QINGLIAN_ENGINE": engine}, stderr=log)
     peak = 0
     finished = threading.Event()
 
@@ -468,6 +468,25 @@ def quiz_page_weight(questions: int, seed: int) -> int:
     return 0
 
 
+def engines_report(count: int, seed: int, runs: int) -> int:
+    """Full and unchanged builds of one corpus with MkDocs and with ProperDocs, alternating, in one run."""
+    with tempfile.TemporaryDirectory(prefix="qinglian-engines-") as scratch:
+        corpus, project = Path(scratch) / "corpus", Path(scratch) / "portal"
+        generate_corpus(count, seed, corpus)
+        qinglian_project(corpus, project)
+        times: dict[tuple[str, str], list[float]] = {}
+        for _ in range(runs):
+            for engine in ("mkdocs", "properdocs"):
+                times.setdefault((engine, "full"), []).append(build(project, True, engine).seconds)
+                times.setdefault((engine, "unchanged"), []).append(build(project, False, engine).seconds)
+    print(f"engines on {count} documents, seed {seed}, {runs} runs each, alternating:")
+    for kind in ("full", "unchanged"):
+        a, b = (statistics.median(times[e, kind]) for e in ("mkdocs", "properdocs"))
+        print(f"  {kind:9} build: MkDocs median {a:.1f} s {sorted(round(t, 1) for t in times['mkdocs', kind])}, "
+              f"ProperDocs median {b:.1f} s {sorted(round(t, 1) for t in times['properdocs', kind])}, ratio {b / a:.2f}")
+    return 0
+
+
 def check_time(count: int, seed: int, runs: int) -> int:
     """Time ``qinglian check`` on a generated corpus, as the pre-commit hook runs it."""
     with tempfile.TemporaryDirectory(prefix="qinglian-check-") as scratch:
@@ -604,10 +623,13 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only time qinglian check on the generated corpus")
     parser.add_argument("--serve", action="store_true", help="only measure the page cache: builds, cache size, save-to-page under mkdocs serve")
     parser.add_argument("--edits", type=int, default=7, help="saves timed with --serve")
+    parser.add_argument("--engines", action="store_true", help="only compare full and unchanged builds on MkDocs and ProperDocs")
     parser.add_argument("--workspace", action="store_true", help="only time the editors' workspace: start, listing, save to commit")
     parser.add_argument("--saves", type=int, default=15, help="saves timed with --workspace")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.engines:
+        return engines_report(args.docs, args.seed, args.runs)
     if args.workspace:
         from bench_workspace import workspace_report
 

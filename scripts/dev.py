@@ -4,6 +4,7 @@
     python3 scripts/dev.py serve   # venv + packages, then serve http://127.0.0.1:8000
     python3 scripts/dev.py build   # venv + packages, then build the portal into site/
     python3 scripts/dev.py test    # venv + packages + Debian chromium and nginx + old Chromium kernels, then the whole test suite
+                                   # on ProperDocs, and the engine-dependent tests again on MkDocs
     python3 scripts/dev.py edit    # venv + packages + Decap CMS, then the editors' workspace (qinglian edit) on the example
     python3 scripts/dev.py wheelhouse [DIR]   # every package the portal needs, as wheels in DIR (default wheelhouse/),
                                               # for a server without internet access (docs/operators, 离线安装)
