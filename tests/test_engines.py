@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, REPO, files_of
+from conftest import EXAMPLE_BUILD_DATE, files_of
 
 _GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
@@ -23,13 +22,10 @@ def build_with(engine: str, root: Path, site: str, caches: Path) -> subprocess.C
                           text=True, env=env, timeout=600)
 
 
-def test_both_engines_build_the_same_files(tmp_path: Path):
+def test_both_engines_build_the_same_files(portal, tmp_path: Path):
     pytest.importorskip("properdocs")
     pytest.importorskip("mkdocs")
-    root = tmp_path / "portal"
-    for name in ("docs", "content"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = portal.root
     sites = {}
     for engine in ("mkdocs", "properdocs"):
         for run in ("cold", "warm"):
@@ -45,12 +41,9 @@ def test_both_engines_build_the_same_files(tmp_path: Path):
     assert len(generators) == 2 and any(b"ProperDocs" in g for g in generators)
 
 
-def test_a_cache_filled_by_one_engine_is_not_reused_by_the_other(tmp_path: Path):
+def test_a_cache_filled_by_one_engine_is_not_reused_by_the_other(portal, tmp_path: Path):
     pytest.importorskip("properdocs")
-    root = tmp_path / "portal"
-    for name in ("docs", "content"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = portal.root
     caches = tmp_path / "caches"
     assert build_with("mkdocs", root, "site-a", caches).returncode == 0
     switched = build_with("properdocs", root, "site-b", caches)
@@ -61,12 +54,9 @@ def test_a_cache_filled_by_one_engine_is_not_reused_by_the_other(tmp_path: Path)
         assert b'content="mkdocs-1' not in data, name
 
 
-def test_publish_chooses_the_engine(tmp_path: Path):
+def test_publish_chooses_the_engine(portal, tmp_path: Path):
     pytest.importorskip("properdocs")
-    root = tmp_path / "portal"
-    for name in ("docs", "content"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = portal.root
     env = {**os.environ, "QINGLIAN_BUILD_DATE": EXAMPLE_BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_CACHE_DIR": str(tmp_path / "c")}
     env.pop("QINGLIAN_ENGINE", None)
     for engine, tag in (("mkdocs", b'content="mkdocs-1.'), ("properdocs", b'ProperDocs 1.'), ("", b'ProperDocs 1.')):
