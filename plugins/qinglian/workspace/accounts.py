@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomically
 from ..cache_store import project_cache
 
 ACCOUNTS_VARIABLE = "QINGLIAN_ACCOUNTS_FILE"
@@ -108,8 +107,19 @@ class AccountBook:
     def _write(self, accounts: dict[str, Account]) -> None:
         body = {"format": 1, "accounts": {a.name: {"role": a.role, "password": a.password_hash} for a in accounts.values()}}
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomically(self.path, json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))
-        os.chmod(self.path, 0o600)
+        # Readable by its owner only from the moment it exists, then renamed into place whole.
+        temporary = self.path.with_name(f".part-{os.getpid()}-{self.path.name}")
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def add(self, name: str, password: str, role: str) -> Account:
         if not NAME_PATTERN.match(name):
