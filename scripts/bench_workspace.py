@@ -9,7 +9,9 @@ them, and the listing is also timed in Chromium through the real Decap UI.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -64,8 +66,6 @@ def _list_in_chromium(url: str, root: Path) -> dict[str, float]:
 
 
 def workspace_report(count: int, seed: int, saves: int, generate_corpus) -> int:  # noqa: ANN001 - bench.py's function
-    import base64
-
     from qinglian.workspace.accounts import AccountBook
     from qinglian.workspace.command import Project
     from qinglian.workspace.server import Pages, WorkspaceServer
@@ -80,8 +80,6 @@ def workspace_report(count: int, seed: int, saves: int, generate_corpus) -> int:
         _git(root, "add", "-A")
         _git(root, "commit", "-q", "-m", "corpus")
         accounts = Path(scratch) / "accounts.json"
-        import os
-
         os.environ["QINGLIAN_ACCOUNTS_FILE"] = str(accounts)
         os.environ["QINGLIAN_CACHE_DIR"] = str(Path(scratch) / "caches")
         AccountBook(accounts).add("bench", "bench-password", "editor")

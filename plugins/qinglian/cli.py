@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .importer.command import import_files, new_document
 from .engines import ENGINE_VARIABLE
-from .site_config import plugin_options, read_site_config
+from .site_config import qinglian_options, read_site_config
 from .workspace.command import accounts_command, edit, install_cms
 from .importer.metadata import KINDS, SLUG_NAME
 from .publish import command as publish_command
@@ -65,7 +65,7 @@ def _site_settings(config: Path) -> dict[str, list[str]]:
     data = read_site_config(config)
     if data is None:
         return settings
-    settings["raw_html_exempt"] = [str(e) for e in plugin_options(config).get("raw_html_exempt") or []]
+    settings["raw_html_exempt"] = [str(e) for e in qinglian_options(data).get("raw_html_exempt") or []]
     for key in ("extra_css", "extra_javascript"):
         for item in data.get(key) or []:
             settings["own_assets"].append(str(item.get("path", "")) if isinstance(item, dict) else str(item))

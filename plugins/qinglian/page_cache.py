@@ -299,7 +299,6 @@ def _page_kind(layout: str) -> str:
     return f"{layout[:20]}.page"
 
 
-
 def _string_map(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(item, str) for item in value.values())
 

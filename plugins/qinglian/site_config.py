@@ -10,7 +10,11 @@ import yaml
 
 def plugin_options(config: Path) -> dict[str, Any]:
     """The qinglian plugin's options in mkdocs.yml, read without running anything it names."""
-    data = read_site_config(config)
+    return qinglian_options(read_site_config(config))
+
+
+def qinglian_options(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The qinglian plugin's options in mkdocs.yml's data (from :func:`read_site_config`)."""
     for plugin in (data.get("plugins") or []) if data else []:
         if isinstance(plugin, dict) and isinstance(plugin.get("qinglian"), dict):
             return dict(plugin["qinglian"])

@@ -25,7 +25,6 @@ class Verdict:
     """What a save would bring: errors in the saved files, and errors it causes elsewhere."""
 
     errors: list[Problem]
-    documents: int
 
     @property
     def accepted(self) -> bool:
@@ -68,14 +67,9 @@ class SaveChecker:
                 p for p in loaded.log.sorted()
                 if p.severity.name == "ERROR" and (p.path in shown or _key(p) not in self._baseline)
             ]
-            return Verdict(errors, len(loaded.sources))
+            return Verdict(errors)
 
     def written(self) -> None:
         """The last checked change is now in the working tree: its errors are the new baseline."""
         with self._lock:
             self._baseline = set(self._last)
-
-    def forget(self) -> None:
-        """The working tree changed in a way not checked here (a merge): read the baseline again."""
-        with self._lock:
-            self._baseline = None

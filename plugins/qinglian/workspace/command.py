@@ -12,9 +12,8 @@ from typing import Any
 
 from ..site_config import plugin_options
 from ..content.collections import COLLECTIONS
-from ..content.frontmatter import FrontMatterError, split_front_matter
 from ..content.loader import DEFAULT_VOCABULARY_FILE
-from ..content.vocabulary import load_vocabulary
+from ..content.vocabulary import Vocabulary, load_vocabulary
 from ..importer.command import convert
 from ..importer.sources import UnreadableSource
 from ..publish.status import read as read_publish_status
@@ -25,6 +24,7 @@ from .checks import SaveChecker
 from .cms_config import cms_config
 from .git_store import GitError, GitStore
 from .protocol import Refused, Workspace
+from .requests import title_of
 from .server import Pages, WorkspaceServer
 
 logger = logging.getLogger("qinglian.workspace")
@@ -43,10 +43,7 @@ def _references(root: Path, store: GitStore, branch: str, content: str) -> dict[
             if path.count("/") != 2 or not path.endswith(".md"):
                 continue
             stem = Path(path).stem
-            try:
-                title = split_front_matter(blobs[oid].decode("utf-8")).data.get("title") or stem
-            except (UnicodeDecodeError, FrontMatterError, AttributeError):
-                title = stem
+            title = title_of(blobs[oid], stem, limit=None)
             found.setdefault(collection, []).append((f"{collection}/{stem}", f"《{title}》（{stem}）"))
     return found
 
@@ -69,14 +66,13 @@ class Project:
         self.workspace = Workspace(self.store, branch, self.checker, self.review, self.content)
         self.accounts = AccountBook(accounts_file(root))
 
-    def vocabulary_terms(self, kind: str) -> list[str]:
-        vocabulary = load_vocabulary(self.root / self.content / self.vocabulary_file, self.root, ProblemLog())
-        return list(vocabulary.terms(kind) or [])
+    def vocabulary(self) -> Vocabulary:
+        """Read on every use: a term added to the vocabulary appears without a restart."""
+        return load_vocabulary(self.root / self.content / self.vocabulary_file, self.root, ProblemLog())
 
     def config(self) -> dict[str, Any]:
-        vocabulary = load_vocabulary(self.root / self.content / self.vocabulary_file, self.root, ProblemLog())
         return cms_config(
-            vocabulary, _references(self.root, self.store, self.branch, self.content), self.root / "docs" / "editors" / "schema.md",
+            self.vocabulary(), _references(self.root, self.store, self.branch, self.content), self.root / "docs" / "editors" / "schema.md",
             branch=self.branch, review=self.review, content_folder=self.content,
         )
 
@@ -88,7 +84,7 @@ class Project:
             publish = {"ok": published["code"] == 0, "code": published["code"],
                        "when": f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}", "messages": published["messages"]}
         return {"user": account.name, "role": ROLE_NAMES[account.role], "review": self.review, "publish": publish,
-                "units": self.vocabulary_terms("units")}
+                "units": list(self.vocabulary().terms("units") or [])}
 
     def import_file(self, data: bytes, query: dict[str, str]) -> dict[str, Any]:
         collection = query.get("kind", "")
@@ -99,13 +95,14 @@ class Project:
         if suffix not in (".docx", ".txt"):
             raise Refused(f"只能导入 Word（.docx）或文本（.txt）文件，实际为“{Path(name).name[:80]}”")
         unit = query.get("unit") or None
-        if unit is not None and unit not in self.vocabulary_terms("units"):
+        vocabulary = self.vocabulary()
+        if unit is not None and unit not in (vocabulary.terms("units") or []):
             raise Refused(f"发文单位“{unit[:40]}”不在词表中")
         with tempfile.TemporaryDirectory(prefix="qinglian-import-") as scratch:
             source = Path(scratch) / f"upload{suffix}"
             source.write_bytes(data)
             try:
-                converted = convert(source, _IMPORT_KINDS[collection], unit, self.vocabulary_terms("roles"))
+                converted = convert(source, _IMPORT_KINDS[collection], unit, list(vocabulary.terms("roles") or []))
             except (OSError, UnreadableSource) as exc:
                 raise Refused(f"无法导入 {Path(name).name[:80]}：{exc}。") from exc
         prefill = {"slug": converted.slug, "body": converted.markdown}

@@ -50,7 +50,8 @@ class GitStore:
         return self._run_bytes(*args, data=data, env=env, check=check).decode("utf-8", "surrogateescape")
 
     def _run_bytes(self, *args: str, data: bytes | None = None, env: Mapping[str, str] | None = None, check: bool = True) -> bytes:
-        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
+        # Paths are paths, never patterns: a name with [ or * matches only itself.
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_LITERAL_PATHSPECS": "1", **(env or {})}
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.root), "-c", "core.quotepath=off", *args],
@@ -74,9 +75,9 @@ class GitStore:
         out = self._run("for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}")
         return [line for line in out.splitlines() if line]
 
-    def list_files(self, commit: str, folder: str) -> dict[str, str]:
-        """Regular files under ``folder`` at ``commit``: path → blob id (links and submodules left out)."""
-        out = self._run_bytes("ls-tree", "-r", "-z", "--full-tree", commit, "--", folder.rstrip("/") + "/")
+    def _tree(self, commit: str, *args: str) -> dict[str, str]:
+        """Regular files ``git ls-tree`` names: path → blob id (links and submodules left out)."""
+        out = self._run_bytes("ls-tree", "-z", "--full-tree", commit, *args)
         files = {}
         for record in out.split(b"\0"):
             if not record:
@@ -87,10 +88,13 @@ class GitStore:
                 files[path.decode("utf-8", "surrogateescape")] = oid
         return files
 
+    def list_files(self, commit: str, folder: str) -> dict[str, str]:
+        """Regular files under ``folder`` at ``commit``: path → blob id."""
+        return self._tree(commit, "-r", "--", folder.rstrip("/") + "/")
+
     def blob_id(self, commit: str, path: str) -> str | None:
-        parent = path.rsplit("/", 1)[0] if "/" in path else ""
-        listing = self.list_files(commit, parent) if parent else {}
-        return listing.get(path)
+        """The blob at ``path`` in ``commit``, if it is a regular file there."""
+        return self._tree(commit, "--", path).get(path)
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
         """Blob contents by id, through one ``cat-file --batch``."""

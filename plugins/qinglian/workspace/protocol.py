@@ -15,7 +15,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..content.collections import COLLECTIONS
-from ..content.frontmatter import FrontMatterError, split_front_matter
 from ..content.tree import MAX_PAGE_BYTES
 from .checks import SaveChecker
 from .git_store import Author, BranchMoved, GitError, GitStore
@@ -23,23 +22,10 @@ from .labels import problem_message
 from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
 from .review import ReviewActions
-from .roundtrip import merged
+from .roundtrip import merged, with_implied_slug
 
 # Attachments arrive base64-encoded in JSON; the server's request bound (server.py) is set from this.
 MAX_MEDIA_BYTES = 45 * 1024 * 1024
-
-
-def with_slug(data: bytes, stem: str) -> bytes:
-    """What the form shows: a file without ``slug`` is given its file name, so the 网址名 field is filled."""
-    if not data.startswith(b"---\n"):
-        return data
-    try:
-        front = split_front_matter(data.decode("utf-8"))
-    except (UnicodeDecodeError, FrontMatterError):
-        return data
-    if "slug" in front.data:
-        return data
-    return b"---\nslug: " + stem.encode() + b"\n" + data[4:]
 
 
 class Workspace(ReviewActions):
@@ -71,7 +57,7 @@ class Workspace(ReviewActions):
                 entries.append({"data": None, "file": {"path": path, "id": None}})
                 continue
             editor.seen[path] = oid
-            data = with_slug(blobs[oid], PurePosixPath(path).stem)
+            data = with_implied_slug(blobs[oid], PurePosixPath(path).stem)
             entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": content_id(blobs[oid])}})
         return entries
 
@@ -198,7 +184,7 @@ class Workspace(ReviewActions):
         data = _base64(asset.get("content"), path)
         with self._lock:
             head = self._head()
-            if self.store.read(head, path) is not None:
+            if self.store.blob_id(head, path) is not None:
                 raise Refused(f"已有同名附件 {path}，请改名后再上传。", 409)
             self._commit(self.branch, head, {path: data}, f"上传附件 {PurePosixPath(path).name}", editor)
             return self._media_file(self._head(), path)

@@ -35,9 +35,10 @@ def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def title_of(data: bytes, fallback: str) -> str:
+def title_of(data: bytes, fallback: str, limit: int | None = 80) -> str:
+    """A document's title (its first ``limit`` characters; None: all of it), or ``fallback`` when it has none that can be read."""
     try:
         title = split_front_matter(data.decode("utf-8")).data.get("title")
     except (UnicodeDecodeError, FrontMatterError, AttributeError):
         return fallback
-    return str(title)[:80] if title else fallback
+    return str(title)[:limit] if title else fallback

@@ -62,7 +62,7 @@ class ReviewActions:
             return {"message": "没有改动"}
         self._check({path: data, **assets}, collection, "没有保存")
         label = COLLECTIONS[collection][0].label
-        published = self.store.read(head, path) is not None
+        published = self.store.blob_id(head, path) is not None
         message = f"{'修改' if published else '新增'}{label}《{title_of(data, path)}》（待审核）"
         commit = self._commit(branch, under_review, {path: data, **assets}, message, editor, start=head)
         if under_review is None:
@@ -92,7 +92,7 @@ class ReviewActions:
         diffs = []
         for path, oid in self.store.changed_paths(base, tip).items():
             diffs.append({"oldPath": path, "newPath": path, "status": "deleted" if oid is None else "added",
-                          "newFile": self.store.read(head, path) is None, "path": path, "id": path,
+                          "newFile": self.store.blob_id(head, path) is None, "path": path, "id": path,
                           "binary": not path.endswith(".md")})
         label = self.store.get_config(f"branch.{branch}.description") or LABEL_PREFIX + "draft"
         updated = dt.datetime.fromtimestamp(self.store.commit_time(tip), dt.timezone.utc)

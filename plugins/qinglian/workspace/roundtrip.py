@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..content.frontmatter import FrontMatterError, split_front_matter
+from ..content.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOP_KEY = re.compile(r"^([^\s#\-][^:]*?):(?:\s|$)")
@@ -150,43 +150,57 @@ def _merge_list(lines: list[str], old: list[Any], new: list[Any], indent: int) -
     return out
 
 
+def with_implied_slug(data: bytes, stem: str) -> bytes:
+    """What the form shows: a file without ``slug`` is given its file name, so the 网址名 field is filled."""
+    if not data.startswith(b"---\n"):
+        return data
+    try:
+        front = split_front_matter(data.decode("utf-8"))
+    except (UnicodeDecodeError, FrontMatterError):
+        return data
+    if "slug" in front.data:
+        return data
+    return b"---\nslug: " + stem.encode() + b"\n" + data[4:]
+
+
 def merged(original: bytes | None, saved: str, stem: str = "") -> bytes:
     """The bytes to write for ``saved`` (what the form sent), given the file's ``original`` bytes.
 
-    ``slug`` equal to the file name ``stem`` is implied: written only where the file already had it.
+    ``slug`` equal to the file name ``stem`` is implied (the form shows it, :func:`with_implied_slug`):
+    it is written only where the file already had it.
     """
-    return _without_implied_slug(_merged(original, saved), stem, original)
-
-
-def _merged(original: bytes | None, saved: str) -> bytes:
     try:
         new = split_front_matter(saved)
     except FrontMatterError:
         return saved.encode("utf-8")
     new_data = {k: v for k, v in new.data.items() if not _empty(_plain(v))}
     body = new.body
-    if original is not None:
-        try:
-            old_text = original.decode("utf-8")
-            old = split_front_matter(old_text)
-        except (UnicodeDecodeError, FrontMatterError):
-            old = None
-        if old is not None:
-            if body.strip() == old.body.strip():
-                body = old.body
-            if _plain(old.data) == _plain(new_data) and body == old.body:
-                return original
-            head = old_text[: _body_offset(old_text, old.body_line)]
-            head_lines = head.split("\n")
-            # head: "---", the YAML lines, "---", "" (the body starts on the next line)
-            yaml_lines = head_lines[1:-2]
-            keep = {k: v for k, v in old.data.items()}
-            lines = _merge_mapping(yaml_lines, keep, {k: new_data.get(k, None) for k in new_data}, 0)
-            candidate = "---\n" + "\n".join(lines) + "\n---\n" + body
-            if _same(candidate, new_data, body):
-                return candidate.encode("utf-8")
+    old_text, old = _parsed(original)
+    if stem and new_data.get("slug") == stem and (old is None or "slug" not in old.data):
+        del new_data["slug"]
+    if original is not None and old is not None:
+        if body.strip() == old.body.strip():
+            body = old.body
+        if _plain(old.data) == _plain(new_data) and body == old.body:
+            return original
+        # The head is "---", the YAML lines, "---", "" (the body starts on the next line).
+        yaml_lines = old_text[: _body_offset(old_text, old.body_line)].split("\n")[1:-2]
+        lines = _merge_mapping(yaml_lines, old.data, new_data, 0)
+        candidate = "---\n" + "\n".join(lines) + "\n---\n" + body
+        if _same(candidate, new_data, body):
+            return candidate.encode("utf-8")
     text = "---\n" + "\n".join(dump(new_data)) + "\n---\n" + (body if body.startswith("\n") or not body else "\n" + body)
     return text.encode("utf-8")
+
+
+def _parsed(original: bytes | None) -> tuple[str, FrontMatter | None]:
+    if original is None:
+        return "", None
+    try:
+        text = original.decode("utf-8")
+        return text, split_front_matter(text)
+    except (UnicodeDecodeError, FrontMatterError):
+        return "", None
 
 
 def _body_offset(text: str, body_line: int) -> int:
@@ -202,15 +216,3 @@ def _same(candidate: str, data: dict[str, Any], body: str) -> bool:
     except FrontMatterError:
         return False
     return _plain(written.data) == _plain(data) and written.body == body
-
-
-def _without_implied_slug(data: bytes, stem: str, original: bytes | None) -> bytes:
-    """``slug`` equal to the file name is implied; it is written only where the file already had it."""
-    if original is not None and b"\nslug:" in b"\n" + original.split(b"\n---", 1)[0]:
-        return data
-    line = b"slug: " + stem.encode() + b"\n"
-    head, sep, rest = data.partition(b"\n---\n")
-    if sep and (b"\n" + line) in (head + b"\n"):
-        head = (head + b"\n").replace(b"\n" + line, b"\n", 1).rstrip(b"\n")
-        return head + sep + rest
-    return data
