@@ -1,4 +1,4 @@
-"""Documents remembered between builds (content/memo.py): in one process and, through a file, across them."""
+"""Documents remembered between builds (incremental/memo.py): in one process and, through a file, across them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import Project, cache_of
-from qinglian.content.memo import DocumentMemo
+from qinglian.incremental.memo import DocumentMemo
 from qinglian.structure.problems import Problem, ProblemLog
 
 CONTEXT = ("content", "root", b"vocabulary")

@@ -10,8 +10,8 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
-from qinglian import watcher
-from qinglian.watcher import ChangeObserver, watch_with_file_events
+from qinglian.incremental import watcher
+from qinglian.incremental.watcher import ChangeObserver, watch_with_file_events
 
 
 def server_watching(*paths: Path) -> LiveReloadServer:

@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from ..structure.corpus import Corpus
-from ..structure.document import Document, Session, Withheld
+from ..structure.document import Document
 from ..structure.problems import Problem, ProblemLog, Severity, display_path
-from ..structure.quiz import Question, QuizBank
-from ..structure.references import Reference
 from ..structure.regulation import parse_regulation
 from .collections import COLLECTIONS, QUIZZES, REGULATIONS
-from .quizzes import BLANKS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
-from .citations import check_anchor, check_regulation_links, link_regulations, resolve_bases
+from .citations import check_regulation_links, link_regulations, resolve_bases
 from .comments import comment_problems
 from .scan import RESERVED_HINT, Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
 from .html_policy import check_markdown
-from .memo import DocumentMemo
+from .resolving import References, build_banks, resolve_sessions
 from .tree import (
     ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_PAGE_BYTES, PAGE_TYPES, attachment_type_problem, link_problem, size_problem, walk,
 )
@@ -32,6 +28,16 @@ from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_VOCABULARY_FILE = "vocabulary.yml"
 _IGNORED_NAMES = {"README.md", "readme.md"}
+# What a document's reading depends on besides its own file: the folder, the root, the vocabulary's bytes.
+ReadingContext = tuple[str, str, bytes]
+
+
+class RememberedDocuments(Protocol):
+    """Documents read by an earlier load (``incremental.memo``): a file not changed since is not read again."""
+
+    def load(
+        self, path: Path, context: ReadingContext, read: Callable[[ProblemLog], Document | None], log: ProblemLog
+    ) -> Document | None: ...
 
 
 @dataclass
@@ -47,7 +53,7 @@ class LoadResult:
     attachments: list[Path] = field(default_factory=list)
     # What the documents were checked against, and how to read one again (``quick_reload``).
     vocabulary: Vocabulary | None = None
-    memo_context: tuple[str, str, bytes] | None = None
+    memo_context: ReadingContext | None = None
 
 
 def _published_files(
@@ -83,7 +89,7 @@ def load_content(
     vocabulary_file: str = DEFAULT_VOCABULARY_FILE,
     *,
     today: dt.date,
-    memo: DocumentMemo | None = None,
+    memo: RememberedDocuments | None = None,
     overrides: Mapping[Path, bytes | None] | None = None,
 ) -> LoadResult:
     """Load and validate ``content_dir`` as published on ``today``.
@@ -124,9 +130,9 @@ def load_content(
         units=vocabulary.slugs.get("units", {}),
         topics=vocabulary.slugs.get("topics", {}),
     )
-    references = _References(corpus, {d.key: d for d in withheld}, failed, log, today)
-    _resolve_sessions(references)
-    _build_banks(references)
+    references = References(corpus, {d.key: d for d in withheld}, failed, log, today)
+    resolve_sessions(references)
+    build_banks(references)
     regulations = references.documents_of(REGULATIONS.name)
     resolve_bases(references.documents_of("cases"), references.resolve, references.log)
     check_regulation_links([*references.corpus.documents, *references.withheld.values()], regulations, references.log)
@@ -269,178 +275,3 @@ def _check_unique_slugs(documents: list[Document], log: ProblemLog) -> None:
     # A duplicate leaves both documents out, so a build never picks one of them silently.
     duplicates = {key for key, same in by_key.items() if len(same) > 1}
     documents[:] = [d for d in documents if d.key not in duplicates]
-
-
-def _resolve_sessions(references: _References) -> None:
-    corpus, today = references.corpus, references.today
-    for plan in references.documents_of("plans"):
-        entries: list[list[Session]] = []
-        same_day: Counter[dt.date] = Counter()
-        for index, raw in enumerate(plan.fields["sessions"]):
-            readings = [
-                (reference, target)
-                for reference in raw["readings"]
-                if (target := references.resolve(reference, plan)) is not None
-            ]
-            quiz = references.quiz(raw["quiz"], plan) if raw["quiz"] else None
-            entry = []
-            for date in raw["occurrences"]:
-                same_day[date] += 1
-                entry.append(
-                    Session(
-                        plan=plan,
-                        entry=index,
-                        date=date,
-                        topic=raw["topic"],
-                        form=raw["form"],
-                        unit=raw["unit"] or plan.unit,
-                        location=raw["location"],
-                        start=raw["start"],
-                        duration=raw["duration"],
-                        repeat=raw["repeat"]["every"] if raw["repeat"] else None,
-                        readings=readings,
-                        quiz=quiz,
-                        same_day=same_day[date],
-                    )
-                )
-            entries.append(entry)
-        plan.fields["session_entries"] = entries
-        if plan.withheld(today) is None:
-            corpus.sessions.extend(plan.sessions)
-    corpus.sessions.sort(key=session_order)
-
-
-def _build_banks(references: _References) -> None:
-    """Turn each quiz's validated questions into a ``QuizBank`` with resolved sources."""
-    for document in references.documents_of(QUIZZES.name):
-        questions = []
-        for number, raw in enumerate(document.fields["questions"], start=1):
-            source = None
-            if raw["source"] is not None:
-                target = references.resolve(raw["source"], document)
-                source = (raw["source"], target) if target is not None else None
-            questions.append(
-                Question(
-                    number=number,
-                    kind=raw["type"],
-                    text=raw["question"],
-                    points=raw["points"],
-                    explanation=raw["explanation"],
-                    options=tuple(raw["options"]),
-                    correct=tuple(raw.get("correct", ())),
-                    truth=raw.get("truth"),
-                    blanks=tuple(tuple(b) for b in raw["blanks"]) if raw["type"] == BLANKS else (),
-                    source=source,
-                )
-            )
-        fields = document.fields
-        fields["bank"] = QuizBank(document, tuple(questions), fields["pass_mark"], fields["total"], fields["draw"], fields["multiple_scoring"])
-
-
-def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:
-    return (session.date, session.start or dt.time(0), session.plan.key, session.entry)
-
-
-@dataclass
-class _References:
-    """Resolves references between documents and reports those that cannot be used."""
-
-    corpus: Corpus
-    withheld: dict[str, Document]
-    # Keys of documents whose own file failed, so references to them are not reported again.
-    failed: set[str]
-    log: ProblemLog
-    today: dt.date
-
-    def __post_init__(self) -> None:
-        self.known = list(self.corpus.by_key) + list(self.withheld)
-
-    def documents_of(self, collection: str) -> list[Document]:
-        """Published and withheld documents of a collection: withheld ones are still previewed."""
-        return self.corpus.by_collection[collection] + [d for d in self.withheld.values() if d.collection.name == collection]
-
-    def quiz(self, reference: Reference, plan: Document) -> Document | None:
-        if reference.collection != QUIZZES.name:
-            self.log.add(
-                Problem(reference.source_path, reference.line, reference.field, "在线测试的引用，如 quizzes/2024-eight-rules", f"“{reference}”", "quiz 只能指向 quizzes 栏目中的题库。")
-            )
-            return None
-        return self.resolve(reference, plan)
-
-    def resolve(self, reference: Reference, owner: Document) -> Document | None:
-        """The document a reference points to, or ``None`` after reporting why it cannot be used."""
-        target = self.corpus.resolve(reference)
-        hidden = self.withheld.get(reference.key)
-        if target is None and hidden is not None and owner.withheld(self.today) is None:
-            # A draft is a mistake to point to; a dated release is not, so it only warns until then.
-            reason = hidden.withheld(self.today)
-            when = {
-                Withheld.SCHEDULED: f"定时于 {hidden.publish_date} 发布，届时自动列入",
-                Withheld.EXPIRED: f"已于 {hidden.expire_date} 到期撤下",
-            }.get(reason, "")  # type: ignore[arg-type]
-            self.log.add(
-                Problem(
-                    reference.source_path,
-                    reference.line,
-                    reference.field,
-                    "已发布的文档",
-                    f"“{reference}”，该文档是草稿（draft: true）" if reason is Withheld.DRAFT else f"“{reference}”，该文档{when}",
-                    "请等该文档发布后再引用，或先删去这一项。" if reason is Withheld.DRAFT else "在此之前，这一项不会显示。",
-                    Severity.ERROR if reason is Withheld.DRAFT else Severity.WARNING,
-                )
-            )
-            return None
-        target = target or hidden
-        if target is None and reference.key not in self.failed:
-            self.log.add(
-                Problem(
-                    reference.source_path,
-                    reference.line,
-                    reference.field,
-                    "指向已有文档的引用（栏目/网址名）",
-                    f"“{reference}”，没有这个文档",
-                    suggestion(reference.key, self.known),
-                )
-            )
-        if target is not None and reference.anchor and target.collection is REGULATIONS:
-            return target if check_anchor(reference, target, self.log) else None
-        if target is not None and reference.anchor and not has_heading(target, reference.anchor):
-            headings = heading_texts(target.body)
-            self.log.add(
-                Problem(
-                    reference.source_path,
-                    reference.line,
-                    reference.field,
-                    f"{target.key} 中已有的小标题（# 之后写小标题文字）",
-                    f"“#{reference.anchor}”，该文档没有这个小标题",
-                    suggestion(reference.anchor, headings) + ("现有小标题：" + "；".join(headings) if headings else "该文档没有小标题。"),
-                )
-            )
-            return None
-        return target
-
-
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-
-
-def heading_texts(body: str) -> list[str]:
-    """The Markdown headings of a document body, outside code blocks."""
-    headings: list[str] = []
-    fenced = False
-    for line in body.splitlines():
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)):
-            headings.append(re.sub(r"\s*\{[^}]*\}$", "", match[1]))
-    return headings
-
-
-def _comparable(text: str) -> str:
-    # Editors write an anchor either as the heading itself or as its id; both drop punctuation.
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def has_heading(document: Document, anchor: str) -> bool:
-    wanted = _comparable(anchor)
-    return any(_comparable(heading) == wanted for heading in heading_texts(document.body))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
-from ..content.memo import DocumentMemo
+from ..incremental.memo import DocumentMemo
 from ..structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, build_clock
 from ..structure.problems import Problem
 

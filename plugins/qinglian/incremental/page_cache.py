@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomically
-from .cache_store import CacheError, file_hash, list_of_strings, read_json, read_verified, warn_healed, write_json
+from ..atomic import write_atomically
+from ..cache_store import CacheError, file_hash, list_of_strings, read_json, read_verified, warn_healed, write_json
 
 # Bump when an entry's meaning changes; old caches are then ignored.
 FORMAT = 3

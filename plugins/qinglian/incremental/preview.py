@@ -1,6 +1,6 @@
 """What a rebuild of ``mkdocs serve`` may take over from the last one, and when.
 
-After a save that changed only the text of speeches or cases (``content.quick_reload``),
+After a save that changed only the text of speeches or cases (``quick_reload``),
 the rebuild keeps the last build's documents, views, generated pages and search records,
 gives every other page the cache key it had, and renders the changed documents alone; the
 search index takes in their new records. Any other change is a full rebuild (from the
@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content.loader import LoadResult
-from .content.memo import DocumentMemo
-from .content.quick_reload import ContentState, reload_texts
-from .search.records import SearchRecord
-from .views.generated import GeneratedFile, GeneratedPage
-from .views.pages import PortalViews
+from ..content.loader import LoadResult
+from .memo import DocumentMemo
+from .quick_reload import ContentState, reload_texts
+from ..search.records import SearchRecord
+from ..views.generated import GeneratedFile, GeneratedPage
+from ..views.pages import PortalViews
 
 
 @dataclass

@@ -18,7 +18,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .engines import running
+from ..engines import running
 
 ASIDE = ".qinglian-previous"
 _SKIPPED = re.compile(r"(?:Page|Template) skipped: '(.*)'\.? [Gg]enerated empty output\.")

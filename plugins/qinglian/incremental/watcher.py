@@ -11,8 +11,8 @@ them: ``preview_watcher: polling`` keeps MkDocs' own way.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -28,6 +28,9 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
 
 # What a save, a new, moved or deleted file looks like. Not opening or reading a file: every
 # rebuild reads the content, and MkDocs rebuilds on any event it is given.

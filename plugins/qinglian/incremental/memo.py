@@ -29,7 +29,7 @@ from ..atomic import write_atomically
 from ..cache_store import MAX_JSON_BYTES, file_hash, warn_healed
 from ..structure.document import Document
 from ..structure.problems import Problem, ProblemLog
-from .serial import decode, encode
+from ..content.serial import decode, encode
 
 # Bump when an entry's layout changes; older memo files are then ignored.
 FORMAT = 2

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..structure.document import Document
 from ..structure.problems import ProblemLog, Severity
-from .links import anchored_links
-from .loader import LoadResult, load_document
+from ..content.links import anchored_links
+from ..content.loader import LoadResult, load_document
 from .memo import DocumentMemo
-from .tree import walk
+from ..content.tree import walk
 
 # Collections whose text no other page shows.
 TEXT_ONLY = ("speeches", "cases")

@@ -1,0 +1,302 @@
+"""``IncrementalBuild``: the one object an engine adapter asks what an earlier build saves this one.
+
+It holds everything kept between builds of one process (a preview server rebuilds many
+times) and decides, for each build: which documents are read again (``memo``), whether a
+preview rebuild takes over the last build (``preview``, ``quick_reload``), which documents
+the engine is shown at all, which search records and page keys stay, and which pages come
+from the page cache (``reuse``). It knows no engine: the adapter hands it paths and plain
+values, and ``engine_pages`` does the same for the engine's page objects.
+
+The order of calls in a build: ``start`` (takes the cache lock, loads or takes over the
+content), ``taken_over`` or ``assembled`` (the views), ``set_aside`` (a preview's site
+folder), ``shown_documents``, ``search_records``, then the pages, then ``finish_pages`` and
+``finish_site``, or ``fail``.
+``shutdown`` when the process ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..cache_store import CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
+from ..content.loader import LoadResult, RememberedDocuments
+from ..search.records import SearchRecord
+from ..structure.document import Document
+from ..views.generated import GeneratedFile, GeneratedPage
+from ..views.pages import PortalViews
+from .kept_site import KeptSite
+from .memo import DocumentMemo
+from .page_cache import PageCache
+from .preview import LastBuild, QuickRebuild, quick_rebuild
+from .quick_reload import ContentState
+from .reuse import PageReuse, build_salt, linked_sources, own_code
+
+# Each page's source, Markdown and metadata as last read, by source path (a preview server only).
+SourceMemo = dict[str, tuple[str, str, dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class CacheFolders:
+    """Where one project's caches are: the project's folder (with its lock), the pages, the search index."""
+
+    project: Path
+    pages: Path
+    search: Path
+
+    @classmethod
+    def of(cls, root: Path, cache_dir: str, page_cache_dir: str = "", search_cache_dir: str = "") -> CacheFolders:
+        return cls(
+            project_cache(root, cache_dir),
+            cache_folder(root, cache_dir, page_cache_dir, "pages"),
+            cache_folder(root, cache_dir, search_cache_dir, "search"),
+        )
+
+
+class IncrementalBuild:
+    def __init__(self, *, page_cache: bool = True, lock_wait: float = 600, waiting: Callable[[str], None] | None = None) -> None:
+        self.page_cache = page_cache
+        self.lock_wait = lock_wait
+        # Tells who holds the cache lock while this build waits for it.
+        self.waiting = waiting
+        self.serving = False
+        self.folders: CacheFolders | None = None
+        self.reuse: PageReuse | None = None
+        self.memo: DocumentMemo | None = None
+        self.kept_site: KeptSite | None = None
+        self.sources: SourceMemo | None = None
+        self._last_page_cache: PageCache | None = None
+        self._last_build: LastBuild | None = None
+        self._quick: QuickRebuild | None = None
+        self._state: ContentState | None = None
+        self._root = Path.cwd()
+        # Documents the engine is shown in a preview rebuild that leaves the rest in place.
+        self._shown: set[str] | None = None
+        # A build of this preview server succeeded (and wrote the page cache's index).
+        self._preview_built = False
+        self._lock: contextlib.ExitStack | None = None
+
+    def serve(self, *, dirty: bool) -> None:
+        """This process is a preview server: it keeps what the next rebuild can take over."""
+        self.serving = True
+        self.sources = {}
+        if not dirty:
+            self.kept_site = KeptSite()
+
+    @property
+    def first_preview(self) -> bool:
+        """The first build of a preview server: it goes on with the documents that passed their checks."""
+        return self.serving and not self._preview_built
+
+    def start(
+        self,
+        folders: CacheFolders,
+        purpose: str,
+        *,
+        config_file: Path | None,
+        directory_urls: bool,
+        content_dir: Path,
+        root: Path,
+        today: dt.date,
+        load: Callable[[RememberedDocuments | None], LoadResult],
+    ) -> LoadResult:
+        """Begin a build: take the cache lock, open the page cache, and load the content or take it over."""
+        self.folders, self._root, self._shown = folders, root, None
+        self._hold(purpose)
+        if self.reuse is not None:
+            self.reuse.close()
+        self.reuse = None
+        if self.page_cache:
+            self.reuse = PageReuse(folders.pages, build_salt(config_file, directory_urls), self._last_page_cache)
+            if self.kept_site is not None:
+                self._last_page_cache = self.reuse.cache
+        if self.memo is None and self.page_cache:
+            # What reads a document: this code and the YAML parser.
+            self.memo = DocumentMemo.read(self._memo_file(), f"{own_code()} pyyaml={metadata.version('pyyaml')}")
+        elif self.memo is None and self.serving:
+            self.memo = DocumentMemo()
+        last, self._last_build, self._quick = self._last_build, None, None
+        self._state = ContentState.of(content_dir) if self.serving and self.memo is not None else None
+        if self._state is not None and self.memo is not None and self.reuse is not None:
+            self._quick = quick_rebuild(last, self._state, today, self.reuse.cache.salt, self.memo, root)
+        if self._quick is not None:
+            return self._quick.last.loaded
+        loaded = load(self.memo)
+        if self.memo is not None:
+            self.memo.forget_unseen()
+        # Kept even when the content fails its checks: the next build reads only what was fixed.
+        # A preview server keeps it at its first build and when it stops.
+        if not self._preview_built:
+            self._keep_memo()
+        if not self.serving:
+            # One build per process: the memo has done its work, and holds a copy of every document.
+            self.memo = None
+        return loaded
+
+    def taken_over(self) -> tuple[PortalViews, list[GeneratedPage], list[GeneratedFile], int] | None:
+        """The last build's views and generated pages, and how many documents changed, when this rebuild takes them over."""
+        if self._quick is None:
+            return None
+        last = self._quick.last
+        self._remember(last)
+        return last.views, last.generated, last.generated_files, len(self._quick.changed)
+
+    def assembled(
+        self, loaded: LoadResult, views: PortalViews, generated: list[GeneratedPage], generated_files: list[GeneratedFile]
+    ) -> None:
+        """The views this build made, for the next preview rebuild to take over."""
+        if self._state is not None and self.reuse is not None:
+            self._remember(LastBuild(self._state, loaded, views, generated, generated_files, self.reuse.cache.salt))
+
+    def _remember(self, last: LastBuild) -> None:
+        if self._state is not None and self.reuse is not None:
+            self._last_build = last
+            last.page_keys = self.reuse.keys
+
+    def set_aside(self, site_dir: Path) -> None:
+        """Before the engine empties the site folder: a preview keeps the last build's files."""
+        if self.kept_site is not None:
+            self.kept_site.set_aside(site_dir)
+
+    def put_back(self) -> None:
+        if self.kept_site is not None:
+            self.kept_site.put_back()
+
+    def shown_documents(self, site_files: Iterable[str], build_date: str, bodies: dict[str, Document]) -> None:
+        """Decide which documents the engine is shown (``shows``).
+
+        After text edits, the other pages are the same as the last rebuild left them in the
+        site folder, so the engine is not shown them at all (its own work per page was most of
+        such a rebuild): only the changed documents, the documents they link to, and the pages
+        in the navigation. ``site_files`` and ``build_date`` must be as the last rebuild had them.
+        """
+        others = (frozenset(site_files), build_date)
+        quick = self._quick
+        previous = (quick.last.hand_written, quick.last.build_date) if quick is not None else None
+        if self._last_build is not None:
+            self._last_build.hand_written, self._last_build.build_date = others
+        if quick is None or self.kept_site is None or self.reuse is None or previous != others:
+            return
+        shown = set(quick.changed)
+        for src_uri in quick.changed:
+            shown |= linked_sources(src_uri, bodies[src_uri].body)
+        self._shown = shown
+
+    def shows(self, src_uri: str) -> bool:
+        return self._shown is None or src_uri in self._shown
+
+    @property
+    def partial(self) -> bool:
+        """The engine is shown only some documents; the rest stay in the site folder as they are."""
+        return self._shown is not None
+
+    def search_records(
+        self, documents: Iterable[Document], records_of: Callable[[Document], list[SearchRecord]]
+    ) -> dict[str, list[SearchRecord]]:
+        """Each document's search records: the last build's for a document whose text did not change."""
+        known = self._quick.last.document_records if self._quick is not None else {}
+        changed = self._quick.changed if self._quick is not None else set()
+        by_document = {
+            d.src_uri: known[d.src_uri] if d.src_uri in known and d.src_uri not in changed else records_of(d)
+            for d in documents
+        }
+        if self._last_build is not None:
+            self._last_build.document_records = by_document
+        return by_document
+
+    def known_key(self, src_uri: str) -> str | None:
+        """The cache key a page keeps from the last preview rebuild, or None when it must be assembled."""
+        return self._quick.known_key(src_uri) if self._quick is not None and self.reuse is not None else None
+
+    def in_place(self, src_uri: str, dest: str, made_by: str | None) -> bool:
+        """The file the last preview rebuild wrote at ``dest`` is this page already (the engine writes nothing)."""
+        return bool(self.kept_site and made_by and self.kept_site.unchanged(src_uri, dest, made_by))
+
+    def keeps_template(self, name: str) -> bool:
+        """A preview rebuild of the same pages at the same addresses keeps the last sitemap."""
+        if self._shown is not None and name == "sitemap.xml" and self.kept_site is not None:
+            self.kept_site.keep_template(name)
+            return True
+        return False
+
+    def finish_pages(self) -> tuple[int, int] | None:
+        """After the pages were written: keep the page cache. The bodies and pages reused, when cached."""
+        if self.reuse is None:
+            return None
+        if self._shown is not None and self._quick is not None:
+            # Pages the engine did not see keep their keys and their cache entries.
+            self.reuse.cache.keep(self._quick.previous_keys.values())
+            if self._last_build is not None:
+                self._last_build.page_keys = {**self._quick.previous_keys, **self.reuse.keys}
+        # Writing the cache's index after every save of a preview costs that preview a
+        # rebuild's worth of pickling at 10,000 documents: the first build of a preview
+        # server and its end write it (``shutdown``).
+        self.reuse.finish(persist=self.kept_site is None or not self._preview_built)
+        counts = (self.reuse.reused_bodies, self.reuse.reused_pages)
+        self.reuse = None
+        return counts
+
+    def finish_site(self, produced: Callable[[], tuple[set[str], set[str]]]) -> None:
+        """After a successful build: a preview's site folder loses what ``produced`` (files, folders made anew) does not list."""
+        if self.kept_site is not None:
+            written, rewritten = produced()
+            self.kept_site.finish(written, rewritten, carried_over=self._shown is not None)
+            self._preview_built = True
+
+    def release(self) -> None:
+        """The build is over: other builds of the project may use the caches."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def fail(self) -> None:
+        """The build failed: nothing of it is taken over, and a preview writes every page next time."""
+        self._last_build = self._quick = None
+        if self.kept_site is not None:
+            self.kept_site.fail()
+        if self.reuse is not None:
+            self.reuse.close()
+            self.reuse = None
+        self.release()
+
+    def shutdown(self) -> str | None:
+        """The process ends: write what a preview server kept unsaved. A reason when the caches were busy."""
+        unsaved = self._last_page_cache is not None and self._last_page_cache.unsaved
+        if self.folders is None or (not unsaved and (self.memo is None or not self.page_cache)):
+            return None
+        try:
+            self._hold("mkdocs serve 结束")
+        except CacheError as exc:
+            return str(exc)
+        try:
+            if unsaved and self._last_page_cache is not None:
+                self._last_page_cache.persist()
+            self._keep_memo()
+        finally:
+            self.release()
+        return None
+
+    def _hold(self, purpose: str) -> None:
+        """Take the project's cache lock, and refuse caches that git tracks (raises ``CacheError``)."""
+        self.release()
+        if self.folders is None:
+            return
+        folders = [self.folders.project, self.folders.pages, self.folders.search]
+        refuse_tracked(folders, self._root)
+        stack = contextlib.ExitStack()
+        stack.enter_context(cache_lock(folders[0], self.lock_wait, purpose, self.waiting))
+        self._lock = stack
+
+    def _memo_file(self) -> Path:
+        # Beside the pages it saves reading for; deleted with them.
+        if self.folders is None:
+            raise CacheError("incremental build not started")
+        return self.folders.pages / "documents.json"
+
+    def _keep_memo(self) -> None:
+        if self.memo is not None and self.page_cache:
+            self.memo.write(self._memo_file())
