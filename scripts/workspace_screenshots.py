@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "plugins")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from workspace_fixtures import EDITOR, REVIEWER, example_repository, running_workspace  # noqa: E402
+from workspace_fixtures import EDITOR, example_repository, running_workspace  # noqa: E402
 
 OUT = ROOT / "docs" / "editors" / "images"
 

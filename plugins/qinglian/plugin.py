@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
-from markdown.extensions.toc import slugify_unicode
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -19,7 +17,7 @@ from mkdocs.structure.pages import Page
 
 from .adapter import content, page_html
 from .adapter.files import add_portal_files
-from .adapter.search_feed import search_records, too_many_words
+from .adapter.search_feed import finish_index, search_records
 from .cache_store import CacheBusy, CacheError
 from .config import QinglianConfig
 from .content.comments import without_comments
@@ -29,16 +27,15 @@ from .failures import InfrastructureFailure
 from .incremental import CacheFolders, IncrementalBuild
 from .incremental.engine_pages import CachedPages, produced_files, theme_templates
 from .incremental.fragment_cache import FragmentCache, shared_navigation_key
-from .incremental.watcher import watch_with_file_events
+from .incremental.watcher import watch_saves
 from .inline_assets import InlineAssets, ThemeScripts
 from .preview_errors import PreviewErrors
-from .search.indexer import IndexReport, SearchIndexError, SearchIndexer, SearchIndexRefused
+from .search.indexer import IndexReport, SearchIndexer
 from .search.text import remember_texts
 from .structure.document import Document
 from .views.compiled import COMPILED_TEMPLATES
 from .views.generated import GeneratedFile, GeneratedPage
 from .views.pages import PortalViews
-from .views.search_box import SEARCH_SCRIPT
 
 log = get_plugin_logger(__name__)
 
@@ -51,7 +48,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.views: PortalViews | None = None
         self.documents: dict[str, Document] = {}
         self.withheld: dict[str, Document] = {}
-        self.generated: tuple[list[GeneratedPage], list[GeneratedFile]] = ([], [])
+        self.generated: list[GeneratedPage] = []
+        self.generated_files: list[GeneratedFile] = []
         self.root = Path.cwd()
         self.inline_assets = InlineAssets()
         self.indexer: SearchIndexer | None = None
@@ -60,39 +58,22 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.files: Files | None = None
         # Defining on_startup keeps this object, and with it what the last rebuild of
         # ``mkdocs serve`` leaves the next, across the rebuilds of a preview server.
-        self.incremental: IncrementalBuild | None = None
-        self.pages: CachedPages | None = None
-        self.serve_dirty: bool | None = None
+        self.incremental = IncrementalBuild(waiting=log.info)
+        self.pages = CachedPages(self.incremental)
         self.build_error: Exception | None = None
         # What the preview shows in the browser while the content has errors.
         self.preview_errors = PreviewErrors()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
-            self.serve_dirty = dirty
+            self.incremental.serve(dirty=dirty)
             remember_texts()
 
     def content_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.content_dir).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if content.STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, content.STYLESHEET)
-        # Our templates (a Chinese 404 page) take precedence over the theme's.
-        theme_dir = str(resources.files("qinglian").joinpath("theme"))
-        if theme_dir not in config.theme.dirs:
-            config.theme.dirs.insert(0, theme_dir)
-        # The default heading ids drop Chinese entirely; readings link to headings by their text.
-        config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
-        if self.config.search:
-            if SEARCH_SCRIPT not in config.extra_javascript:
-                config.extra_javascript.append(SEARCH_SCRIPT)
-            if "search" in config.plugins or "material/search" in config.plugins:
-                log.warning("mkdocs.yml 的 plugins 中有 search：qinglian 自带全站搜索，请删除 search，否则页面上会有两个搜索框。")
-        if self.incremental is None:
-            self.incremental = IncrementalBuild(waiting=log.info)
-            if self.serve_dirty is not None:
-                self.incremental.serve(dirty=self.serve_dirty)
+        content.configure(config, self.config)
         # A preview server reads mkdocs.yml again at every rebuild.
         self.incremental.page_cache, self.incremental.lock_wait = self.config.page_cache, float(self.config.cache_lock_wait)
         return config
@@ -100,7 +81,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site_dir, so bad content leaves the last good site in place.
         self.documents, self.inline_assets = {}, InlineAssets()
-        build = self._build()
+        build = self.incremental
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = content.clock_of(self.config)
         folders = CacheFolders.of(root, self.config.cache_dir, self.config.page_cache_dir, self.config.search_cache_dir)
@@ -123,27 +104,25 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.loaded = loaded
         taken_over = build.taken_over()
         if taken_over is not None:
-            self.views, pages, generated_files, changed = taken_over
-            self.generated = (pages, generated_files)
+            self.views, self.generated, self.generated_files, changed = taken_over
             log.info(f"预览：只有 {changed} 篇文档的正文有变化，其余页面沿用上一次生成的结果。")
         else:
-            self.views, pages, generated_files = content.portal_views(loaded, config, self.config, clock)
-            self.generated = (pages, generated_files)
-            build.assembled(loaded, self.views, *self.generated)
+            self.views, self.generated, self.generated_files = content.portal_views(loaded, config, self.config, clock)
+            build.assembled(loaded, self.views, self.generated, self.generated_files)
         self.withheld = {d.src_uri: d for d in loaded.withheld}
-        content.refuse_conflicts(loaded, self.generated[0], Path(config.docs_dir), root)
+        content.refuse_conflicts(loaded, self.generated, Path(config.docs_dir), root)
         build.set_aside(Path(config.site_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         loaded, views = self._state()
-        build = self._build()
-        self.documents = add_portal_files(files, config, self.config, loaded, self.generated, self.content_dir(config), build)
-        self.pages = CachedPages(build)
+        build = self.incremental
+        generated = (self.generated, self.generated_files)
+        self.documents = add_portal_files(files, config, self.config, loaded, generated, self.content_dir(config), build)
         self.pages.create_pages(files, config)
         if self.config.search and build.folders is not None:
             # Indexing runs beside the page rendering, on the second core.
             self.indexer = SearchIndexer(build.folders.search)
-            self.indexer.start(search_records(files, loaded, views, self.generated[0], config.use_directory_urls, self.root, build))
+            self.indexer.start(search_records(files, loaded, views, self.generated, config.use_directory_urls, self.root, build))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -154,35 +133,19 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         env.globals["qinglian_cached"] = FragmentCache()
         env.bytecode_cache = COMPILED_TEMPLATES
         self.files = files
-        self._build().put_back()
+        self.incremental.put_back()
         templates = theme_templates(config.theme.dirs)
         self.inline_assets.theme_scripts = ThemeScripts.from_templates(s for n, s in templates.items() if n.endswith(".html"))
-        if self.pages is not None:
-            self.pages.lay_out(templates, self.navigation, files, config.site_url or "")
+        self.pages.lay_out(templates, self.navigation, files, config.site_url or "")
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         context["qinglian_shared"] = shared_navigation_key(page.url, page.file.inclusion.is_in_nav() or page.is_homepage)
-        try:
-            if self.pages is not None:
-                self.pages.context(page)
-        except CacheError as exc:
-            raise InfrastructureFailure(str(exc)) from None
+        self.pages.context(page)
         return context
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The page's file as MkDocs would read it; a file moved away during the build is an error, not a traceback."""
-        path = page.file.abs_src_path
-        if not path:
-            return None
-        try:
-            return Path(path).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            return None
-        except OSError:
-            raise PluginError(
-                f"{self._shown(page)}: 文件在生成过程中被移动、改名或删除。网站没有生成，原有输出保持不变；请再生成一次。"
-            ) from None
+        return page_html.read_source(page, lambda: self._shown(page))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()
@@ -192,29 +155,25 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if document is not None and document.collection.name == "quizzes":
             # A quiz is a task of its own: the section navigation would only add weight.
             page.meta.setdefault("hide", ["navigation"])
-        pages = self.pages
-        if pages is not None and pages.known(page, document is not None or bool(page.file.generated_by), document is not None):
+        if self.pages.known(page, document is not None or bool(page.file.generated_by), document is not None):
             return markdown
         if document is not None:
             markdown = views.document_markdown(document, markdown)
         elif page.is_homepage:
             markdown = views.home_markdown(page.file.src_uri, markdown)
-        if pages is not None:
-            pages.look_up(page, markdown, files)
+        self.pages.look_up(page, markdown, files)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         _, views = self._state()
-        pages = self.pages
-        if pages is not None and pages.reused(page):
-            if pages.assembled(page):
+        if self.pages.reused(page):
+            if self.pages.assembled(page):
                 views.release(page.markdown or "")
         else:
-            messages = pages.rendered() if pages is not None else []
+            messages = self.pages.rendered()
             exempt = is_exempt(page.file.src_uri, self.config.raw_html_exempt)
             html = page_html.checked_body(html, self._shown(page), views, exempt)
-            if pages is not None:
-                pages.store_body(page, html, messages)
+            self.pages.store_body(page, html, messages)
         if page.file.src_uri in self.documents:
             # MkDocs keeps every page until all are written; a document's Markdown is not needed
             # again, and dropping it saves a third of a large portal's memory. Not None: a page
@@ -223,18 +182,15 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        try:
-            stored = self.pages.finished(page, self.inline_assets.files) if self.pages is not None else None
-        except CacheError as exc:
-            raise InfrastructureFailure(str(exc)) from None
+        stored = self.pages.finished(page, self.inline_assets.files)
         if stored is not None:
             return stored
         root = "../" * page.url.count("/")
         output = page_html.finished_page(output, root, self._shown(page), self.inline_assets, self.config.search)
-        return self.pages.keep(page, output, self.inline_assets.files) if self.pages is not None else output
+        return self.pages.keep(page, output, self.inline_assets.files)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        if self._build().keeps_template(template_name):
+        if self.incremental.keeps_template(template_name):
             return ""
         # The 404 page is served at any address, so it reaches the root by an absolute path.
         if template_name.endswith(".html"):
@@ -244,33 +200,23 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        build = self._build()
+        build = self.incremental
         self.inline_assets.write(Path(config.site_dir))
         reused = build.finish_pages()
         if reused is not None:
             log.info(f"页面缓存：{reused[0]} 个页面沿用缓存的正文，其中 {reused[1]} 个整页沿用。")
         if self.indexer is not None:
-            try:
-                report = self.search_report = self.indexer.finish(Path(config.site_dir), link=build.serving)
-            except SearchIndexRefused as exc:
-                raise PluginError(too_many_words(exc.args[0], self.documents, config.use_directory_urls)) from None
-            except SearchIndexError as exc:
-                raise InfrastructureFailure(str(exc)) from None
-            finally:
-                self.indexer = None
-            summary = report.summary
-            done = f"重新生成，用时 {report.seconds:.1f} 秒（与页面生成同时进行）" if report.rebuilt else "页面未变，沿用缓存"
-            log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
+            indexer, self.indexer = self.indexer, None
+            self.search_report = finish_index(indexer, Path(config.site_dir), build.serving, self.documents, config.use_directory_urls)
         if self.files is not None:
             files = self.files
             build.finish_site(lambda: produced_files(config, files, self.inline_assets.files))
         build.release()
 
     def on_shutdown(self) -> None:
-        if self.incremental is not None:
-            refused = self.incremental.shutdown()
-            if refused is not None:
-                log.warning(f"缓存没有保存：{refused}")
+        refused = self.incremental.shutdown()
+        if refused is not None:
+            log.warning(f"缓存没有保存：{refused}")
 
     def on_build_error(self, *, error: Exception) -> None:
         # MkDocs turns the error into its own Abort; qinglian publish asks what it was.
@@ -278,25 +224,17 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.indexer is not None:
             self.indexer.cancel()
             self.indexer = None
-        if self.incremental is not None:
-            self.incremental.fail()
+        self.incremental.fail()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.content_dir(config)))
         self.preview_errors.install(server)
         if self.config.preview_watcher == "native":
-            refused = watch_with_file_events(server)
-            if refused is not None:
-                log.warning(f"系统的文件变化通知不可用（{refused}），预览改为每 0.5 秒检查一次文件。")
+            watch_saves(server)
         return server
 
     def _shown(self, page: Page) -> str:
         return page_html.shown_path(page, self.documents.get(page.file.src_uri), self.root)
-
-    def _build(self) -> IncrementalBuild:
-        if self.incremental is None:
-            raise PluginError("qinglian: the config event did not run.")
-        return self.incremental
 
     def _state(self) -> tuple[LoadResult, PortalViews]:
         if self.loaded is None or self.views is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from markdown.extensions.toc import slugify_unicode
@@ -25,6 +26,23 @@ log = get_plugin_logger(__name__)
 
 ASSETS = "assets/qinglian"
 STYLESHEET = f"{ASSETS}/qinglian.css"
+
+
+def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
+    """The portal's stylesheet, templates, heading ids and search in the site's configuration."""
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.insert(0, STYLESHEET)
+    # Our templates (a Chinese 404 page) take precedence over the theme's.
+    theme_dir = str(resources.files("qinglian").joinpath("theme"))
+    if theme_dir not in config.theme.dirs:
+        config.theme.dirs.insert(0, theme_dir)
+    # The default heading ids drop Chinese entirely; readings link to headings by their text.
+    config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
+    if options.search:
+        if SEARCH_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SEARCH_SCRIPT)
+        if "search" in config.plugins or "material/search" in config.plugins:
+            log.warning("mkdocs.yml 的 plugins 中有 search：qinglian 自带全站搜索，请删除 search，否则页面上会有两个搜索框。")
 
 
 def clock_of(options: QinglianConfig) -> BuildClock:

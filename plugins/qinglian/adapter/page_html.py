@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -26,6 +27,21 @@ def shown_path(page: Page, document: Document | None, root: Path) -> str:
     if document is not None:
         return document.shown_path
     return display_path(Path(page.file.abs_src_path), root) if page.file.abs_src_path else page.file.src_uri
+
+
+def read_source(page: Page, shown: Callable[[], str]) -> str | None:
+    """The page's file as MkDocs would read it; a file moved away during the build is an error, not a traceback."""
+    path = page.file.abs_src_path
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    except OSError:
+        raise PluginError(
+            f"{shown()}: 文件在生成过程中被移动、改名或删除。网站没有生成，原有输出保持不变；请再生成一次。"
+        ) from None
 
 
 def escape_meta(page: Page) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
 from ..content.frontmatter import FrontMatterError, split_front_matter
 from ..content.loader import LoadResult
+from ..failures import InfrastructureFailure
 from ..incremental import IncrementalBuild
 from ..search import tokens as search_tokens
+from ..search.indexer import IndexReport, SearchIndexer, SearchIndexError, SearchIndexRefused
 from ..search.limits import MAX_PAGE_TOKENS, bounded, cut_line
 from ..search.records import SearchRecord, page_record, records_of
 from ..structure.document import Document
@@ -68,6 +71,22 @@ def _bounded(record: SearchRecord, body: str, body_line: int, shown: str) -> Sea
             f"实际约有 {cut.tokens} 个。从这一行起的内容不进入站内搜索（页面照常显示）；请检查是否粘贴了乱码或大量编号。"
         )
     return indexed
+
+
+def finish_index(
+    indexer: SearchIndexer, site_dir: Path, serving: bool, documents: dict[str, Document], directory_urls: bool
+) -> IndexReport:
+    """Wait for the search index, write it into the site, and say what it holds."""
+    try:
+        report = indexer.finish(site_dir, link=serving)
+    except SearchIndexRefused as exc:
+        raise PluginError(too_many_words(exc.args[0], documents, directory_urls)) from None
+    except SearchIndexError as exc:
+        raise InfrastructureFailure(str(exc)) from None
+    summary = report.summary
+    done = f"重新生成，用时 {report.seconds:.1f} 秒（与页面生成同时进行）" if report.rebuilt else "页面未变，沿用缓存"
+    log.info(f"搜索索引：{summary.pages} 个页面，{summary.tokens} 个检索词，{summary.buckets} 个分块；{done}。")
+    return report
 
 
 def too_many_words(urls: list[str], documents: dict[str, Document], directory_urls: bool) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -11,9 +10,9 @@ from typing import Protocol
 
 from ..structure.corpus import Corpus
 from ..structure.document import Document
-from ..structure.problems import Problem, ProblemLog, Severity, display_path
+from ..structure.problems import Problem, ProblemLog, display_path
 from ..structure.regulation import parse_regulation
-from .collections import COLLECTIONS, QUIZZES, REGULATIONS
+from .collections import COLLECTIONS, REGULATIONS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .citations import check_regulation_links, link_regulations, resolve_bases
 from .comments import comment_problems

@@ -28,7 +28,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import meta
 
+from ..cache_store import CacheError
 from ..engines import running
+from ..failures import InfrastructureFailure
 from ..inline_assets import FOLDER as INLINE_FOLDER
 from ..search.indexer import SEARCH_FOLDER
 from .build import IncrementalBuild, SourceMemo
@@ -168,12 +170,15 @@ class CachedPages:
     def context(self, page: Page) -> None:
         """A reused body laid out anew (the navigation changed): the theme needs its HTML."""
         if self.build.reuse is not None and isinstance(page, RenderedPage) and page.reused is not None and not page.reuses_page:
-            page.content = self.build.reuse.body_html(page.cache_key or "")
+            try:
+                page.content = self.build.reuse.body_html(page.cache_key or "")
+            except CacheError as exc:
+                raise InfrastructureFailure(str(exc)) from None
 
     def finished(self, page: Page, inline_assets: dict[str, bytes]) -> str | None:
         """The finished page when it comes from the cache ("" when the file in the site folder is it already).
 
-        Raises ``CacheError`` if its file changed since ``lay_out`` checked it.
+        A file changed since ``lay_out`` checked it fails the build (``InfrastructureFailure``).
         """
         reuse = self.build.reuse
         if reuse is None or not isinstance(page, RenderedPage) or not page.reuses_page or page.reused is None:
@@ -181,7 +186,10 @@ class CachedPages:
         reuse.take_page(page.reused, inline_assets)
         if self._in_place(page):
             return ""
-        return reuse.stored_page(page.cache_key or "")
+        try:
+            return reuse.stored_page(page.cache_key or "")
+        except CacheError as exc:
+            raise InfrastructureFailure(str(exc)) from None
 
     def keep(self, page: Page, output: str, inline_assets: dict[str, bytes]) -> str:
         """Store the finished page; "" when the file in the site folder is it already."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs.plugins import get_plugin_logger
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -31,6 +32,8 @@ from watchdog.observers.api import ObservedWatch
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
+
+log = get_plugin_logger(__name__)
 
 # What a save, a new, moved or deleted file looks like. Not opening or reading a file: every
 # rebuild reads the content, and MkDocs rebuilds on any event it is given.
@@ -60,6 +63,13 @@ class ChangeObserver(Observer):  # type: ignore[misc,valid-type]
         # Started early, to learn whether the system lets it watch; the server starts it again.
         if not self.is_alive():
             super().start()
+
+
+def watch_saves(server: LiveReloadServer) -> None:
+    """Watch with the system's file events where it allows them, else say why the preview polls."""
+    refused = watch_with_file_events(server)
+    if refused is not None:
+        log.warning(f"系统的文件变化通知不可用（{refused}），预览改为每 0.5 秒检查一次文件。")
 
 
 def watch_with_file_events(server: LiveReloadServer) -> str | None:
