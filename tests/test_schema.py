@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from pathlib import Path
 
@@ -181,5 +182,22 @@ def test_page_numbers_window_with_gaps():
 def test_content_model_does_not_import_mkdocs():
     package = Path(__file__).resolve().parent.parent / "plugins" / "qinglian"
     for folder in ("content", "structure", "views", "search"):
-        for source in [*(package / folder).rglob("*.py"), package / "page_cache.py", package / "atomic.py"]:
+        for source in [*(package / folder).rglob("*.py"), package / "atomic.py"]:
             assert "mkdocs" not in source.read_text(encoding="utf-8").replace("MkDocs", ""), source
+
+
+def test_only_the_engine_side_of_incremental_imports_an_engine():
+    """``IncrementalBuild`` and what it uses import no engine; ``engine_pages`` and ``watcher`` are the engine side."""
+    engine_side = {"engine_pages.py", "watcher.py"}
+    for source in sorted((Path(__file__).resolve().parent.parent / "plugins" / "qinglian" / "incremental").glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[-1])
+        if source.name not in engine_side:
+            engines = imported & {"mkdocs", "properdocs", "material", "engine_pages", "watcher", "failures", "plugin"}
+            assert engines == set(), (source.name, engines)

@@ -17,7 +17,8 @@ from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .citations import check_regulation_links, link_regulations, resolve_bases
 from .comments import comment_problems
 from .scan import RESERVED_HINT, Finding, scan
-from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path, suggestion
+from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path
+from .suggestions import suggestion
 from .html_policy import check_markdown
 from .resolving import References, build_banks, resolve_sessions
 from .tree import (

@@ -16,7 +16,7 @@ from ..structure.references import Reference
 from .citations import check_anchor
 from .collections import QUIZZES, REGULATIONS
 from .quizzes import BLANKS
-from .schema import suggestion
+from .suggestions import suggestion
 
 
 def resolve_sessions(references: References) -> None:

@@ -8,7 +8,6 @@ problem collected) without the import, so another engine needs only a new adapte
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -17,6 +16,8 @@ from ..structure.problems import Problem, ProblemLog, Severity
 from ..structure.references import Reference
 from .frontmatter import FrontMatter, KeyPath, type_name
 from .fullwidth import has_separator, split_terms
+from .numerals import numeral_date
+from .suggestions import suggestion
 from .vocabulary import Vocabulary
 
 T = TypeVar("T")
@@ -69,26 +70,6 @@ def format_key_path(key_path: KeyPath) -> str:
     for part in key_path:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-def closest(value: str, candidates: list[str]) -> str | None:
-    """The candidate an editor most likely meant, or ``None`` if nothing is close."""
-
-    def score(candidate: str) -> float:
-        ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
-        # Chinese terms of one family share most characters (廉洁纪律/政治纪律), so
-        # characters in the same position break the tie towards the intended one.
-        aligned = sum(a == b for a, b in zip(value, candidate)) / max(len(value), len(candidate), 1)
-        return ratio + 0.1 * aligned
-
-    scored = [(score(candidate), candidate) for candidate in candidates]
-    best = max(scored, default=(0.0, None))
-    return best[1] if best[0] >= 0.45 else None
-
-
-def suggestion(value: str, candidates: list[str]) -> str:
-    match = closest(value, candidates)
-    return f"是否应为“{match}”？" if match else ""
 
 
 class Field(Generic[T]):
@@ -152,32 +133,6 @@ class Boolean(Field[bool]):
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-
-
-_NUMERALS = "〇零一二三四五六七八九十"
-_NUMERAL_DATE = re.compile(rf"^(\d{{4}}|[{_NUMERALS}]{{4}})\s*年\s*(\d{{1,2}}|[{_NUMERALS}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_NUMERALS}]{{1,3}})\s*日$")
-_DIGIT_OF = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-
-
-def _numeral(text: str) -> int:
-    """2025, 二〇二五, 十二, 二十五 or 五 as a number."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return int("".join(str(_DIGIT_OF[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    return (_DIGIT_OF[tens] if tens else 1) * 10 + (_DIGIT_OF[ones] if ones else 0)
-
-
-def numeral_date(text: str) -> dt.date | None:
-    """2025年3月5日 or 二〇二五年三月五日, as an official document dates itself."""
-    match = _NUMERAL_DATE.match(text.strip())
-    if match is None:
-        return None
-    try:
-        return dt.date(_numeral(match[1]), _numeral(match[2]), _numeral(match[3]))
-    except (ValueError, KeyError):
-        return None
 
 
 def parse_date(text: str) -> dt.date:

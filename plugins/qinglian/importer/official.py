@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..content.schema import numeral_date
+from ..content.numerals import numeral_date
 from .sources import Paragraph
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}[〔［\[（(]\s*(\d{4})\s*[〕］\]）)]\s*\d{1,4}\s*号$")

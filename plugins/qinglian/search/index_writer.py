@@ -13,7 +13,6 @@ by a hash of its content and never changes; only meta.json does.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -26,12 +25,12 @@ import numpy as np
 
 from ..cache_store import warn_healed
 from .postings import encode_groups, encode_list
+from .index_folder import META, IndexFolder, content_hash
 from .index_state import ONE, FORMAT, TOKEN_SHIFT, StateDamaged, pack, PreviousState, save_array, unpack
 from .limits import token_estimate
 from .records import FILTER_LABELS, GUIDES, SearchRecord
 from .tokens import WordLimit, WordTable, bucket_of, key_text, symbol_numbers, token_keys
 
-META = "meta.json"
 # In the cache beside a finished index (never in the site): each of its files with a hash of it.
 FILE_LIST = "files.json"
 # A bucket's file holds about this many characters of lists before gzip.
@@ -40,10 +39,6 @@ _MAX_BUCKETS = 1 << 15
 # Postings sorted at once when writing the buckets (8 bytes each); bounds the memory of large sites.
 _PASS_POSTINGS = 4_000_000
 _BATCH = 1000
-
-
-def _content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def whole_index(folder: Path) -> bool:
@@ -69,7 +64,7 @@ def whole_index(folder: Path) -> bool:
             data = (folder / name).read_bytes()
         except OSError:
             return False
-        if _content_hash(data) != expected:
+        if content_hash(data) != expected:
             return False
     return True
 
@@ -277,52 +272,6 @@ def estimated_postings(records: Sequence[SearchRecord]) -> int:
     return sum(token_estimate(record) for record in records)
 
 
-class _Folder:
-    """The files of one index version, and a hash of them in the order they are written.
-
-    Given the previous version's folder (an edit that kept every page's number), that folder
-    becomes this one: its files stay unless written anew with other content. A rewritten file
-    gets a new inode, so copies linked from it elsewhere (the site) keep the old content.
-    """
-
-    def __init__(self, root: Path, previous: PreviousState | None = None) -> None:
-        self.root = root
-        self.digest = hashlib.sha256()
-        self.hashes: dict[str, str] = {}
-        self.written: list[str] = []
-        self._previous_hashes = previous.file_hashes if previous is not None else {}
-        taken_over = previous.content if previous is not None else None
-        self._in_place = taken_over is not None
-        if taken_over is not None:
-            # The old index must not pass for whole once its files have moved.
-            (taken_over.parent / META).unlink(missing_ok=True)
-            os.rename(taken_over, root)
-        else:
-            (root / "p").mkdir(parents=True)
-            (root / "t").mkdir()
-
-    def write(self, name: str, text: str) -> None:
-        data = text.encode("utf-8")
-        file_hash = _content_hash(data)
-        if not (self._in_place and self._previous_hashes.get(name) == file_hash):
-            path = os.path.join(self.root, name)
-            if self._in_place:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-            with open(path, "wb") as stream:
-                stream.write(data)
-            self.written.append(name)
-        self._record(name, file_hash)
-
-    def keep(self, name: str) -> None:
-        """The previous version's file, unchanged."""
-        self._record(name, self._previous_hashes[name])
-
-    def _record(self, name: str, file_hash: str) -> None:
-        self.hashes[name] = file_hash
-        self.digest.update(f"{name}\0{file_hash}\n".encode())
-
-
 @dataclass(frozen=True)
 class IndexUpdate:
     """An index made from the previous one in place: that version's folder, with ``written`` files new."""
@@ -381,7 +330,7 @@ def _update_index(
         # Every kept page keeps its number: unchanged files are then the last index's.
         in_place = len(renumber) == len(fingerprints) and bool(np.all((renumber == np.arange(len(renumber))) | (renumber < 0)))
         in_place = in_place and previous.content is not None
-    content = _Folder(partial / "v", previous if in_place else None)
+    content = IndexFolder(partial / "v", previous if in_place else None)
     for number, record in enumerate(pages):
         if previous is None or record.fingerprint not in kept:
             postings.add(number, record)
@@ -414,7 +363,7 @@ def _update_index(
     meta = json.dumps(summary.meta(), ensure_ascii=False).encode("utf-8")
     (partial / META).write_bytes(meta)
     listed = {f"v-{version}/{name}": content_hash for name, content_hash in content.hashes.items()}
-    listed[META] = _content_hash(meta)
+    listed[META] = content_hash(meta)
     (partial / FILE_LIST).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
     if state is not None:
         shutil.rmtree(state, ignore_errors=True)
