@@ -16,7 +16,8 @@ import pytest
 from conftest import REPO, build_site
 
 sys.path.insert(0, str(REPO / "scripts"))
-import bench  # noqa: E402
+import bench_corpus  # noqa: E402
+import bench_search  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -28,18 +29,18 @@ MAX_KB = 300
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("scale")
-    bench.generate_corpus(DOCUMENTS, 1, work / "corpus")
-    bench.qinglian_project(work / "corpus", work / "portal")
+    bench_corpus.generate_corpus(DOCUMENTS, 1, work / "corpus")
+    bench_corpus.qinglian_project(work / "corpus", work / "portal")
     return build_site(work / "portal")
 
 
 @pytest.fixture(scope="module")
 def large_url(large_site: Path) -> Iterator[str]:
-    with bench.serving(large_site) as url:
+    with bench_search.serving(large_site) as url:
         yield url
 
 
-@pytest.mark.parametrize("query", ["警示教育", bench.RARE_PHRASE[:5], "2024", "2024年 廉洁"])
+@pytest.mark.parametrize("query", ["警示教育", bench_corpus.RARE_PHRASE[:5], "2024", "2024年 廉洁"])
 def test_a_first_search_stays_within_the_request_budget(browser, large_url: str, query: str):
     context = browser.new_context()
     page = context.new_page()
@@ -62,10 +63,10 @@ def test_a_first_search_stays_within_the_request_budget(browser, large_url: str,
 
 def test_a_rare_phrase_finds_exactly_its_documents(browser, large_url: str):
     page = browser.new_page()
-    page.goto(large_url + "search/?q=" + bench.RARE_PHRASE)
+    page.goto(large_url + "search/?q=" + bench_corpus.RARE_PHRASE)
     page.locator(".ql-search-page__status", has_text="结果").wait_for(timeout=20_000)
-    expected = DOCUMENTS // bench.RARE_EVERY
+    expected = DOCUMENTS // bench_corpus.RARE_EVERY
     assert page.locator(".ql-search-page__results .ql-result").count() == expected
     assert page.locator(".ql-results__divider").count() == 0
-    assert page.locator(".ql-search-page__results mark").first.inner_text() == bench.RARE_PHRASE
+    assert page.locator(".ql-search-page__results mark").first.inner_text() == bench_corpus.RARE_PHRASE
     page.close()
