@@ -13,7 +13,7 @@ A page is made in two steps, and the cache keeps the result of each under the in
 - the whole page, made by the theme from the body, the navigation and the templates, keyed by
   the body's key and a hash of those (``layout``).
 
-Nothing here knows the engine; ``cached_pages`` is the MkDocs side. The cache is a folder that
+Nothing here knows the engine; ``reuse`` decides which pages use it, ``engine_pages`` is the MkDocs side. The cache is a folder that
 is safe to delete: a JSON index of entries, one file per body and per page, written atomically.
 The index records each file's hash, and a file is used only when it matches: a truncated,
 damaged or replaced file is dropped and its page rendered again. Entries the last build did

@@ -30,7 +30,7 @@ class LastBuild:
     generated_files: list[GeneratedFile]
     page_cache_salt: str
     # The site's other files and the engine's build date, which must not change for a rebuild
-    # that leaves the unchanged pages out (``QinglianPlugin._unchanged_elsewhere``).
+    # that leaves the unchanged pages out (``IncrementalBuild.shown_documents``).
     hand_written: frozenset[str] = frozenset()
     build_date: str = ""
     # Filled in as the build goes on.
