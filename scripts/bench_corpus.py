@@ -78,11 +78,13 @@ def generate_corpus(count: int, seed: int, target: Path) -> list[tuple[str, str,
     return documents
 
 
-def qinglian_project(corpus_dir: Path, target: Path) -> None:
+def qinglian_project(corpus_dir: Path, target: Path, workers: int | None = None) -> None:
+    """The example portal's configuration and docs/ over the corpus; ``workers`` set when given."""
     target.mkdir(parents=True)
     shutil.copytree(ROOT / "docs", target / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("content_dir: content", f"content_dir: {corpus_dir / 'content'}")
+    setting = f"content_dir: {corpus_dir / 'content'}" + (f"\n      workers: {workers}" if workers is not None else "")
+    config = config.replace("content_dir: content", setting)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 

@@ -96,7 +96,7 @@ def build(root: Path, site: Path, cache: Path) -> Report:
     assets: dict[str, bytes] = {}
     for src_uri, (key, title, body) in bodies.items():
         if reuse.has_page(key, body):
-            reuse.take_page(body, assets)
+            reuse.take_page(key, body, assets)
             output = reuse.stored_page(key)
         else:
             output = LAYOUT.format(title=html.escape(title), nav=nav, body=reuse.body_html(key))

@@ -44,6 +44,9 @@ class QinglianConfig(Config):
     # rebuild at once); "polling" is MkDocs' own check twice a second, for folders that send no
     # events (network shares, WSL, container mounts).
     preview_watcher = c.Choice(("native", "polling"), default="native")
+    # Processes that render pages at once: 0 (the default) is every core the machine offers this
+    # build; 1 renders in the build's own process. Uses the page cache (page_cache: true).
+    workers = c.Type(int, default=0)
     # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
     # HTML outside the raw-HTML policy. Every build reports them.
     raw_html_exempt = c.ListOfItems(c.Type(str), default=[])

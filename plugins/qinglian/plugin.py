@@ -10,7 +10,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -26,6 +26,7 @@ from .content.loader import LoadResult, load_content
 from .failures import InfrastructureFailure
 from .incremental import CacheFolders, IncrementalBuild
 from .incremental.engine_pages import CachedPages, produced_files, theme_templates
+from .incremental.engine_workers import render_in_workers, worker_count
 from .incremental.fragment_cache import FragmentCache, shared_navigation_key
 from .incremental.watcher import watch_saves
 from .inline_assets import InlineAssets, ThemeScripts
@@ -74,6 +75,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         content.configure(config, self.config)
+        if self.config.workers < 0:
+            raise PluginError(f"mkdocs.yml 中 qinglian 的 workers 应为 0（使用全部处理器核心）或正整数，实际为 {self.config.workers}。")
         # A preview server reads mkdocs.yml again at every rebuild.
         self.incremental.page_cache, self.incremental.lock_wait = self.config.page_cache, float(self.config.cache_lock_wait)
         return config
@@ -125,8 +128,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.indexer.start(search_records(files, loaded, views, self.generated, config.use_directory_urls, self.root, build))
         return files
 
+    @event_priority(-100)  # last: the workers render with the navigation as every plugin left it
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.navigation = nav
+        if not self.incremental.serving:
+            render_in_workers(worker_count(self.config.workers), config, files, nav, self.incremental)
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:

@@ -73,6 +73,8 @@ class IncrementalBuild:
         self._last_build: LastBuild | None = None
         self._quick: QuickRebuild | None = None
         self._state: ContentState | None = None
+        # Each page's key, by source path, as the workers of this build found it (``adopt_keys``).
+        self._worker_keys: dict[str, str] = {}
         self._root = Path.cwd()
         # Documents the engine is shown in a preview rebuild that leaves the rest in place.
         self._shown: set[str] | None = None
@@ -105,7 +107,7 @@ class IncrementalBuild:
         load: Callable[[RememberedDocuments | None], LoadResult],
     ) -> LoadResult:
         """Begin a build: take the cache lock, open the page cache, and load the content or take it over."""
-        self.folders, self._root, self._shown = folders, root, None
+        self.folders, self._root, self._shown, self._worker_keys = folders, root, None, {}
         self._hold(purpose)
         if self.reuse is not None:
             self.reuse.close()
@@ -190,6 +192,11 @@ class IncrementalBuild:
         return self._shown is None or src_uri in self._shown
 
     @property
+    def taking_over(self) -> bool:
+        """This preview rebuild takes the last build's content and views over."""
+        return self._quick is not None
+
+    @property
     def partial(self) -> bool:
         """The engine is shown only some documents; the rest stay in the site folder as they are."""
         return self._shown is not None
@@ -208,9 +215,17 @@ class IncrementalBuild:
             self._last_build.document_records = by_document
         return by_document
 
+    def adopt_keys(self, keys: dict[str, str]) -> None:
+        """Pages a worker of this build rendered into the page cache, by source path: the serial pass takes them whole."""
+        self._worker_keys.update(keys)
+
     def known_key(self, src_uri: str) -> str | None:
-        """The cache key a page keeps from the last preview rebuild, or None when it must be assembled."""
-        return self._quick.known_key(src_uri) if self._quick is not None and self.reuse is not None else None
+        """The cache key a page keeps (from the last preview rebuild or this build's workers), or None to assemble it."""
+        if self.reuse is None:
+            return None
+        if self._quick is not None:
+            return self._quick.known_key(src_uri)
+        return self._worker_keys.get(src_uri)
 
     def in_place(self, src_uri: str, dest: str, made_by: str | None) -> bool:
         """The file the last preview rebuild wrote at ``dest`` is this page already (the engine writes nothing)."""

@@ -110,7 +110,7 @@ class CachedPages:
         if body is not None and isinstance(page, RenderedPage):
             page.cache_key, page.reused, page.assembled = key, body, False
             return True
-        if not document:
+        if not document and self.build.taking_over:
             # A generated page's blocks were filled in by the last build and are gone.
             raise PluginError(f"页面缓存中缺少 {page.file.src_uri}（缓存在预览期间被删除？）；再保存一次任一文件即可完整重新生成。")
         return False
@@ -183,7 +183,7 @@ class CachedPages:
         reuse = self.build.reuse
         if reuse is None or not isinstance(page, RenderedPage) or not page.reuses_page or page.reused is None:
             return None
-        reuse.take_page(page.reused, inline_assets)
+        reuse.take_page(page.cache_key or "", page.reused, inline_assets)
         if self._in_place(page):
             return ""
         try:

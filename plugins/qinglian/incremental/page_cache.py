@@ -153,6 +153,18 @@ class PageCache:
         if damaged:
             warn_healed(f"页面缓存索引 {index} 中的 {damaged} 个条目")
 
+    def entries(self, keys: set[str]) -> dict[str, Any]:
+        """The entries of ``keys`` as the index keeps them (for a worker's parent, ``adopt``)."""
+        return {key: self._entries[key].as_json() for key in keys if key in self._entries}
+
+    def adopt(self, entries: dict[str, Any]) -> None:
+        """Entries another process of this build wrote; each is used only if its files match, as any entry."""
+        for key, data in entries.items():
+            entry = RenderedBody.from_json(data) if _KEY.fullmatch(key) else None
+            if entry is not None:
+                self._entries[key] = entry
+                self._used.add(key)
+
     def body_key(self, *inputs: str) -> str:
         return digest(self.salt, *inputs)
 

@@ -57,7 +57,7 @@ class PageInputs:
         return (self.src_uri, self.url, self.inclusion, self.navigation_title, meta, self.markdown, self.link_targets)
 
 
-class _MessageRecorder(logging.Handler):
+class MessageRecorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.messages: list[Message] | None = None
@@ -79,7 +79,7 @@ class PageReuse:
             self.cache = PageCache(folder, salt)
             self.cache.load()
         self.layout = ""
-        self._recorder = _MessageRecorder()
+        self._recorder = MessageRecorder()
         # Messages are recorded from whichever engine runs (its mkdocs.* loggers hang under it).
         self._engine_logger = running().logger()
         self._engine_logger.addHandler(self._recorder)
@@ -87,6 +87,9 @@ class PageReuse:
         self.reused_pages = 0
         # Each page's key in this build, by source path.
         self.keys: dict[str, str] = {}
+        # Bodies and finished pages made in this build (by workers too): not counted as reused.
+        self.fresh_bodies: set[str] = set()
+        self.fresh_pages: set[str] = set()
 
     def look_up(self, inputs: PageInputs) -> tuple[str, RenderedBody | None]:
         """The page's key and its stored body; when there is none, what the engine logs from now on is recorded."""
@@ -94,7 +97,7 @@ class PageReuse:
         self.keys[inputs.src_uri] = key
         body = self.cache.body(key)
         if body is not None:
-            self.reused_bodies += 1
+            self.reused_bodies += key not in self.fresh_bodies
         else:
             self._recorder.messages = []
         return key, body
@@ -104,7 +107,7 @@ class PageReuse:
         body = self.cache.body(key)
         if body is not None:
             self.keys[src_uri] = key
-            self.reused_bodies += 1
+            self.reused_bodies += key not in self.fresh_bodies
         return body
 
     def rendered(self) -> list[Message]:
@@ -114,6 +117,7 @@ class PageReuse:
 
     def store_body(self, key: str, body: RenderedBody, html: str) -> None:
         self.cache.store_body(key, body, html)
+        self.fresh_bodies.add(key)
 
     def lay_out(self, site_url: str, navigation: str, templates: dict[str, str]) -> None:
         """The layout every finished page of this build is stored under."""
@@ -126,14 +130,14 @@ class PageReuse:
     def body_html(self, key: str) -> str:
         return self.cache.body_html(key)
 
-    def take_page(self, body: RenderedBody, inline_assets: dict[str, bytes]) -> None:
+    def take_page(self, key: str, body: RenderedBody, inline_assets: dict[str, bytes]) -> None:
         """A finished page comes from the cache: its inline scripts and styles join ``inline_assets``."""
         for name in body.inline_assets:
             if name not in inline_assets:
                 data = self.cache.asset(name)
                 if data is not None:
                     inline_assets[name] = data
-        self.reused_pages += 1
+        self.reused_pages += key not in self.fresh_pages
 
     def stored_page(self, key: str) -> str:
         """The finished page ``has_page`` found; raises ``CacheError`` if its file changed since."""
@@ -149,6 +153,21 @@ class PageReuse:
             if name in inline_assets:
                 self.cache.store_asset(name, inline_assets[name])
         self.cache.store_page(key, self.layout, html, names)
+        self.fresh_pages.add(key)
+
+    def handed_over(self, keys: set[str]) -> dict[str, Any]:
+        """What a worker made of ``keys``, for the build that forked it (``adopt``)."""
+        return {
+            "entries": self.cache.entries(keys),
+            "rendered": sorted(keys & self.fresh_bodies),
+            "stored": sorted(keys & self.fresh_pages),
+        }
+
+    def adopt(self, entries: dict[str, Any], rendered: list[str], stored: list[str]) -> None:
+        """Take over what a worker rendered: its entries join the cache; made in this build, not reused."""
+        self.cache.adopt(entries)
+        self.fresh_bodies.update(rendered)
+        self.fresh_pages.update(stored)
 
     def finish(self, persist: bool = True) -> None:
         self.close()
