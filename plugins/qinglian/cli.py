@@ -169,8 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine", choices=("properdocs", "mkdocs"), default=os.environ.get(ENGINE_VARIABLE) or "",
         help=f"生成网站所用的引擎（默认：已安装 ProperDocs 时用 ProperDocs，否则用 MkDocs；也可用环境变量 {ENGINE_VARIABLE}）",
     )
+    publish.add_argument(
+        "--full", action="store_true",
+        help="重新写入并校验全部文件，不与正在使用的版本共用未变的页面（结果与默认方式逐字节相同）",
+    )
     publish.set_defaults(handler=lambda a: publish_command.publish(
-        a.config.resolve(), a.dest.absolute(), publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull, a.engine)
+        a.config.resolve(), a.dest.absolute(),
+        publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull, a.engine, a.full),
     ))
     rollback = commands.add_parser("rollback", help="切换回上一个版本，或用 --to 指定的版本")
     rollback.add_argument("--dest", required=True, type=Path, help="发布目录")

@@ -19,6 +19,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from .content.loader import LoadResult
 from .engines import running
 from .failures import InfrastructureFailure
+from .incremental.linked_release import LinkedRelease
 from .inline_assets import ThemeScripts
 from .plugin import QinglianPlugin
 from .views.calendar_pages import FEED_FOLDER
@@ -49,6 +50,9 @@ class BuildReport:
     site_url: str = ""
     # The inline scripts the theme's templates can write; anything else in a release is foreign.
     theme_scripts: ThemeScripts = field(default_factory=ThemeScripts)
+    # What made each page file (by its path in the site), and the pages linked from the live release.
+    made_by: dict[str, str] = field(default_factory=dict)
+    linked: set[str] = field(default_factory=set)
 
 
 def html_file(src_uri: str, directory_urls: bool) -> str:
@@ -68,8 +72,11 @@ def log_to_stderr() -> None:
         logger.propagate = False
 
 
-def build_site(config_file: Path, site_dir: Path, site_url: str | None = None) -> BuildReport:
+def build_site(config_file: Path, site_dir: Path, site_url: str | None = None, linked: LinkedRelease | None = None) -> BuildReport:
     """Build the portal of ``config_file`` into ``site_dir``; ``site_url`` overrides mkdocs.yml's.
+
+    With ``linked``, pages that come out as the live release has them are hard-linked from it
+    once the build is over, not written.
 
     Raises ``ContentRejected`` for problems in the content or mkdocs.yml; anything else
     (a full disk, a crash) propagates as it is.
@@ -83,8 +90,11 @@ def build_site(config_file: Path, site_dir: Path, site_url: str | None = None) -
     if plugin is None:
         raise ContentRejected(f"{config_file}: plugins 中没有 qinglian。")
     config.plugins.on_startup(command="build", dirty=False)
+    linked = linked or LinkedRelease()
+    plugin.incremental.publish_over(linked)
     try:
         build.build(config)
+        linked.link()
     except (PluginError, Abort) as exc:
         failure = plugin.build_error
         if isinstance(failure, InfrastructureFailure):
@@ -106,4 +116,6 @@ def build_site(config_file: Path, site_dir: Path, site_url: str | None = None) -
         search_indexes=plugin.search_report.files if plugin.search_report else [],
         site_url=config.site_url or "",
         theme_scripts=plugin.inline_assets.theme_scripts,
+        made_by=linked.made_by,
+        linked=linked.linked,
     )

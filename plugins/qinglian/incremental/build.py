@@ -30,6 +30,7 @@ from ..structure.document import Document
 from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
 from .kept_site import KeptSite
+from .linked_release import LinkedRelease
 from .memo import DocumentMemo
 from .page_cache import PageCache
 from .preview import LastBuild, QuickRebuild, quick_rebuild
@@ -68,6 +69,8 @@ class IncrementalBuild:
         self.reuse: PageReuse | None = None
         self.memo: DocumentMemo | None = None
         self.kept_site: KeptSite | None = None
+        # A publish: the live release whose unchanged pages the new one links instead of writing.
+        self.linked: LinkedRelease | None = None
         self.sources: SourceMemo | None = None
         self._last_page_cache: PageCache | None = None
         self._last_build: LastBuild | None = None
@@ -159,10 +162,16 @@ class IncrementalBuild:
             self._last_build = last
             last.page_keys = self.reuse.keys
 
+    def publish_over(self, linked: LinkedRelease) -> None:
+        """This build makes a release beside ``linked.live``; pages that come out the same are linked, not written."""
+        self.linked = linked
+
     def set_aside(self, site_dir: Path) -> None:
         """Before the engine empties the site folder: a preview keeps the last build's files."""
         if self.kept_site is not None:
             self.kept_site.set_aside(site_dir)
+        if self.linked is not None:
+            self.linked.begin(site_dir)
 
     def put_back(self) -> None:
         if self.kept_site is not None:
@@ -228,8 +237,13 @@ class IncrementalBuild:
         return self._worker_keys.get(src_uri)
 
     def in_place(self, src_uri: str, dest: str, made_by: str | None) -> bool:
-        """The file the last preview rebuild wrote at ``dest`` is this page already (the engine writes nothing)."""
-        return bool(self.kept_site and made_by and self.kept_site.unchanged(src_uri, dest, made_by))
+        """The file at ``dest`` is this page already (the engine writes nothing): in a preview's site folder,
+        or in the live release the publish links it from."""
+        if made_by is None:
+            return False
+        if self.kept_site is not None:
+            return self.kept_site.unchanged(src_uri, dest, made_by)
+        return self.linked is not None and self.linked.unchanged(src_uri, dest, made_by)
 
     def keeps_template(self, name: str) -> bool:
         """A preview rebuild of the same pages at the same addresses keeps the last sitemap."""
@@ -273,6 +287,8 @@ class IncrementalBuild:
         self._last_build = self._quick = None
         if self.kept_site is not None:
             self.kept_site.fail()
+        if self.linked is not None:
+            self.linked.fail()
         if self.reuse is not None:
             self.reuse.close()
             self.reuse = None

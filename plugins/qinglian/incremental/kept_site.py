@@ -24,7 +24,7 @@ ASIDE = ".qinglian-previous"
 _SKIPPED = re.compile(r"(?:Page|Template) skipped: '(.*)'\.? [Gg]enerated empty output\.")
 
 
-class _QuietSkips(logging.Filter):
+class QuietSkips(logging.Filter):
     """MkDocs reports every empty page; the pages left in place are not news."""
 
     def __init__(self) -> None:
@@ -41,7 +41,7 @@ class KeptSite:
         # Of the last successful build: each page file and what made it (cache key and layout).
         self._written: dict[str, str] = {}
         self._writing: dict[str, str] = {}
-        self._quiet = _QuietSkips()
+        self._quiet = QuietSkips()
         self._site: Path | None = None
         self._produced: set[str] = set()
 

@@ -21,7 +21,9 @@ from .carried import carry_index_versions
 from .manifest import changes, manifest_of, read_manifest, write_manifest
 from .status import record as record_status
 from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
-from .verify import verify_release
+from ..incremental.linked_release import LinkedRelease, page_files
+from .page_record import ReleaseRecord, read_record, write_record
+from .verify import PageLinks, probes, verify_release
 
 # Exit codes, documented for operators in docs/operators/index.md.
 OK = 0
@@ -58,6 +60,8 @@ class PublishOptions:
     pull: bool = False
     # "properdocs" or "mkdocs"; empty: ProperDocs where it is installed (engines.default()).
     engine: str = ""
+    # Write and read every file, ignoring what the live release recorded (``page_record``).
+    full: bool = False
 
 
 def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
@@ -151,10 +155,13 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
     for leftover in store.clean_up():
         say(f"清理了上次中断留下的 releases/{leftover}")
     release_id, build_dir = store.new_build_dir(dt.datetime.now().astimezone())
+    previous_id = store.current_id()
+    live = None if options.full or previous_id is None else read_record(store.record_path(previous_id))
+    linked = LinkedRelease(store.releases / previous_id, live.pages) if live is not None and previous_id else LinkedRelease()
     say(f"[1/4] 正在生成网站：releases/{build_dir.name}")
     log_to_stderr()
     try:
-        report = build_site(config_file, build_dir, options.site_url)
+        report = build_site(config_file, build_dir, options.site_url, linked)
     except ContentRejected as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败：{exc}")
@@ -178,8 +185,12 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         complain(f"发布失败：程序内部错误（{exc.__class__.__name__}: {str(exc)[:300]}），请把这条信息报告给开发人员。正在使用的网站没有改变。")
         return INTERNAL_ERROR
 
+    if report.linked:
+        say(f"  {len(report.linked)} 个页面与正在使用的版本相同，直接共用其文件；其余 {len(report.made_by) - len(report.linked)} 个页面重新写入。")
     say("[2/4] 正在校验")
     loaded = report.loaded
+    read: dict[str, PageLinks] = {}
+    known = {page: live.links[page] for page in report.linked if page in live.links} if live is not None else {}
     problems = verify_release(
         build_dir,
         report.pages,
@@ -189,6 +200,9 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         report.feeds,
         urlsplit(report.site_url).path or "/",
         report.theme_scripts,
+        known=known,
+        checked=live.checked if live is not None else set(),
+        read=read,
     )
     if problems:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -198,7 +212,6 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         complain("正在使用的网站没有改变。")
         return VERIFY_FAILED
 
-    previous_id = store.current_id()
     if previous_id is not None and same_files(store.releases / previous_id, build_dir):
         shutil.rmtree(build_dir, ignore_errors=True)
         say(f"内容没有变化：新生成的网站与正在使用的 releases/{previous_id} 逐字节相同，没有生成新版本。")
@@ -215,8 +228,10 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         say(f"  没有保留含有已撤下文档的旧搜索索引（{'、'.join(refused)}）。")
     manifest = manifest_of(loaded.corpus.documents, report.pages)
     previous = read_manifest(store.manifest_path(previous_id)) if previous_id else None
+    record = ReleaseRecord(page_files(build_dir, report.made_by), read, {p for d in loaded.withheld for p in probes(d)})
     try:
         write_manifest(store.manifest_path(release_id), manifest)
+        write_record(store.record_path(release_id), record)
         store.finish(release_id, build_dir)
         say(f"[3/4] 正在切换到 releases/{release_id}")
         store.switch(release_id)
@@ -318,4 +333,9 @@ def same_files(live: Path, built: Path) -> bool:
     built_files = listing(built, False)
     if built_files != listing(live, True):
         return False
-    return all(filecmp.cmp(live / name, built / name, shallow=False) for name in built_files)
+    return all(_same_file(live / name, built / name) for name in built_files)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    # A page the new release links from the live one is the same file.
+    return os.path.samefile(one, other) or filecmp.cmp(one, other, shallow=False)

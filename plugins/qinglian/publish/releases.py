@@ -198,6 +198,7 @@ class ReleaseStore:
         for release_id in doomed:
             shutil.rmtree(self.releases / release_id, ignore_errors=True)
             (self.manifests / f"{release_id}.json").unlink(missing_ok=True)
+            self.record_path(release_id).unlink(missing_ok=True)
         return doomed
 
     def previous_id(self) -> str | None:
@@ -234,6 +235,10 @@ class ReleaseStore:
 
     def manifest_path(self, release_id: str) -> Path:
         return self.manifests / f"{release_id}.json"
+
+    def record_path(self, release_id: str) -> Path:
+        """What made the release's pages, and its link graph (``page_record``)."""
+        return self.manifests / f"{release_id}.pages.json.gz"
 
 
 def _now() -> str:

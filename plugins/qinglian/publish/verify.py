@@ -6,9 +6,11 @@ import gzip
 import html
 import json
 import posixpath
+import os
 import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +24,16 @@ _BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", "
 _LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src")}
 _SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《》\s#*_>|`\[\]-]+")
 MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What the checks read from one page: link targets, script sources, inline scripts, event handlers."""
+
+    targets: tuple[str, ...] = ()
+    script_sources: tuple[str, ...] = ()
+    inline_scripts: tuple[str, ...] = ()
+    handlers: tuple[str, ...] = ()
 
 
 class _PageParts(HTMLParser):
@@ -60,17 +72,32 @@ class _PageParts(HTMLParser):
 _SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:java|vb)script:", re.I)
 
 
-def _pages(site: Path) -> Iterator[tuple[str, _PageParts]]:
-    """Each HTML page of the release, parsed once for every check."""
+def _pages(site: Path, known: dict[str, PageLinks]) -> Iterator[tuple[str, PageLinks]]:
+    """Each HTML page of the release: as ``known`` records it (a page linked unchanged from the live release), else parsed."""
     for page in sorted(site.rglob("*.html")):
+        relative = page.relative_to(site).as_posix()
+        if relative in known:
+            yield relative, known[relative]
+            continue
         parts = _PageParts()
         parts.feed(page.read_text(encoding="utf-8", errors="replace"))
-        yield page.relative_to(site).as_posix(), parts
+        yield relative, PageLinks(tuple(parts.targets), tuple(parts.script_sources), tuple(parts.inline_scripts), tuple(parts.handlers))
 
 
-def _exists(site: Path, path: str) -> bool:
-    target = site / path.lstrip("/")
-    return target.is_file() or (target / "index.html").is_file()
+def release_files(site: Path) -> set[str]:
+    """Every file of the release, by its path in it."""
+    found = set()
+    for current, _, names in os.walk(site):
+        relative = os.path.relpath(current, site).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _exists(files: set[str], path: str) -> bool:
+    normal = posixpath.normpath(path.lstrip("/"))
+    normal = "" if normal == "." else normal
+    return normal in files or (f"{normal}/index.html" if normal else "index.html") in files
 
 
 def _site_relative(here: str, path: str, site_path: str) -> str | None:
@@ -81,19 +108,19 @@ def _site_relative(here: str, path: str, site_path: str) -> str | None:
     return None if resolved.startswith("..") else resolved
 
 
-def _broken_links_of(site: Path, here: str, parts: _PageParts, site_path: str) -> list[str]:
+def _broken_links_of(files: set[str], here: str, parts: PageLinks, site_path: str) -> list[str]:
     broken = []
     for target in parts.targets:
         split = urlsplit(target)
         if split.scheme or split.netloc or not split.path:
             continue
         resolved = _site_relative(here, unquote(split.path), site_path)
-        if resolved is None or not _exists(site, resolved):
+        if resolved is None or not _exists(files, resolved):
             broken.append(f"{here}: {target}")
     return broken
 
 
-def _foreign_scripts_of(site: Path, here: str, parts: _PageParts, theme_scripts: ThemeScripts, site_path: str) -> list[str]:
+def _foreign_scripts_of(site: Path, here: str, parts: PageLinks, theme_scripts: ThemeScripts, site_path: str) -> list[str]:
     found = [f"{here}：内嵌脚本“{script[:40]}”" for script in parts.inline_scripts]
     found += [f"{here}：事件处理属性 {handler}" for handler in parts.handlers]
     for source in parts.script_sources:
@@ -117,7 +144,7 @@ def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/
     The build refuses such scripts already; this is the second line of defence, judged on
     the files that would go live.
     """
-    return [item for here, parts in _pages(site) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path)]
+    return [item for here, parts in _pages(site, {}) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path)]
 
 
 def probes(document: Document) -> list[str]:
@@ -141,25 +168,33 @@ def readable_text(path: Path) -> str:
     return html.unescape(text)
 
 
-def leaks(site: Path, withheld: list[Document], page_of: dict[str, str]) -> list[str]:
+def leaks(site: Path, withheld: list[Document], page_of: dict[str, str], unchanged: Collection[str] = (), checked: Collection[str] = ()) -> list[str]:
     found = []
     for document in withheld:
         if (site / page_of[document.key]).exists():
             found.append(f"{page_of[document.key]}：未发布文档 {document.key} 的页面")
-    return found + text_leaks(site, withheld)
+    return found + text_leaks(site, withheld, unchanged, checked)
 
 
-def text_leaks(site: Path, withheld: list[Document]) -> list[str]:
-    """Files under ``site`` holding a withheld document's title or phrases."""
+def text_leaks(site: Path, withheld: list[Document], unchanged: Collection[str] = (), checked: Collection[str] = ()) -> list[str]:
+    """Files under ``site`` holding a withheld document's title or phrases.
+
+    ``unchanged`` files are the live release's, byte for byte, which was searched for the
+    ``checked`` phrases when it went live: only the other phrases are looked for in them.
+    """
     found: list[str] = []
     needles = [(d, p) for d in withheld for p in probes(d)]
     if not needles:
         return found
+    fresh = [(d, p) for d, p in needles if p not in checked]
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix.lower() in _BINARY:
             continue
+        wanted = fresh if path.relative_to(site).as_posix() in unchanged else needles
+        if not wanted:
+            continue
         text = readable_text(path)
-        for document, needle in needles:
+        for document, needle in wanted:
             if needle in text:
                 found.append(f"{path.relative_to(site).as_posix()}：含有未发布文档 {document.key} 的“{needle[:30]}”")
     return found
@@ -191,20 +226,31 @@ def verify_release(
     feeds: list[str],
     site_path: str = "/",
     theme_scripts: ThemeScripts | None = None,
+    known: dict[str, PageLinks] | None = None,
+    checked: Collection[str] = (),
+    read: dict[str, PageLinks] | None = None,
 ) -> list[str]:
-    """Every reason the release in ``site`` must not go live; empty when it may."""
-    problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if not (site / page).is_file()]
+    """Every reason the release in ``site`` must not go live; empty when it may.
+
+    ``known``: pages linked unchanged from the live release, with what its verification read
+    from them (the link graph kept with it), and the withheld phrases it was searched for
+    (``checked``); only the other pages are read again. ``read`` receives every page's links.
+    """
+    files = release_files(site)
+    problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if page not in files]
     links: list[str] = []
     scripts: list[str] = []
-    for here, parts in _pages(site):
-        links += _broken_links_of(site, here, parts, site_path)
+    for here, parts in _pages(site, known or {}):
+        if read is not None:
+            read[here] = parts
+        links += _broken_links_of(files, here, parts, site_path)
         if theme_scripts is not None:
             scripts += _foreign_scripts_of(site, here, parts, theme_scripts, site_path)
     problems += [f"站内链接无法打开：{link}" for link in links[:MAX_EXAMPLES]]
     if len(links) > MAX_EXAMPLES:
         problems.append(f"……另有 {len(links) - MAX_EXAMPLES} 个无法打开的站内链接")
     problems += unreadable_files(site, search_indexes, feeds)
-    problems += leaks(site, withheld, withheld_pages)
+    problems += leaks(site, withheld, withheld_pages, set(known or {}), checked)
     if scripts:
         problems += scripts[:MAX_EXAMPLES]
         if len(scripts) > MAX_EXAMPLES:

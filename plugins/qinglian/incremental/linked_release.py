@@ -1,0 +1,103 @@
+"""A publish that takes the live release's unchanged pages as hard links instead of writing them.
+
+Each release records what made each of its pages (the body's cache key and the layout, as
+``reuse.PageReuse.made_by`` says) with the file's size, modification time and inode. When
+the next publish makes a page from the same key and layout, and the live file is still the
+one recorded, the engine is handed an empty page (it writes nothing) and, once the build
+is over, the new release gets a hard link to the live file. A release is never modified
+after it goes live, so sharing its files is safe; nothing here ever opens a live file for
+writing, and a link is made only into the new release's own folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..engines import running
+from .kept_site import QuietSkips
+
+
+@dataclass(frozen=True)
+class PageFile:
+    made_by: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    def as_json(self) -> list[Any]:
+        return [self.made_by, self.size, self.mtime_ns, self.inode]
+
+    @classmethod
+    def from_json(cls, value: Any) -> PageFile | None:
+        if (
+            isinstance(value, list) and len(value) == 4 and isinstance(value[0], str)
+            and all(type(item) is int for item in value[1:])
+        ):
+            return cls(value[0], value[1], value[2], value[3])
+        return None
+
+
+def page_files(site: Path, made_by: dict[str, str]) -> dict[str, PageFile]:
+    """What made each page file of the finished release in ``site``, with the file's status now."""
+    found = {}
+    for relative, maker in made_by.items():
+        try:
+            status = os.lstat(site / relative)
+        except OSError:
+            continue
+        found[relative] = PageFile(maker, status.st_size, status.st_mtime_ns, status.st_ino)
+    return found
+
+
+class LinkedRelease:
+    def __init__(self, live: Path | None = None, recorded: dict[str, PageFile] | None = None) -> None:
+        """Without ``live`` (a first or a full publish) every page is written; what made each is still recorded."""
+        self.live = live
+        recorded = recorded or {}
+        self.recorded = recorded
+        self.site: Path | None = None
+        # Of this build: what made each page file, by its path in the release; and those linked.
+        self.made_by: dict[str, str] = {}
+        self.linked: set[str] = set()
+        self._quiet = QuietSkips()
+
+    def begin(self, site_dir: Path) -> None:
+        self.site, self.made_by, self.linked = site_dir, {}, set()
+        self._quiet.kept = set()
+        running().logger("commands.build").addFilter(self._quiet)
+
+    def unchanged(self, src_uri: str, dest: str, made_by: str) -> bool:
+        """Record that ``dest`` is made by ``made_by``; True when the live release's file is that, unchanged."""
+        if self.site is None:
+            return False
+        relative = os.path.relpath(dest, self.site).replace(os.sep, "/")
+        self.made_by[relative] = made_by
+        known = self.recorded.get(relative)
+        if self.live is None or known is None or known.made_by != made_by:
+            return False
+        try:
+            status = os.lstat(self.live / relative)
+        except OSError:
+            return False
+        if (status.st_size, status.st_mtime_ns, status.st_ino) != (known.size, known.mtime_ns, known.inode):
+            return False
+        self.linked.add(relative)
+        self._quiet.kept.add(src_uri)
+        return True
+
+    def link(self) -> None:
+        """After the build: the new release gets each unchanged page as a hard link to the live one."""
+        running().logger("commands.build").removeFilter(self._quiet)
+        if self.site is None or self.live is None:
+            return
+        for relative in sorted(self.linked):
+            target = self.site / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.live / relative, target, follow_symlinks=False)
+
+    def fail(self) -> None:
+        running().logger("commands.build").removeFilter(self._quiet)
+

@@ -1,0 +1,86 @@
+"""The nightly publish writes only what changed: unchanged pages are hard links to the live release, which is never written to."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from conftest import Project
+from test_publish import publish, tree
+
+EDITED = "speeches/2024-warning-education-conference"
+
+
+def snapshot(release: Path) -> dict[str, tuple[str, int]]:
+    """Every file of a release: its SHA-256 and modification time."""
+    return {
+        p.relative_to(release).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(release.rglob("*")) if p.is_file()
+    }
+
+
+def edit(portal: Project) -> None:
+    source = portal.root / f"content/{EDITED}.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n会后，各单位结合实际认真传达学习。\n", encoding="utf-8")
+
+
+def test_the_next_publish_links_unchanged_pages_and_never_writes_the_live_release(portal: Project, tmp_path: Path):
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    live = (dest / "current").resolve()
+    before = snapshot(live)
+    edit(portal)
+    result = publish(portal, dest)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "个页面与正在使用的版本相同，直接共用其文件；其余 1 个页面重新写入" in result.stdout
+    new = (dest / "current").resolve()
+    assert new != live
+    # The live release is byte for byte, and time for time, what it was.
+    assert snapshot(live) == before
+    pages = [p.relative_to(new).as_posix() for p in new.rglob("index.html")]
+    shared = [page for page in pages if os.path.samefile(new / page, live / page)]
+    assert f"{EDITED}/index.html" not in shared
+    assert len(shared) == len(pages) - 1
+    assert "会后，各单位结合实际认真传达学习。" in (new / EDITED / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_linked_publish_gives_the_files_of_a_full_one(portal: Project, tmp_path: Path):
+    linked, full = tmp_path / "linked", tmp_path / "full"
+    for dest in (linked, full):
+        assert publish(portal, dest).returncode == 0
+    edit(portal)
+    assert publish(portal, linked).returncode == 0
+    result = publish(portal, full, "--full")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "直接共用" not in result.stdout
+    assert tree(linked) == tree(full)
+
+
+def test_verification_reads_the_link_graph_of_linked_pages(portal: Project, tmp_path: Path):
+    """A linked page is not parsed again: its links come from the record, and are checked against the new release."""
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    record_path = next((dest / "manifests").glob("*.pages.json.gz"))
+    record = json.loads(gzip.decompress(record_path.read_bytes()))
+    record["strings"].append("../../cases/2019-removed/")
+    record["links"]["speeches/2024-eight-rules-deployment/index.html"][0].append(len(record["strings"]) - 1)
+    record_path.write_bytes(gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8")))
+    edit(portal)
+    result = publish(portal, dest)
+    assert result.returncode == 3
+    assert "站内链接无法打开：speeches/2024-eight-rules-deployment/index.html: ../../cases/2019-removed/" in result.stderr
+    assert (dest / "current").resolve().name == record_path.name.split(".")[0]
+
+
+def test_a_damaged_record_means_a_full_publish(portal: Project, tmp_path: Path):
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    record_path = next((dest / "manifests").glob("*.pages.json.gz"))
+    record_path.write_bytes(b"\x1f\x8b not really gzip")
+    edit(portal)
+    result = publish(portal, dest)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "直接共用" not in result.stdout and "Traceback" not in result.stderr
