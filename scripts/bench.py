@@ -42,6 +42,7 @@ from bench_corpus import (
     ROOT, build, example_sentences, generate_corpus, page_sizes, qinglian_project, rebuild_after_one_edit, stock_project,
 )
 from bench_search import QUERIES, first_query, index_size_mb, kernels_report, pagefind_first_query, pagefind_index
+from bench_parallel import publish_report, workers_report
 from bench_serve import serve_report
 
 
@@ -162,8 +163,15 @@ def main() -> int:
     parser.add_argument("--engines", action="store_true", help="only compare full and unchanged builds on MkDocs and ProperDocs")
     parser.add_argument("--workspace", action="store_true", help="only time the editors' workspace: start, listing, save to commit")
     parser.add_argument("--saves", type=int, default=15, help="saves timed with --workspace")
+    parser.add_argument("--workers", metavar="LIST", help="only compare full builds with these worker counts, e.g. 1,2 (with stock below 10,000)")
+    parser.add_argument("--publish", action="store_true", help="only time qinglian publish after one edit against --full")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.workers:
+        stock = (args.docs < 10_000 or args.with_stock) and not args.no_stock
+        return workers_report(args.docs, args.seed, args.runs, [int(n) for n in args.workers.split(",")], stock)
+    if args.publish:
+        return publish_report(args.docs, args.seed, args.runs)
     if args.engines:
         return engines_report(args.docs, args.seed, args.runs)
     if args.workspace:

@@ -132,9 +132,12 @@ class BuildRun:
     peak_rss_mb: float
     # What the search index took, as the build logs it (None: stock, or the index came from the cache).
     index_seconds: float | None
+    # What the workers took to render the pages, as the build logs it (None: stock, or one process).
+    parallel_seconds: float | None = None
 
 
 INDEX_LOG = re.compile(r"搜索索引：.*?用时 ([\d.]+) 秒")
+PARALLEL_LOG = re.compile(r"并行生成：.*?用时 ([\d.]+) 秒")
 
 
 def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> BuildRun:
@@ -167,8 +170,10 @@ def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> Bu
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build of {project} failed:\n{stderr}")
     # The sampler can miss a short spike; the kernel's own peak RSS of the largest single process cannot.
-    indexed = INDEX_LOG.search(stderr)
-    return BuildRun(seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None)
+    indexed, parallel = INDEX_LOG.search(stderr), PARALLEL_LOG.search(stderr)
+    return BuildRun(
+        seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None, float(parallel[1]) if parallel else None
+    )
 
 
 def rebuild_after_one_edit(project: Path, corpus: Path) -> tuple[BuildRun, BuildRun]:

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from conftest import Project
@@ -60,19 +61,23 @@ def test_a_linked_publish_gives_the_files_of_a_full_one(portal: Project, tmp_pat
 
 
 def test_verification_reads_the_link_graph_of_linked_pages(portal: Project, tmp_path: Path):
-    """A linked page is not parsed again: its links come from the record, and are checked against the new release."""
+    """Linked pages are not parsed again: their links come from the record, and when a file is gone they are checked against the new release."""
     dest = tmp_path / "www"
     assert publish(portal, dest).returncode == 0
+    live = (dest / "current").resolve()
     record_path = next((dest / "manifests").glob("*.pages.json.gz"))
     record = json.loads(gzip.decompress(record_path.read_bytes()))
-    record["strings"].append("../../cases/2019-removed/")
-    record["links"]["speeches/2024-eight-rules-deployment/index.html"][0].append(len(record["strings"]) - 1)
+    # As if every page of the live release linked to the quiz that is deleted next.
+    record["strings"].append("/quizzes/2025-grassroots-cases-quiz/")
+    for lists in record["links"].values():
+        lists[0].append(len(record["strings"]) - 1)
     record_path.write_bytes(gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8")))
-    edit(portal)
+    (portal.root / "content/quizzes/2025-grassroots-cases-quiz.md").unlink()
     result = publish(portal, dest)
-    assert result.returncode == 3
-    assert "站内链接无法打开：speeches/2024-eight-rules-deployment/index.html: ../../cases/2019-removed/" in result.stderr
-    assert (dest / "current").resolve().name == record_path.name.split(".")[0]
+    assert result.returncode == 3, result.stdout + result.stderr[-3000:]
+    assert "直接共用其文件" in result.stdout
+    assert re.search(r"站内链接无法打开：\S+/index.html: /quizzes/2025-grassroots-cases-quiz/", result.stderr), result.stderr[-3000:]
+    assert (dest / "current").resolve() == live
 
 
 def test_a_damaged_record_means_a_full_publish(portal: Project, tmp_path: Path):

@@ -53,6 +53,8 @@ class BuildReport:
     # What made each page file (by its path in the site), and the pages linked from the live release.
     made_by: dict[str, str] = field(default_factory=dict)
     linked: set[str] = field(default_factory=set)
+    # Pages made otherwise than the live release's: the two releases cannot be the same.
+    differing: int = 0
 
 
 def html_file(src_uri: str, directory_urls: bool) -> str:
@@ -118,4 +120,5 @@ def build_site(config_file: Path, site_dir: Path, site_url: str | None = None, l
         theme_scripts=plugin.inline_assets.theme_scripts,
         made_by=linked.made_by,
         linked=linked.linked,
+        differing=linked.differing,
     )

@@ -62,10 +62,12 @@ class LinkedRelease:
         # Of this build: what made each page file, by its path in the release; and those linked.
         self.made_by: dict[str, str] = {}
         self.linked: set[str] = set()
+        # Pages made otherwise than the live release's (so the two releases differ), when there is one.
+        self.differing = 0
         self._quiet = QuietSkips()
 
     def begin(self, site_dir: Path) -> None:
-        self.site, self.made_by, self.linked = site_dir, {}, set()
+        self.site, self.made_by, self.linked, self.differing = site_dir, {}, set(), 0
         self._quiet.kept = set()
         running().logger("commands.build").addFilter(self._quiet)
 
@@ -77,6 +79,7 @@ class LinkedRelease:
         self.made_by[relative] = made_by
         known = self.recorded.get(relative)
         if self.live is None or known is None or known.made_by != made_by:
+            self.differing += self.live is not None
             return False
         try:
             status = os.lstat(self.live / relative)

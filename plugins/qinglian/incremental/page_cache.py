@@ -23,6 +23,7 @@ not use are removed, so the folder holds one portal's worth.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -154,8 +155,9 @@ class PageCache:
             warn_healed(f"页面缓存索引 {index} 中的 {damaged} 个条目")
 
     def entries(self, keys: set[str]) -> dict[str, Any]:
-        """The entries of ``keys`` as the index keeps them (for a worker's parent, ``adopt``)."""
-        return {key: self._entries[key].as_json() for key in keys if key in self._entries}
+        """The entries of ``keys`` as the index file keeps them (for a worker's parent, ``adopt``)."""
+        # Through JSON, as the index: tuples become lists, and ``adopt`` checks them as it checks the file.
+        return json.loads(json.dumps({key: self._entries[key].as_json() for key in keys if key in self._entries}))
 
     def adopt(self, entries: dict[str, Any]) -> None:
         """Entries another process of this build wrote; each is used only if its files match, as any entry."""

@@ -203,6 +203,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         known=known,
         checked=live.checked if live is not None else set(),
         read=read,
+        live=store.releases / previous_id if live is not None and previous_id else None,
     )
     if problems:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -212,7 +213,8 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         complain("正在使用的网站没有改变。")
         return VERIFY_FAILED
 
-    if previous_id is not None and same_files(store.releases / previous_id, build_dir):
+    # A page made otherwise than the live one differs from it: the releases cannot be the same.
+    if previous_id is not None and not report.differing and same_files(store.releases / previous_id, build_dir):
         shutil.rmtree(build_dir, ignore_errors=True)
         say(f"内容没有变化：新生成的网站与正在使用的 releases/{previous_id} 逐字节相同，没有生成新版本。")
         return OK

@@ -24,6 +24,7 @@ _BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".svgz", ".woff", "
 _LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src")}
 _SENTENCE_BREAK = re.compile(r"[，。；：！？、,.;:!?（）()“”\"《》\s#*_>|`\[\]-]+")
 MAX_EXAMPLES = 5
+_INDEX_VERSIONS = "search-index/v-"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,9 @@ def _broken_links_of(files: set[str], here: str, parts: PageLinks, site_path: st
     return broken
 
 
-def _foreign_scripts_of(site: Path, here: str, parts: PageLinks, theme_scripts: ThemeScripts, site_path: str) -> list[str]:
+def _foreign_scripts_of(
+    site: Path, here: str, parts: PageLinks, theme_scripts: ThemeScripts, site_path: str, judged: dict[Path, bool]
+) -> list[str]:
     found = [f"{here}：内嵌脚本“{script[:40]}”" for script in parts.inline_scripts]
     found += [f"{here}：事件处理属性 {handler}" for handler in parts.handlers]
     for source in parts.script_sources:
@@ -130,12 +133,18 @@ def _foreign_scripts_of(site: Path, here: str, parts: PageLinks, theme_scripts: 
             continue
         resolved = _site_relative(here, unquote(split.path), site_path) or unquote(split.path)
         if resolved.startswith(INLINE_FOLDER + "/"):
-            target = site / resolved
-            if target.is_file() and not theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace")):
+            if not _theme_script(site / resolved, theme_scripts, judged):
                 found.append(f"{here}：{resolved} 不是主题自带的脚本")
         elif not resolved.startswith("assets/"):
             found.append(f"{here}：脚本 {resolved} 不在 assets/ 中")
     return found
+
+
+def _theme_script(target: Path, theme_scripts: ThemeScripts, judged: dict[Path, bool]) -> bool:
+    """Whether the inline-script file ``target`` is one the theme writes, or absent; ``judged`` remembers each file."""
+    if target not in judged:
+        judged[target] = not target.is_file() or theme_scripts.allows(target.read_text(encoding="utf-8", errors="replace"))
+    return judged[target]
 
 
 def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/") -> list[str]:
@@ -144,7 +153,8 @@ def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/
     The build refuses such scripts already; this is the second line of defence, judged on
     the files that would go live.
     """
-    return [item for here, parts in _pages(site, {}) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path)]
+    judged: dict[Path, bool] = {}
+    return [item for here, parts in _pages(site, {}) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path, judged)]
 
 
 def probes(document: Document) -> list[str]:
@@ -229,23 +239,31 @@ def verify_release(
     known: dict[str, PageLinks] | None = None,
     checked: Collection[str] = (),
     read: dict[str, PageLinks] | None = None,
+    live: Path | None = None,
 ) -> list[str]:
     """Every reason the release in ``site`` must not go live; empty when it may.
 
-    ``known``: pages linked unchanged from the live release, with what its verification read
-    from them (the link graph kept with it), and the withheld phrases it was searched for
-    (``checked``); only the other pages are read again. ``read`` receives every page's links.
+    ``known``: pages linked unchanged from the live release (in ``live``), with what its
+    verification read from them (the link graph kept with it), and the withheld phrases it
+    was searched for (``checked``); only the other pages are read again. Their links all led
+    somewhere in the live release, so while the new release keeps every file of it, they
+    still do; when a file is gone, every link is followed again. ``read`` receives every
+    page's links.
     """
     files = release_files(site)
+    # The search index versions a release keeps from earlier ones are carried over after verification.
+    kept_all = live is not None and {f for f in release_files(live) if not f.startswith(_INDEX_VERSIONS)} <= files
+    judged: dict[Path, bool] = {}
     problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if page not in files]
     links: list[str] = []
     scripts: list[str] = []
     for here, parts in _pages(site, known or {}):
         if read is not None:
             read[here] = parts
-        links += _broken_links_of(files, here, parts, site_path)
+        if not (kept_all and known and here in known):
+            links += _broken_links_of(files, here, parts, site_path)
         if theme_scripts is not None:
-            scripts += _foreign_scripts_of(site, here, parts, theme_scripts, site_path)
+            scripts += _foreign_scripts_of(site, here, parts, theme_scripts, site_path, judged)
     problems += [f"站内链接无法打开：{link}" for link in links[:MAX_EXAMPLES]]
     if len(links) > MAX_EXAMPLES:
         problems.append(f"……另有 {len(links) - MAX_EXAMPLES} 个无法打开的站内链接")
