@@ -170,12 +170,15 @@ class PageCache:
     def body_key(self, *inputs: str) -> str:
         return digest(self.salt, *inputs)
 
-    def body(self, key: str) -> RenderedBody | None:
-        """What was stored under ``key``, if its body file is still there and whole."""
+    def body(self, key: str, verify: bool = True) -> RenderedBody | None:
+        """What was stored under ``key``, if its body file is still there and whole.
+
+        Without ``verify`` (a body this build wrote) the file is not read now; ``body_html`` still checks it.
+        """
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if self._read(key, "body", entry) is None:
+        if verify and self._read(key, "body", entry) is None:
             self._drop(key)
             return None
         self._used.add(key)
@@ -185,10 +188,13 @@ class PageCache:
         """The body ``body(key)`` found whole; raises ``CacheError`` if it changed since."""
         return self._read_again(key, "body")
 
-    def has_page(self, key: str, layout: str) -> bool:
+    def has_page(self, key: str, layout: str, verify: bool = True) -> bool:
+        """Whether the finished page is stored whole; without ``verify`` (a page this build wrote) only ``page_html`` reads it."""
         entry = self._entries.get(key)
         if entry is None or entry.layout != layout:
             return False
+        if not verify:
+            return True
         whole = self._read(key, _page_kind(layout), entry) is not None
         if not whole or any(self.asset(name) is None for name in entry.inline_assets):
             # Laid out again: the page's own scripts and styles come with it.

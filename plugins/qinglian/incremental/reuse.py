@@ -95,7 +95,8 @@ class PageReuse:
         """The page's key and its stored body; when there is none, what the engine logs from now on is recorded."""
         key = self.cache.body_key(*inputs.parts())
         self.keys[inputs.src_uri] = key
-        body = self.cache.body(key)
+        # A body a worker of this build wrote was hashed as it was written; it is read when needed.
+        body = self.cache.body(key, verify=key not in self.fresh_bodies)
         if body is not None:
             self.reused_bodies += key not in self.fresh_bodies
         else:
@@ -104,7 +105,7 @@ class PageReuse:
 
     def known(self, src_uri: str, key: str) -> RenderedBody | None:
         """The body stored under ``key``, known to be the page's (its inputs did not change)."""
-        body = self.cache.body(key)
+        body = self.cache.body(key, verify=key not in self.fresh_bodies)
         if body is not None:
             self.keys[src_uri] = key
             self.reused_bodies += key not in self.fresh_bodies
@@ -125,7 +126,7 @@ class PageReuse:
 
     def has_page(self, key: str, body: RenderedBody) -> bool:
         """Whether the finished page comes whole from the cache."""
-        return body.layout == self.layout and self.cache.has_page(key, self.layout)
+        return body.layout == self.layout and self.cache.has_page(key, self.layout, verify=key not in self.fresh_pages)
 
     def body_html(self, key: str) -> str:
         return self.cache.body_html(key)
