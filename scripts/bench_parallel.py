@@ -39,6 +39,7 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
         seconds: dict[str, list[float]] = {}
         peaks: dict[str, list[float]] = {}
         phases: dict[str, list[float]] = {}
+        indexing: dict[str, list[float]] = {}
         for _ in range(runs):
             for name in [*(f"workers-{n}" for n in workers), *(["stock"] if stock else [])]:
                 run = build(work / name, fresh_cache=True)
@@ -46,11 +47,14 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
                 peaks.setdefault(name, []).append(run.peak_rss_mb)
                 if run.parallel_seconds is not None:
                     phases.setdefault(name, []).append(run.parallel_seconds)
+                if run.index_seconds is not None:
+                    indexing.setdefault(name, []).append(run.index_seconds)
     print(f"full builds of {count} documents, seed {seed}, median of {runs} runs, caches empty, alternating:")
     one = statistics.median(seconds[f"workers-{workers[0]}"])
     for name, values in seconds.items():
         median = statistics.median(values)
         phase = f", workers' phase {statistics.median(phases[name]):.1f} s" if name in phases else ""
+        phase += f", search index {statistics.median(indexing[name]):.1f} s beside it" if name in indexing else ""
         print(f"  {name:10} {median:7.1f} s  peak PSS {statistics.median(peaks[name]):6.0f} MB  "
               f"(runs {sorted(round(v, 1) for v in values)}{phase})")
     if stock:
