@@ -23,7 +23,6 @@ import os
 import signal
 import time
 from multiprocessing.connection import Connection
-from typing import Any
 
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,7 +33,7 @@ from mkdocs.structure.pages import Page
 
 from ..failures import InfrastructureFailure
 from .build import IncrementalBuild
-from .reuse import MessageRecorder
+from .reuse import MessageRecorder, PageReuse
 
 log = get_plugin_logger(__name__)
 
@@ -65,7 +64,7 @@ def render_in_workers(count: int, config: MkDocsConfig, files: Files, nav: Navig
         receiving, sending = context.Pipe(duplex=False)
         share = pages[number::count]
         process = context.Process(
-            target=_work, args=(share, config, files, nav, build, sending), name=f"qinglian-pages-{number + 1}", daemon=True
+            target=_work, args=(share, config, files, nav, reuse, sending), name=f"qinglian-pages-{number + 1}", daemon=True
         )
         process.start()
         sending.close()
@@ -102,15 +101,14 @@ def _how(exitcode: int | None) -> str:
     return f"退出码 {exitcode}"
 
 
-def _work(
-    share: list[Page], config: MkDocsConfig, files: Files, nav: Navigation, build: IncrementalBuild, results: Connection
-) -> None:
+def _work(share: list[Page], config: MkDocsConfig, files: Files, nav: Navigation, reuse: PageReuse, results: Connection) -> None:
     """In a worker: render ``share`` (and read the pages the navigation shows, for their titles)."""
     _quiet()
     plugins = config.plugins
     populated = set()
+    mine = {page.file.src_uri for page in share}
     # The navigation shows other pages' titles; a page's title is known once it is rendered.
-    for page in [*share, *(page for page in nav.pages if page not in share)]:
+    for page in [*share, *(page for page in nav.pages if page.file.src_uri not in mine)]:
         if _populate(page, config, files):
             populated.add(page.file.src_uri)
     env = plugins.on_env(config.theme.get_env(), config=config, files=files)
@@ -130,12 +128,8 @@ def _work(
             pass
         finally:
             page.active = False
-    reuse = build.reuse
-    handed: dict[str, Any] = {"keys": {}, "entries": {}, "rendered": [], "stored": []}
-    if reuse is not None:
-        keys = {src_uri: key for src_uri, key in reuse.keys.items() if src_uri in finished}
-        handed = {"keys": keys, **reuse.handed_over(set(keys.values()))}
-    results.send(handed)
+    keys = {src_uri: key for src_uri, key in reuse.keys.items() if src_uri in finished}
+    results.send({"keys": keys, **reuse.handed_over(set(keys.values()))})
     results.close()
 
 

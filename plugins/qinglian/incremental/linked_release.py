@@ -56,8 +56,7 @@ class LinkedRelease:
     def __init__(self, live: Path | None = None, recorded: dict[str, PageFile] | None = None) -> None:
         """Without ``live`` (a first or a full publish) every page is written; what made each is still recorded."""
         self.live = live
-        recorded = recorded or {}
-        self.recorded = recorded
+        self.recorded = recorded or {}
         self.site: Path | None = None
         # Of this build: what made each page file, by its path in the release; and those linked.
         self.made_by: dict[str, str] = {}
@@ -103,4 +102,3 @@ class LinkedRelease:
 
     def fail(self) -> None:
         running().logger("commands.build").removeFilter(self._quiet)
-

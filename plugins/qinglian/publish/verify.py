@@ -73,15 +73,14 @@ class _PageParts(HTMLParser):
 _SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:java|vb)script:", re.I)
 
 
-def _pages(site: Path, known: dict[str, PageLinks]) -> Iterator[tuple[str, PageLinks]]:
-    """Each HTML page of the release: as ``known`` records it (a page linked unchanged from the live release), else parsed."""
-    for page in sorted(site.rglob("*.html")):
-        relative = page.relative_to(site).as_posix()
+def _pages(site: Path, known: dict[str, PageLinks], files: set[str]) -> Iterator[tuple[str, PageLinks]]:
+    """Each HTML page of ``files``: as ``known`` records it (a page linked unchanged from the live release), else parsed."""
+    for relative in sorted((name for name in files if name.endswith(".html")), key=lambda name: name.split("/")):
         if relative in known:
             yield relative, known[relative]
             continue
         parts = _PageParts()
-        parts.feed(page.read_text(encoding="utf-8", errors="replace"))
+        parts.feed((site / relative).read_text(encoding="utf-8", errors="replace"))
         yield relative, PageLinks(tuple(parts.targets), tuple(parts.script_sources), tuple(parts.inline_scripts), tuple(parts.handlers))
 
 
@@ -154,7 +153,7 @@ def foreign_scripts(site: Path, theme_scripts: ThemeScripts, site_path: str = "/
     the files that would go live.
     """
     judged: dict[Path, bool] = {}
-    return [item for here, parts in _pages(site, {}) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path, judged)]
+    return [item for here, parts in _pages(site, {}, release_files(site)) for item in _foreign_scripts_of(site, here, parts, theme_scripts, site_path, judged)]
 
 
 def probes(document: Document) -> list[str]:
@@ -257,7 +256,7 @@ def verify_release(
     problems = [f"{page}：文档 {key} 的页面缺失" for key, page in published.items() if page not in files]
     links: list[str] = []
     scripts: list[str] = []
-    for here, parts in _pages(site, known or {}):
+    for here, parts in _pages(site, known or {}, files):
         if read is not None:
             read[here] = parts
         if not (kept_all and known and here in known):
