@@ -37,7 +37,8 @@ TOOLS = {"npm": "npm"}
 # releases), hostile content, and the workers that render pages through the engine's page events.
 OTHER_ENGINE_TESTS = ["tests/test_build.py", "tests/test_page_cache.py", "tests/test_serve.py", "tests/test_publish.py",
                       "tests/test_publish_incremental.py", "tests/test_hostile.py", "tests/test_cache_safety.py",
-                      "tests/test_engines.py", "tests/test_parallel.py"]
+                      "tests/test_engines.py", "tests/test_parallel.py",
+                      "tests/test_recorded_dependencies.py"]
 
 
 def run(*command: str | Path, **kwargs: object) -> None:

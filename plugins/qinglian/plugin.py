@@ -122,6 +122,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         generated = (self.generated, self.generated_files)
         self.documents = add_portal_files(files, config, self.config, loaded, generated, self.content_dir(config), build)
         self.pages.create_pages(files, config)
+        site_files = ((file.src_uri, file.url, str(file.inclusion)) for file in files)
+        kept = build.record_dependencies(loaded, site_files, lambda document: bool(views.calendar.calendar.scheduling(document)))
+        if kept is not None:
+            log.info(f"页面依赖：{kept[0]} 篇文档（共 {kept[1]} 篇）的页面所依赖的内容与上次生成时相同，沿用记录的缓存键，不再重新组装。")
         if self.config.search and build.folders is not None:
             # Indexing runs beside the page rendering, on the second core.
             self.indexer = SearchIndexer(build.folders.search)

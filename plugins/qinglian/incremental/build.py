@@ -10,7 +10,9 @@ values, and ``engine_pages`` does the same for the engine's page objects.
 The order of calls in a build: ``start`` (takes the cache lock, loads or takes over the
 content), ``taken_over`` or ``assembled`` (the views), ``set_aside`` (a preview's site
 folder), ``shown_documents``, ``search_records``, then the pages, then ``finish_pages`` and
-``finish_site``, or ``fail``.
+``finish_site``, or ``fail``. A build that is not a preview also hands over each document page's
+dependencies (``record_dependencies``, after ``shown_documents``), so pages whose inputs did
+not change keep their recorded keys (``dependencies``).
 ``shutdown`` when the process ends.
 """
 
@@ -29,6 +31,8 @@ from ..search.records import SearchRecord
 from ..structure.document import Document
 from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
+from .dependencies import FILE_NAME as DEPENDENCIES_FILE
+from .dependencies import RecordedKeys, page_digests
 from .kept_site import KeptSite
 from .linked_release import LinkedRelease
 from .memo import DocumentMemo
@@ -78,6 +82,9 @@ class IncrementalBuild:
         self._state: ContentState | None = None
         # Each page's key, by source path, as the workers of this build found it (``adopt_keys``).
         self._worker_keys: dict[str, str] = {}
+        # Of a build that is not a preview: the last build's page keys, and each source's hash as read.
+        self.recorded: RecordedKeys | None = None
+        self._contents: dict[Path, str] = {}
         self._root = Path.cwd()
         # Documents the engine is shown in a preview rebuild that leaves the rest in place.
         self._shown: set[str] | None = None
@@ -111,6 +118,7 @@ class IncrementalBuild:
     ) -> LoadResult:
         """Begin a build: take the cache lock, open the page cache, and load the content or take it over."""
         self.folders, self._root, self._shown, self._worker_keys = folders, root, None, {}
+        self.recorded, self._contents = None, {}
         self._hold(purpose)
         if self.reuse is not None:
             self.reuse.close()
@@ -137,6 +145,9 @@ class IncrementalBuild:
         # A preview server keeps it at its first build and when it stops.
         if not self._preview_built:
             self._keep_memo()
+        if not self.serving and self.memo is not None and self.reuse is not None:
+            self._contents = self.memo.contents()
+            self.recorded = RecordedKeys.read(folders.pages / DEPENDENCIES_FILE, self.reuse.cache.salt)
         if not self.serving:
             # One build per process: the memo has done its work, and holds a copy of every document.
             self.memo = None
@@ -224,17 +235,36 @@ class IncrementalBuild:
             self._last_build.document_records = by_document
         return by_document
 
+    def record_dependencies(
+        self, loaded: LoadResult, site_files: Iterable[tuple[str, str, str]], scheduled: Callable[[Document], bool]
+    ) -> tuple[int, int] | None:
+        """Every file of the site as (source path, address, inclusion), and whether a plan schedules a document:
+        document pages whose dependencies are as recorded keep their keys (``known_key``).
+
+        How many pages keep their keys, of how many documents; None when there is no record to go by.
+        """
+        if self.recorded is None or self.reuse is None:
+            return None
+        self.recorded.decide(page_digests(loaded, self._contents, site_files, self.reuse.cache.salt, scheduled))
+        if not self.recorded.recorded:
+            return None
+        return len(self.recorded.usable), len(self.recorded.digests)
+
     def adopt_keys(self, keys: dict[str, str]) -> None:
         """Pages a worker of this build rendered into the page cache, by source path: the serial pass takes them whole."""
         self._worker_keys.update(keys)
 
     def known_key(self, src_uri: str) -> str | None:
-        """The cache key a page keeps (from the last preview rebuild or this build's workers), or None to assemble it."""
+        """The cache key a page keeps (from the last preview rebuild, this build's workers or the recorded
+        dependencies), or None to assemble it."""
         if self.reuse is None:
             return None
         if self._quick is not None:
             return self._quick.known_key(src_uri)
-        return self._worker_keys.get(src_uri)
+        known = self._worker_keys.get(src_uri)
+        if known is None and self.recorded is not None:
+            known = self.recorded.key(src_uri)
+        return known
 
     def in_place(self, src_uri: str, dest: str, made_by: str | None) -> bool:
         """The file at ``dest`` is this page already (the engine writes nothing): in a preview's site folder,
@@ -244,6 +274,10 @@ class IncrementalBuild:
         if self.kept_site is not None:
             return self.kept_site.unchanged(src_uri, dest, made_by)
         return self.linked is not None and self.linked.unchanged(src_uri, dest, made_by)
+
+    def links_from_live(self, dest: str, made_by: str) -> bool:
+        """A publish will link the page at ``dest`` from the live release: its cached copy is not needed."""
+        return self.linked is not None and self.linked.would_link(dest, made_by)
 
     def keeps_template(self, name: str) -> bool:
         """A preview rebuild of the same pages at the same addresses keeps the last sitemap."""
@@ -265,6 +299,8 @@ class IncrementalBuild:
         # rebuild's worth of pickling at 10,000 documents: the first build of a preview
         # server and its end write it (``shutdown``).
         self.reuse.finish(persist=self.kept_site is None or not self._preview_built)
+        if self.recorded is not None and self.folders is not None:
+            self.recorded.write(self.folders.pages / DEPENDENCIES_FILE, self.reuse.keys)
         counts = (self.reuse.reused_bodies, self.reuse.reused_pages)
         self.reuse = None
         return counts

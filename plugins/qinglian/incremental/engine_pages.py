@@ -163,7 +163,10 @@ class CachedPages:
         reuse.lay_out(site_url, _navigation_fingerprint(nav), templates)
         for file in files.documentation_pages():
             page = file.page
-            if isinstance(page, RenderedPage) and page.reused is not None and reuse.has_page(page.cache_key or "", page.reused):
+            if not isinstance(page, RenderedPage) or page.reused is None or page.cache_key is None:
+                continue
+            linked = self.build.links_from_live(file.abs_dest_path, reuse.made_by(page.cache_key))
+            if reuse.has_page(page.cache_key, page.reused, linked):
                 page.reuses_page = True
                 page.meta["template"] = CACHED_TEMPLATE
 

@@ -37,6 +37,11 @@ from .reuse import MessageRecorder, PageReuse
 
 log = get_plugin_logger(__name__)
 
+# A rebuild whose recorded dependencies leave fewer pages than this per worker: forking, and
+# laying out the theme in every worker, costs more than it saves (about a second on two
+# cores), so the serial pass renders them.
+PAGES_PER_WORKER = 20
+
 
 def worker_count(configured: int) -> int:
     """``workers`` from mkdocs.yml: 0 means every core this process may run on."""
@@ -51,8 +56,11 @@ def worker_count(configured: int) -> int:
 def render_in_workers(count: int, config: MkDocsConfig, files: Files, nav: Navigation, build: IncrementalBuild) -> None:
     """Render every page of the build in ``count`` forked workers, into the page cache."""
     reuse = build.reuse
-    pages = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included) if file.page is not None]
-    if reuse is None or count < 2 or len(pages) < 2:
+    every = [file.page for file in files.documentation_pages(inclusion=InclusionLevel.is_included) if file.page is not None]
+    # A page whose key is known already (its dependencies are as recorded) is not assembled or rendered at all.
+    pages = [page for page in every if build.known_key(page.file.src_uri) is None]
+    few = len(pages) < count * PAGES_PER_WORKER and len(pages) < len(every)
+    if reuse is None or count < 2 or len(pages) < 2 or few:
         return
     started = time.perf_counter()
     context = multiprocessing.get_context("fork")

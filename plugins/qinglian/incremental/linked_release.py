@@ -76,28 +76,47 @@ class LinkedRelease:
             return False
         relative = os.path.relpath(dest, self.site).replace(os.sep, "/")
         self.made_by[relative] = made_by
+        if self.live is None:
+            return False
         known = self.recorded.get(relative)
-        if self.live is None or known is None or known.made_by != made_by:
-            self.differing += self.live is not None
+        if known is None or known.made_by != made_by:
+            self.differing += 1
+            return False
+        if not self._live_is(relative, known):
+            return False
+        self.linked.add(relative)
+        self._quiet.kept.add(src_uri)
+        return True
+
+    def would_link(self, dest: str, made_by: str) -> bool:
+        """Whether ``unchanged`` would link ``dest``, without recording anything."""
+        if self.site is None or self.live is None:
+            return False
+        relative = os.path.relpath(dest, self.site).replace(os.sep, "/")
+        known = self.recorded.get(relative)
+        return known is not None and known.made_by == made_by and self._live_is(relative, known)
+
+    def _live_is(self, relative: str, known: PageFile) -> bool:
+        """The live release's file is still the one recorded (same size, time and inode)."""
+        if self.live is None:
             return False
         try:
             status = os.lstat(self.live / relative)
         except OSError:
             return False
-        if (status.st_size, status.st_mtime_ns, status.st_ino) != (known.size, known.mtime_ns, known.inode):
-            return False
-        self.linked.add(relative)
-        self._quiet.kept.add(src_uri)
-        return True
+        return (status.st_size, status.st_mtime_ns, status.st_ino) == (known.size, known.mtime_ns, known.inode)
 
     def link(self) -> None:
         """After the build: the new release gets each unchanged page as a hard link to the live one."""
         running().logger("commands.build").removeFilter(self._quiet)
         if self.site is None or self.live is None:
             return
+        made: set[Path] = set()
         for relative in sorted(self.linked):
             target = self.site / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             os.link(self.live / relative, target, follow_symlinks=False)
 
     def fail(self) -> None:

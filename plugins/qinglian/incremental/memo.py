@@ -156,6 +156,10 @@ class DocumentMemo:
         log.problems += problems
         return document
 
+    def contents(self) -> dict[Path, str]:
+        """The hash of every remembered file's bytes, as its document was read."""
+        return {path: entry.content for path, entry in self._entries.items()}
+
     def remembered(self, path: Path) -> tuple[Document | None, list[Any]] | None:
         """What the last load of ``path`` gave (a copy), without reading the file."""
         entry = self._entries.get(path)

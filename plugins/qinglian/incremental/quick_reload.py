@@ -11,6 +11,7 @@ caller load the portal in full.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from ..content.tree import walk
 
 # Collections whose text no other page shows.
 TEXT_ONLY = ("speeches", "cases")
+# An ATX heading, or a setext heading's underline, on a line of its own.
+_HEADING = re.compile(r"^[^\S\n]*(?:#[^\n]*|[=-]+[^\S\n]*)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def reload_texts(loaded: LoadResult, changed: list[Path], memo: DocumentMemo, ro
         if fresh is None or any(problem.severity is Severity.ERROR for problem in fresh_log.problems):
             return None
         same_metadata = (fresh.fields, fresh.lines, fresh.body_line, fresh.slug) == (before.fields, before.lines, before.body_line, before.slug)
-        if not same_metadata or _headings(fresh.body) != _headings(before.body):
+        if not same_metadata or headings(fresh.body) != headings(before.body):
             return None
         if anchored_links(fresh.body, fresh.src_uri, 1) or anchored_links(before.body, before.src_uri, 1):
             return None
@@ -81,6 +84,6 @@ def reload_texts(loaded: LoadResult, changed: list[Path], memo: DocumentMemo, ro
     return [document for document, *_ in updates]
 
 
-def _headings(body: str) -> list[str]:
+def headings(body: str) -> list[str]:
     # Readings and quiz sources point to headings; a text whose headings stay the same keeps them valid.
-    return [line.strip() for line in body.splitlines() if line.lstrip().startswith("#") or (line.strip() and set(line.strip()) <= {"=", "-"})]
+    return [match[0].strip() for match in _HEADING.finditer(body)]

@@ -124,9 +124,13 @@ class PageReuse:
         """The layout every finished page of this build is stored under."""
         self.layout = digest(site_url, navigation, json.dumps(templates, sort_keys=True))
 
-    def has_page(self, key: str, body: RenderedBody) -> bool:
-        """Whether the finished page comes whole from the cache."""
-        return body.layout == self.layout and self.cache.has_page(key, self.layout, verify=key not in self.fresh_pages)
+    def has_page(self, key: str, body: RenderedBody, linked: bool = False) -> bool:
+        """Whether the finished page comes whole from the cache.
+
+        A page the publish links from the live release (``linked``) is never read from the cache, so its file is not checked now.
+        """
+        verify = key not in self.fresh_pages and not linked
+        return body.layout == self.layout and self.cache.has_page(key, self.layout, verify=verify)
 
     def body_html(self, key: str) -> str:
         return self.cache.body_html(key)

@@ -1,0 +1,116 @@
+"""Page keys from recorded dependencies: a rebuild that does not assemble unchanged documents again is still the fresh build."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, cache_of, speech
+
+KEPT = re.compile(r"页面依赖：(\d+) 篇文档（共 (\d+) 篇）的页面所依赖的内容与上次生成时相同")
+CASE = "content/cases/2025-project-kickbacks.md"
+REGULATION = "content/regulations/2023-organ-staff-integrity.md"
+
+
+def build(root: Path, site: str, build_date: str = EXAMPLE_BUILD_DATE) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*MKDOCS, "build", "-d", site],
+        cwd=root, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_BUILD_DATE": build_date},
+    )
+    if result.returncode != 0:
+        pytest.fail(f"{root} does not build:\n{result.stderr[-4000:]}")
+    return result
+
+
+def kept(result: subprocess.CompletedProcess[str]) -> tuple[int, int] | None:
+    found = KEPT.search(result.stderr)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def fresh(root: Path, scratch: Path, build_date: str = EXAMPLE_BUILD_DATE) -> Path:
+    """The project built in a copy with no cache at all."""
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("site*"))
+    shutil.rmtree(cache_of(scratch), ignore_errors=True)
+    assert kept(build(scratch, "site", build_date)) is None
+    return scratch / "site"
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    root = tmp_path / "portal"
+    for name in ("docs", "content"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_text_edit_reassembles_only_that_document(portal: Path, tmp_path: Path):
+    assert kept(build(portal, "site")) is None  # nothing recorded yet
+    documents = len(list((portal / "content").glob("*/*.md")))
+    unchanged = kept(build(portal, "site-again"))
+    assert unchanged == (documents, documents)
+    assert_same_site(portal / "site", portal / "site-again")
+
+    append(portal / CASE, "\n本段为修改后补充的内容。\n")
+    result = build(portal, "site-edited")
+    assert kept(result) == (documents - 1, documents)
+    assert_same_site(fresh(portal, tmp_path / "fresh"), portal / "site-edited")
+    assert "本段为修改后补充的内容" in (portal / "site-edited/cases/2025-project-kickbacks/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["regulation text", "case title", "vocabulary"])
+def test_what_other_pages_show_reassembles_every_document(portal: Path, tmp_path: Path, change: str):
+    build(portal, "site")
+    if change == "regulation text":
+        # The cases citing 第二十八条 show its words.
+        path = portal / REGULATION
+        path.write_text(path.read_text(encoding="utf-8").replace("收受好处", "收受财物"), encoding="utf-8")
+    elif change == "case title":
+        path = portal / CASE
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: (.*)$", r"title: \1（修订）", text, count=1, flags=re.M), encoding="utf-8")
+    else:
+        append(portal / "content/vocabulary.yml", "\n# 补充说明\n")
+    result = build(portal, "site-edited")
+    assert kept(result) is not None and kept(result)[0] == 0, result.stderr[-2000:]
+    assert_same_site(fresh(portal, tmp_path / "fresh"), portal / "site-edited")
+
+
+def test_a_later_build_date_moves_the_next_session_as_a_fresh_build_does(portal: Path, tmp_path: Path):
+    # The weekly quiz is set every Wednesday from 2 December: on 20 November its page names
+    # the first session to come, on 8 December the next one. A speech no plan reads depends
+    # on the date through nothing; it keeps its key.
+    (portal / "content/speeches/2026-unscheduled.md").write_text(
+        speech("在新任干部廉政谈话会上的讲话", "2026-02-10", speaker="市纪委副书记"), encoding="utf-8"
+    )
+    build(portal, "site")
+    later = "2026-12-08T10:00"
+    result = build(portal, "site-later", later)
+    documents = kept(result)
+    assert documents is not None and 0 < documents[0] < documents[1], result.stderr[-2000:]
+    page = "quizzes/2026-weekly-discipline-pool/index.html"
+    assert (portal / "site/" / page).read_bytes() != (portal / "site-later" / page).read_bytes()
+    assert_same_site(fresh(portal, tmp_path / "fresh", later), portal / "site-later")
+
+
+def test_a_damaged_record_is_dropped_and_every_page_assembled(portal: Path, tmp_path: Path):
+    build(portal, "site")
+    record = cache_of(portal, "pages/dependencies.json")
+    data = record.read_bytes()
+    record.write_bytes(data[:-40] + b"0" * 40)
+    result = build(portal, "site-again")
+    assert f"页面依赖记录 {record}" in result.stderr
+    assert kept(result) is None
+    assert_same_site(portal / "site", portal / "site-again")
+    # The build wrote a sound record again.
+    assert kept(build(portal, "site-third")) is not None
