@@ -67,5 +67,7 @@ def _markdown_to_text(markdown: str) -> str:
     if "|" in text:
         text = _TABLE_ROW.sub(lambda row: CELL_SEPARATOR.join(cell.strip() for cell in row[1].split("|") if cell.strip()), text)
     text = _LINE_MARKUP.sub("", text)
-    text = _EMPHASIS.sub("", text).replace("|", " ")
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    text = text.replace("|", " ")
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
