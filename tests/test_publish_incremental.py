@@ -53,10 +53,16 @@ def test_a_linked_publish_gives_the_files_of_a_full_one(portal: Project, tmp_pat
     for dest in (linked, full):
         assert publish(portal, dest).returncode == 0
     edit(portal)
-    assert publish(portal, linked).returncode == 0
+    result = publish(portal, linked)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # Only the edited speech is assembled again; the other documents keep their recorded keys.
+    kept = re.search(r"页面依赖：(\d+) 篇文档（共 (\d+) 篇）", result.stderr)
+    assert kept is not None and int(kept[1]) == int(kept[2]) - 1, result.stderr[-3000:]
     result = publish(portal, full, "--full")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "直接共用" not in result.stdout
+    # --full assembles every page: it goes by no recorded dependency.
+    assert "页面依赖：" not in result.stderr
     assert tree(linked) == tree(full)
 
 

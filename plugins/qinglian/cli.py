@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     publish.add_argument(
         "--full", action="store_true",
-        help="重新写入并校验全部文件，不与正在使用的版本共用未变的页面（结果与默认方式逐字节相同）",
+        help="重新组装、写入并校验全部页面，不与正在使用的版本共用未变的页面，也不按记录的依赖沿用缓存键（结果与默认方式逐字节相同）",
     )
     publish.set_defaults(handler=lambda a: publish_command.publish(
         a.config.resolve(), a.dest.absolute(),

@@ -74,11 +74,14 @@ def log_to_stderr() -> None:
         logger.propagate = False
 
 
-def build_site(config_file: Path, site_dir: Path, site_url: str | None = None, linked: LinkedRelease | None = None) -> BuildReport:
+def build_site(
+    config_file: Path, site_dir: Path, site_url: str | None = None, linked: LinkedRelease | None = None, full: bool = False
+) -> BuildReport:
     """Build the portal of ``config_file`` into ``site_dir``; ``site_url`` overrides mkdocs.yml's.
 
     With ``linked``, pages that come out as the live release has them are hard-linked from it
-    once the build is over, not written.
+    once the build is over, not written. ``full`` assembles every page, whatever the recorded
+    dependencies say (they are recorded anew).
 
     Raises ``ContentRejected`` for problems in the content or mkdocs.yml; anything else
     (a full disk, a crash) propagates as it is.
@@ -93,7 +96,7 @@ def build_site(config_file: Path, site_dir: Path, site_url: str | None = None, l
         raise ContentRejected(f"{config_file}: plugins 中没有 qinglian。")
     config.plugins.on_startup(command="build", dirty=False)
     linked = linked or LinkedRelease()
-    plugin.incremental.publish_over(linked)
+    plugin.incremental.publish_over(linked, assemble_all=full)
     try:
         build.build(config)
         linked.link()

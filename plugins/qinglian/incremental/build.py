@@ -85,6 +85,7 @@ class IncrementalBuild:
         # Of a build that is not a preview: the last build's page keys, and each source's hash as read.
         self.recorded: RecordedKeys | None = None
         self._contents: dict[Path, str] = {}
+        self._assemble_all = False
         self._root = Path.cwd()
         # Documents the engine is shown in a preview rebuild that leaves the rest in place.
         self._shown: set[str] | None = None
@@ -147,7 +148,8 @@ class IncrementalBuild:
             self._keep_memo()
         if not self.serving and self.memo is not None and self.reuse is not None:
             self._contents = self.memo.contents()
-            self.recorded = RecordedKeys.read(folders.pages / DEPENDENCIES_FILE, self.reuse.cache.salt)
+            salt = self.reuse.cache.salt
+            self.recorded = RecordedKeys(salt) if self._assemble_all else RecordedKeys.read(folders.pages / DEPENDENCIES_FILE, salt)
         if not self.serving:
             # One build per process: the memo has done its work, and holds a copy of every document.
             self.memo = None
@@ -173,9 +175,12 @@ class IncrementalBuild:
             self._last_build = last
             last.page_keys = self.reuse.keys
 
-    def publish_over(self, linked: LinkedRelease) -> None:
-        """This build makes a release beside ``linked.live``; pages that come out the same are linked, not written."""
-        self.linked = linked
+    def publish_over(self, linked: LinkedRelease, assemble_all: bool = False) -> None:
+        """This build makes a release beside ``linked.live``; pages that come out the same are linked, not written.
+
+        ``assemble_all`` (``qinglian publish --full``): no page keeps a recorded key; the record is made anew.
+        """
+        self.linked, self._assemble_all = linked, assemble_all
 
     def set_aside(self, site_dir: Path) -> None:
         """Before the engine empties the site folder: a preview keeps the last build's files."""
