@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, REPO, assert_same_site, cache_of, speech
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, Project, assert_same_site, cache_of, speech
 
 KEPT = re.compile(r"页面依赖：(\d+) 篇文档（共 (\d+) 篇）的页面所依赖的内容与上次生成时相同")
 CASE = "content/cases/2025-project-kickbacks.md"
@@ -42,12 +42,9 @@ def fresh(root: Path, scratch: Path, build_date: str = EXAMPLE_BUILD_DATE) -> Pa
 
 
 @pytest.fixture
-def portal(tmp_path: Path) -> Path:
-    root = tmp_path / "portal"
-    for name in ("docs", "content"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+def portal(portal: Project) -> Path:
+    """The example portal's folder (conftest's copy)."""
+    return portal.root
 
 
 def append(path: Path, text: str) -> None:

@@ -185,6 +185,39 @@ def write_json(path: Path, data: Any) -> None:
     write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
+def write_salted_json(path: Path, format_: int, salt: str, data: Any, durable: bool = True) -> None:
+    """``data`` as JSON after a first line naming its format, the code that wrote it (``salt``) and a hash of the rest."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    header = json.dumps({"format": format_, "salt": salt, "hash": file_hash(body)}).encode()
+    write_atomically(path, header + b"\n" + body, durable)
+
+
+def read_salted_json(path: Path, format_: int, salt: str) -> Any:
+    """What ``write_salted_json`` wrote with this format and salt; None when the file is missing or written by other code.
+
+    Raises ``ValueError`` (or ``TypeError``, ``RecursionError``) when the file is damaged: a link,
+    too large, unreadable, or not matching its hash.
+    """
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_JSON_BYTES:
+            raise ValueError("not a cache file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ValueError(str(exc)) from None
+    header_line, _, body = data.partition(b"\n")
+    header = json.loads(header_line)
+    if not isinstance(header, dict):
+        raise ValueError("bad header")
+    if header.get("format") != format_ or header.get("salt") != salt:
+        # Written by other code: not damaged, only not ours to trust.
+        return None
+    if header.get("hash") != file_hash(body):
+        raise ValueError("hash does not match")
+    return json.loads(body)
+
+
 def _cache_logger() -> logging.Logger:
     # Not the engine's logger: a damaged cache is healed, and must not fail a --strict build
     # the way a content warning does.

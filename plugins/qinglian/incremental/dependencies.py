@@ -33,8 +33,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
-from ..cache_store import MAX_JSON_BYTES, file_hash, warn_healed
+from ..cache_store import read_salted_json, warn_healed, write_salted_json
 from ..content.links import anchored_links
 from ..content.loader import LoadResult
 from ..structure.document import Document
@@ -60,27 +59,11 @@ class RecordedKeys:
     def read(cls, path: Path, salt: str) -> RecordedKeys:
         keys = cls(salt)
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_JSON_BYTES:
-                raise ValueError("not a record")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return keys
-        except (OSError, ValueError):
-            data = b""
-        try:
-            header_line, _, body = data.partition(b"\n")
-            header = json.loads(header_line)
-            if not isinstance(header, dict):
-                raise ValueError("bad header")
-            if header.get("format") != FORMAT or header.get("salt") != salt:
-                return keys  # other code or another configuration: not damaged, not ours
-            if header.get("hash") != file_hash(body):
-                raise ValueError("hash does not match")
-            entries = json.loads(body)
-            if not isinstance(entries, dict):
+            entries = read_salted_json(path, FORMAT, salt)
+            if entries is not None and not isinstance(entries, dict):
                 raise ValueError("not a mapping")
             keys.recorded = {
-                src_uri: (entry[0], entry[1]) for src_uri, entry in entries.items()
+                src_uri: (entry[0], entry[1]) for src_uri, entry in (entries or {}).items()
                 if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
             }
         except (ValueError, TypeError, RecursionError):
@@ -101,9 +84,7 @@ class RecordedKeys:
     def write(self, path: Path, keys: dict[str, str]) -> None:
         """Record this build's key of every document page it has a digest for (after a successful build)."""
         entries = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
-        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        header = json.dumps({"format": FORMAT, "salt": self.salt, "hash": file_hash(body)}).encode()
-        write_atomically(path, header + b"\n" + body, durable=False)
+        write_salted_json(path, FORMAT, self.salt, entries, durable=False)
 
 
 def page_digests(

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
-from ..cache_store import MAX_JSON_BYTES, file_hash, warn_healed
+from ..cache_store import read_salted_json, warn_healed, write_salted_json
 from ..structure.document import Document
 from ..structure.problems import Problem, ProblemLog
 from ..content.serial import decode, encode
@@ -84,24 +83,9 @@ class DocumentMemo:
         """The memo kept in ``path`` by the same code, or an empty one."""
         memo = cls(salt)
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_JSON_BYTES:
-                raise ValueError("not a memo file")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return memo
-        except (OSError, ValueError):
-            data = b""
-        try:
-            header_line, _, body = data.partition(b"\n")
-            header = json.loads(header_line)
-            if not isinstance(header, dict):
-                raise ValueError("bad header")
-            if header.get("format") != FORMAT or header.get("salt") != salt:
-                # Written by other code: not damaged, only not ours to trust.
-                return memo
-            if header.get("hash") != file_hash(body):
-                raise ValueError("hash does not match")
-            memo._entries = {Path(name): _entry(fields) for name, fields in _mapping(json.loads(body)).items()}
+            stored = read_salted_json(path, FORMAT, salt)
+            if stored is not None:
+                memo._entries = {Path(name): _entry(fields) for name, fields in _mapping(stored).items()}
         except (ValueError, TypeError, RecursionError):
             warn_healed(f"文档缓存 {path}")
             memo._entries = {}
@@ -112,9 +96,7 @@ class DocumentMemo:
         if not self._changed:
             return
         entries = {str(name): [list(e.stamp), e.content, e.context, e.loaded] for name, e in self._entries.items()}
-        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        header = json.dumps({"format": FORMAT, "salt": self.salt, "hash": file_hash(body)}).encode()
-        write_atomically(path, header + b"\n" + body)
+        write_salted_json(path, FORMAT, self.salt, entries)
         self._changed = False
 
     def load(
