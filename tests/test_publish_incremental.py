@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from conftest import Project
+from conftest import Project, cache_of
 from test_publish import publish, tree
 
 EDITED = "speeches/2024-warning-education-conference"
@@ -55,8 +55,8 @@ def test_a_linked_publish_gives_the_files_of_a_full_one(portal: Project, tmp_pat
     edit(portal)
     result = publish(portal, linked)
     assert result.returncode == 0, result.stderr[-3000:]
-    # Only the edited speech is assembled again; the other documents keep their recorded keys.
-    kept = re.search(r"页面依赖：(\d+) 篇文档（共 (\d+) 篇）", result.stderr)
+    # Only the edited speech is assembled again; the other pages keep their recorded keys.
+    kept = re.search(r"页面依赖：(\d+) 个页面（共 (\d+) 个）", result.stderr)
     assert kept is not None and int(kept[1]) == int(kept[2]) - 1, result.stderr[-3000:]
     result = publish(portal, full, "--full")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -95,3 +95,29 @@ def test_a_damaged_record_means_a_full_publish(portal: Project, tmp_path: Path):
     result = publish(portal, dest)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "直接共用" not in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_record_whose_listing_blocks_do_not_match_fails_and_keeps_the_live_release(portal: Project, tmp_path: Path):
+    """The record's placeholders are checked when a listing is made from them: a record that
+    missed an input fails the publish with a message, never a stale page."""
+    from qinglian.cache_store import read_salted_json, write_salted_json
+    from qinglian.incremental.dependencies import FORMAT
+
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    live = (dest / "current").resolve()
+    before = tree(dest)
+    record = cache_of(portal.root, "pages/dependencies.json")
+    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
+    entries = read_salted_json(record, FORMAT, salt)
+    inputs = sorted(entries["blocks"])
+    markers = [entries["blocks"][name] for name in inputs]
+    assert len(set(markers)) > 1
+    # Each listing's inputs now name another listing's block.
+    entries["blocks"] = dict(zip(inputs, markers[1:] + markers[:1]))
+    write_salted_json(record, FORMAT, salt, entries, durable=False)
+    result = publish(portal, dest)
+    assert result.returncode != 0
+    assert "的内容与页面依赖记录不符" in result.stderr and "Traceback" not in result.stderr + result.stdout
+    assert (dest / "current").resolve() == live
+    assert tree(dest) == before

@@ -110,7 +110,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             self.views, self.generated, self.generated_files, changed = taken_over
             log.info(f"预览：只有 {changed} 篇文档的正文有变化，其余页面沿用上一次生成的结果。")
         else:
-            self.views, self.generated, self.generated_files = content.portal_views(loaded, config, self.config, clock)
+            self.views, self.generated, self.generated_files = content.portal_views(loaded, config, self.config, clock, build.blocks)
             build.assembled(loaded, self.views, self.generated, self.generated_files)
         self.withheld = {d.src_uri: d for d in loaded.withheld}
         content.refuse_conflicts(loaded, self.generated, Path(config.docs_dir), root)
@@ -123,9 +123,11 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.documents = add_portal_files(files, config, self.config, loaded, generated, self.content_dir(config), build)
         self.pages.create_pages(files, config)
         site_files = ((file.src_uri, file.url, str(file.inclusion)) for file in files)
-        kept = build.record_dependencies(loaded, site_files, lambda document: bool(views.calendar.calendar.scheduling(document)))
+        kept = build.record_dependencies(
+            loaded, site_files, lambda document: bool(views.calendar.calendar.scheduling(document)), self.generated
+        )
         if kept is not None:
-            log.info(f"页面依赖：{kept[0]} 篇文档（共 {kept[1]} 篇）的页面所依赖的内容与上次生成时相同，沿用记录的缓存键，不再重新组装。")
+            log.info(f"页面依赖：{kept[0]} 个页面（共 {kept[1]} 个）所依赖的内容与上次生成时相同，沿用记录的缓存键，不再重新组装。")
         if self.config.search and build.folders is not None:
             # Indexing runs beside the page rendering, on the second core.
             self.indexer = SearchIndexer(build.folders.search)

@@ -19,7 +19,7 @@ from ..structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build
 from ..structure.problems import ProblemLog, Severity, display_path
 from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
-from ..views.rendering import PortalSettings
+from ..views.rendering import BlockMemo, PortalSettings
 from ..views.search_box import SEARCH_SCRIPT
 
 log = get_plugin_logger(__name__)
@@ -75,9 +75,9 @@ def refusal(problems: ProblemLog) -> PluginError:
 
 
 def portal_views(
-    loaded: LoadResult, config: MkDocsConfig, options: QinglianConfig, clock: BuildClock
+    loaded: LoadResult, config: MkDocsConfig, options: QinglianConfig, clock: BuildClock, blocks: BlockMemo | None = None
 ) -> tuple[PortalViews, list[GeneratedPage], list[GeneratedFile]]:
-    """The views of the content, with the pages and files they generate."""
+    """The views of the content, with the pages and files they generate (listings by ``blocks`` when given)."""
     views = PortalViews(
         loaded.corpus,
         PortalSettings(
@@ -90,6 +90,7 @@ def portal_views(
             slugify=heading_slugify(config),
         ),
         clock,
+        blocks,
     )
     if loaded.corpus.sessions and not config.site_url:
         log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")

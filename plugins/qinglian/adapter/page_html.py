@@ -16,7 +16,7 @@ from ..content.loader import LoadResult
 from ..inline_assets import ForeignScript, InlineAssets
 from ..structure.document import Document
 from ..structure.problems import display_path
-from ..views.pages import GeneratedHtmlRefused, PortalViews
+from ..views.pages import GeneratedHtmlRefused, PortalViews, StaleBlock
 from ..views.search_box import with_search_box
 
 log = get_plugin_logger(__name__)
@@ -86,6 +86,11 @@ def checked_body(body: str, shown: str, views: PortalViews, exempt: bool) -> str
         return views.fill(body)
     except GeneratedHtmlRefused as exc:
         raise PluginError(f"{shown}: 网站生成的区块含有不允许的 HTML {exc}；请把这条信息报告给开发人员。") from None
+    except StaleBlock as exc:
+        raise PluginError(
+            f"{shown}: 列表区块 {exc} 的内容与页面依赖记录不符。网站没有生成，原有输出保持不变；"
+            "请删除缓存文件夹中的 dependencies.json 后重新生成，并把这条信息报告给开发人员。"
+        ) from None
 
 
 def finished_page(output: str, root: str, shown: str, inline_assets: InlineAssets, search: bool) -> str:

@@ -32,7 +32,7 @@ from ..structure.document import Document
 from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
 from .dependencies import FILE_NAME as DEPENDENCIES_FILE
-from .dependencies import RecordedKeys, page_digests
+from .dependencies import RecordedBlocks, RecordedKeys, page_digests
 from .kept_site import KeptSite
 from .linked_release import LinkedRelease
 from .memo import DocumentMemo
@@ -150,10 +150,16 @@ class IncrementalBuild:
             self._contents = self.memo.contents()
             salt = self.reuse.cache.salt
             self.recorded = RecordedKeys(salt) if self._assemble_all else RecordedKeys.read(folders.pages / DEPENDENCIES_FILE, salt)
+            self.recorded.block_memo(loaded, self._contents)
         if not self.serving:
             # One build per process: the memo has done its work, and holds a copy of every document.
             self.memo = None
         return loaded
+
+    @property
+    def blocks(self) -> RecordedBlocks | None:
+        """Listing blocks as an earlier build made them from the same inputs (a build that is not a preview)."""
+        return self.recorded.made_blocks if self.recorded is not None else None
 
     def taken_over(self) -> tuple[PortalViews, list[GeneratedPage], list[GeneratedFile], int] | None:
         """The last build's views and generated pages, and how many documents changed, when this rebuild takes them over."""
@@ -241,16 +247,21 @@ class IncrementalBuild:
         return by_document
 
     def record_dependencies(
-        self, loaded: LoadResult, site_files: Iterable[tuple[str, str, str]], scheduled: Callable[[Document], bool]
+        self,
+        loaded: LoadResult,
+        site_files: Iterable[tuple[str, str, str]],
+        scheduled: Callable[[Document], bool],
+        generated: Iterable[GeneratedPage],
     ) -> tuple[int, int] | None:
-        """Every file of the site as (source path, address, inclusion), and whether a plan schedules a document:
-        document pages whose dependencies are as recorded keep their keys (``known_key``).
+        """Every file of the site as (source path, address, inclusion), whether a plan schedules a document,
+        and the generated pages: portal pages whose dependencies are as recorded keep their keys (``known_key``).
 
-        How many pages keep their keys, of how many documents; None when there is no record to go by.
+        How many pages keep their keys, of how many; None when there is no record to go by.
         """
         if self.recorded is None or self.reuse is None:
             return None
-        self.recorded.decide(page_digests(loaded, self._contents, site_files, self.reuse.cache.salt, scheduled))
+        pages = ((page.src_uri, page.markdown) for page in generated)
+        self.recorded.decide(page_digests(loaded, self._contents, site_files, self.reuse.cache.salt, scheduled, pages))
         if not self.recorded.recorded:
             return None
         return len(self.recorded.usable), len(self.recorded.digests)

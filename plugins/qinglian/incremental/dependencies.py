@@ -15,6 +15,12 @@ document page, its key beside a digest of what the page depends on:
 - the build date, for a document that depends on it: one a plan schedules (the schedule
   links the next occurrence) and every document outside speeches and cases.
 
+Generated pages (listings, calendar, quizzes) are recorded too: their Markdown is front
+matter and placeholders named by the hash of each block's HTML, so with the context it is
+all their body depends on. Listings, which are most of them, are not even made again: each
+listing block is recorded by a digest of its template, address, plain values and the files
+of the documents it shows (``RecordedBlocks``), and keeps its placeholder while these stay.
+
 When the next build finds the same digest for a page, the recorded key is the page's key and
 its Markdown is not assembled again. Anything not named above changes the context, and with
 it every digest: the record errs towards assembling again, never towards a stale page.
@@ -29,7 +35,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,36 +46,77 @@ from ..structure.document import Document
 from .page_cache import digest
 from .quick_reload import TEXT_ONLY, headings
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "dependencies.json"
 
 
-class RecordedKeys:
-    """The last build's key of every document page, usable for pages whose dependencies did not change."""
+class RecordedBlocks:
+    """Listing blocks' placeholders by what they were made from (``views.rendering.BlockMemo``).
 
-    def __init__(self, salt: str, recorded: dict[str, tuple[str, str]] | None = None) -> None:
+    ``base`` stands for what every block depends on (code, mkdocs.yml, vocabulary), ``hashes``
+    for each document file as read; a block is made again when any of these changes.
+    """
+
+    def __init__(self, base: str, hashes: dict[Path, str], recorded: dict[str, str]) -> None:
+        self.base = base
+        self.hashes = hashes
+        self.recorded = recorded
+        self.made: dict[str, str] = {}
+
+    def inputs(self, template: str, here: str, documents: Sequence[Document], context: dict[str, Any]) -> str | None:
+        try:
+            plain = json.dumps(context, sort_keys=True, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return None
+        shown = [(document.src_uri, self.hashes.get(document.source)) for document in documents]
+        if any(file_hash is None for _, file_hash in shown):
+            return None
+        return digest(self.base, template, here, plain, json.dumps(shown, ensure_ascii=False))
+
+    def marker(self, inputs: str) -> str | None:
+        return self.recorded.get(inputs)
+
+    def note(self, inputs: str, marker: str) -> None:
+        self.made[inputs] = marker
+
+
+class RecordedKeys:
+    """The last build's key of every portal page, usable for pages whose dependencies did not change."""
+
+    def __init__(self, salt: str, recorded: dict[str, tuple[str, str]] | None = None, blocks: dict[str, str] | None = None) -> None:
         self.salt = salt
         # Source path → (dependency digest, key), as the last build left them.
         self.recorded = recorded or {}
-        # Of this build: each document page's dependency digest, and the keys still good.
+        # Listing blocks' placeholders by their inputs, as the last build left them.
+        self.blocks = blocks or {}
+        # Of this build: each page's dependency digest, the keys still good, the listing blocks.
         self.digests: dict[str, str] = {}
         self.usable: dict[str, str] = {}
+        self.made_blocks: RecordedBlocks | None = None
 
     @classmethod
     def read(cls, path: Path, salt: str) -> RecordedKeys:
         keys = cls(salt)
         try:
             entries = read_salted_json(path, FORMAT, salt)
-            if entries is not None and not isinstance(entries, dict):
-                raise ValueError("not a mapping")
+            if entries is None:
+                return keys
+            if not isinstance(entries, dict) or not isinstance(entries.get("pages"), dict) or not isinstance(entries.get("blocks"), dict):
+                raise ValueError("not a record")
             keys.recorded = {
-                src_uri: (entry[0], entry[1]) for src_uri, entry in (entries or {}).items()
+                src_uri: (entry[0], entry[1]) for src_uri, entry in entries["pages"].items()
                 if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
             }
+            keys.blocks = {inputs: marker for inputs, marker in entries["blocks"].items() if isinstance(marker, str)}
         except (ValueError, TypeError, RecursionError):
             warn_healed(f"页面依赖记录 {path}")
-            keys.recorded = {}
+            keys.recorded, keys.blocks = {}, {}
         return keys
+
+    def block_memo(self, loaded: LoadResult, hashes: dict[Path, str]) -> RecordedBlocks:
+        """This build's listing blocks: the recorded placeholders to go by, and the ones to record."""
+        self.made_blocks = RecordedBlocks(digest(self.salt, _vocabulary(loaded)), hashes, self.blocks)
+        return self.made_blocks
 
     def decide(self, digests: dict[str, str]) -> None:
         """This build's digests: a page whose digest is the recorded one keeps the recorded key."""
@@ -82,9 +129,10 @@ class RecordedKeys:
         return self.usable.get(src_uri)
 
     def write(self, path: Path, keys: dict[str, str]) -> None:
-        """Record this build's key of every document page it has a digest for (after a successful build)."""
-        entries = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
-        write_salted_json(path, FORMAT, self.salt, entries, durable=False)
+        """Record this build's key of every page it has a digest for, and its listing blocks (after a successful build)."""
+        pages = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
+        blocks = dict(sorted(self.made_blocks.made.items())) if self.made_blocks is not None else {}
+        write_salted_json(path, FORMAT, self.salt, {"pages": pages, "blocks": blocks}, durable=False)
 
 
 def page_digests(
@@ -93,11 +141,13 @@ def page_digests(
     site_files: Iterable[tuple[str, str, str]],
     salt: str,
     scheduled: Callable[[Document], bool],
+    generated: Iterable[tuple[str, str]] = (),
 ) -> dict[str, str]:
-    """Each document page's dependency digest; a document whose file hash is unknown gets none.
+    """Each portal page's dependency digest; none at all when a document's file hash is unknown.
 
     ``contents`` is each source's hash as the documents were read; ``site_files`` every file of
-    the site as (source path, address, inclusion); ``scheduled`` whether a plan schedules it.
+    the site as (source path, address, inclusion); ``scheduled`` whether a plan schedules it;
+    ``generated`` each generated page as (source path, Markdown).
     """
     documents = sorted([*loaded.corpus.documents, *loaded.withheld], key=lambda d: d.src_uri)
     if any(document.source not in contents for document in documents):
@@ -111,6 +161,8 @@ def page_digests(
         digests[document.src_uri] = digest(
             context, contents[document.source], withheld.value if withheld else "", today if dated else ""
         )
+    for src_uri, markdown in generated:
+        digests[src_uri] = digest(context, "generated", markdown)
     return digests
 
 
@@ -118,14 +170,15 @@ def context_digest(
     loaded: LoadResult, documents: list[Document], contents: dict[Path, str], site_files: Iterable[tuple[str, str, str]], salt: str
 ) -> str:
     """What every page may depend on besides its own file (see the module's description)."""
-    vocabulary = loaded.memo_context[2] if loaded.memo_context is not None else b""
     withheld = [(d.src_uri, reason.value) for d in documents if (reason := d.withheld(loaded.today)) is not None]
     shown = [(d.src_uri, _shown_to_others(d, contents[d.source])) for d in documents]
     files = sorted(site_files)
-    return digest(
-        salt, vocabulary if isinstance(vocabulary, bytes) else repr(vocabulary),
-        json.dumps([withheld, shown, files], ensure_ascii=False),
-    )
+    return digest(salt, _vocabulary(loaded), json.dumps([withheld, shown, files], ensure_ascii=False))
+
+
+def _vocabulary(loaded: LoadResult) -> bytes | str:
+    vocabulary = loaded.memo_context[2] if loaded.memo_context is not None else b""
+    return vocabulary if isinstance(vocabulary, bytes) else repr(vocabulary)
 
 
 def _shown_to_others(document: Document, content: str) -> str:

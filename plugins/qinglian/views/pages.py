@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import jinja2
@@ -22,7 +22,7 @@ from .compiled import COMPILED_TEMPLATES
 from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
-from .rendering import PortalSettings
+from .rendering import BlockMemo, PortalSettings
 from .regulation_pages import REGULATION_SCRIPT, RegulationPages, grouped_citations
 from .urls import page_url, relative_href
 
@@ -56,17 +56,36 @@ class GeneratedHtmlRefused(ValueError):
     """A block the portal generated holds HTML the policy refuses (a fault in a template or a value)."""
 
 
+class StaleBlock(ValueError):
+    """A block made from the same inputs as recorded came out different: the record missed an input."""
+
+
+class _Deferred:
+    """A block whose HTML is made only if a page is rendered (its placeholder came from the record)."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.make = make
+
+
 _SLOT_PREFIX = "qlslot"
+
+
+def _marker(html: str) -> str:
+    return f"{_SLOT_PREFIX}{hashlib.blake2b(html.encode(), digest_size=16).hexdigest()}"
+
+
 _SLOT = re.compile(rf"(?:<p>)?({_SLOT_PREFIX}[0-9a-f]{{32}})(?:</p>)?")
 
 
 class PortalViews:
     """Renders the corpus with the templates beside this module."""
 
-    def __init__(self, corpus: Corpus, settings: PortalSettings, clock: BuildClock) -> None:
+    def __init__(self, corpus: Corpus, settings: PortalSettings, clock: BuildClock, blocks: BlockMemo | None = None) -> None:
         self.corpus = corpus
         self.settings = settings
         self.clock = clock
+        # Listings made from the same documents as in an earlier build keep its placeholders.
+        self.blocks = blocks
         # Rendered HTML waiting for its pages, by placeholder, with how many pages still wait for it (see ``render``).
         self.held: dict[str, list[Any]] = {}
         # Fragments that passed the generated-HTML policy in this build.
@@ -101,23 +120,47 @@ class PortalViews:
         placeholder is named by the HTML itself, so a page's Markdown says everything the page
         shows and the page cache can key on it.
         """
+        html = self._html(template, here, context)
+        marker = _marker(html)
+        self._hold(marker, html)
+        return marker
+
+    def render_recorded(self, template: str, here: str, docs: Sequence[Document], **context: Any) -> str:
+        """``render`` for a block made only of plain ``context`` values and the cards of ``docs``.
+
+        When the block memo knows the placeholder these inputs had, the HTML is not made now:
+        a page whose key is recorded never needs it, and one that is rendered makes it in
+        ``fill``, which checks that it still has that placeholder.
+        """
+        blocks = self.blocks
+        inputs = blocks.inputs(template, here, docs, context) if blocks is not None else None
+        marker = blocks.marker(inputs) if blocks is not None and inputs is not None else None
+        if marker is None:
+            marker = self.render(template, here, docs=docs, **context)
+        else:
+            self._hold(marker, _Deferred(lambda: self._html(template, here, {**context, "docs": docs})))
+        if blocks is not None and inputs is not None:
+            blocks.note(inputs, marker)
+        return marker
+
+    def _html(self, template: str, here: str, context: dict[str, Any]) -> str:
         here_url = page_url(here, self.settings.directory_urls)
 
         def href(target: str) -> str:
             src_uri, hash_mark, fragment = target.partition("#")
             return relative_href(here_url, page_url(src_uri, self.settings.directory_urls)) + hash_mark + fragment
 
-        html = self.env.get_template(template).render(href=href, **context)
-        marker = f"{_SLOT_PREFIX}{hashlib.blake2b(html.encode(), digest_size=16).hexdigest()}"
+        return self.env.get_template(template).render(href=href, **context)
+
+    def _hold(self, marker: str, html: str | _Deferred) -> None:
         waiting = self.held.setdefault(marker, [html, 0])
         waiting[1] += 1
-        return marker
 
     def fill(self, html: str) -> str:
         """The page's HTML with every held fragment in place of its placeholder paragraph.
 
         Each fragment passes the HTML policy for generated blocks before it is placed, once
-        per build; raises ``GeneratedHtmlRefused`` otherwise. Sources cannot hold a
+        per build; raises ``GeneratedHtmlRefused`` otherwise (``StaleBlock`` for a recorded block that changed). Sources cannot hold a
         placeholder (the loader refuses ``qlslot``), so only the portal's own blocks are filled.
         """
 
@@ -125,6 +168,10 @@ class PortalViews:
             waiting = self.held.get(match[1])
             if waiting is None:
                 return match[0]
+            if isinstance(waiting[0], _Deferred):
+                waiting[0] = waiting[0].make()
+                if _marker(waiting[0]) != match[1]:
+                    raise StaleBlock(match[1])
             if match[1] not in self._checked:
                 violations = check_html(str(waiting[0]), generated=True)
                 if violations:
@@ -156,12 +203,9 @@ class PortalViews:
         pages = max(1, math.ceil(len(docs) / size))
         for number in range(1, pages + 1):
             here = listing_uri(base, number)
-            html = self.render(
-                "listing.html",
-                here,
+            charts = (chart_list or []) if number == 1 else []
+            context: dict[str, Any] = dict(
                 intro=intro if number == 1 else "",
-                chart_list=(chart_list or []) if number == 1 else [],
-                docs=docs[(number - 1) * size : number * size],
                 total=len(docs),
                 number=number,
                 pages=pages,
@@ -169,6 +213,11 @@ class PortalViews:
                 next=listing_uri(base, number + 1) if number < pages else None,
                 page_links=[(n, listing_uri(base, n) if n else None) for n in page_numbers(number, pages)],
             )
+            shown = docs[(number - 1) * size : number * size]
+            if charts:
+                html = self.render("listing.html", here, chart_list=charts, docs=shown, **context)
+            else:
+                html = self.render_recorded("listing.html", here, shown, chart_list=[], **context)
             page_title = title if number == 1 else f"{title}（第 {number} 页）"
             # Listings repeat the documents' titles and summaries; search should find the documents.
             yield GeneratedPage(here, page_title, front_matter(page_title, search_exclude=True) + html + "\n", in_nav and number == 1)

@@ -6,13 +6,14 @@ views depend one way: ``pages`` uses them, they never use ``pages``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from markdown.extensions.toc import slugify_unicode
 
 from ..structure.corpus import Corpus
+from ..structure.document import Document
 
 
 def default_slugify(text: str) -> str:
@@ -40,4 +41,20 @@ class Rendering(Protocol):
 
     def render(self, template: str, here: str, **context: Any) -> str:
         """A template's HTML, held back from Markdown behind a placeholder."""
+        ...
+
+
+class BlockMemo(Protocol):
+    """The placeholders of an earlier build's blocks, by what each was made from (``incremental.dependencies``)."""
+
+    def inputs(self, template: str, here: str, documents: Sequence[Document], context: dict[str, Any]) -> str | None:
+        """A digest of everything the block shows, or None when some input has no plain form."""
+        ...
+
+    def marker(self, inputs: str) -> str | None:
+        """The placeholder the block had when made from ``inputs``, if recorded."""
+        ...
+
+    def note(self, inputs: str, marker: str) -> None:
+        """This build's block from ``inputs`` has ``marker``."""
         ...
