@@ -46,6 +46,12 @@ def test_the_next_publish_links_unchanged_pages_and_never_writes_the_live_releas
     assert f"{EDITED}/index.html" not in shared
     assert len(shared) == len(pages) - 1
     assert "会后，各单位结合实际认真传达学习。" in (new / EDITED / "index.html").read_text(encoding="utf-8")
+    # The search index the new release has is the old one with the edited speech's files written anew.
+    index = [p for p in (new / "search-index").rglob("*.json") if p.parent.parent.name.startswith("v-")]
+    linked = [p for p in index if p.stat().st_nlink > 1]
+    assert index and 0 < len(index) - len(linked) < len(index) // 2
+    for path in linked:
+        assert any(os.path.samefile(path, old) for old in (live / "search-index").rglob(path.name))
 
 
 def test_a_linked_publish_gives_the_files_of_a_full_one(portal: Project, tmp_path: Path):

@@ -219,7 +219,10 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             log.info(f"页面缓存：{reused[0]} 个页面沿用缓存的正文，其中 {reused[1]} 个整页沿用。")
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
-            self.search_report = finish_index(indexer, Path(config.site_dir), build.serving, self.documents, config.use_directory_urls)
+            live = build.linked.live if build.linked is not None else None
+            self.search_report = finish_index(
+                indexer, Path(config.site_dir), build.serving, self.documents, config.use_directory_urls, live
+            )
         if self.files is not None:
             files = self.files
             build.finish_site(lambda: produced_files(config, files, self.inline_assets.files))

@@ -74,11 +74,12 @@ def _bounded(record: SearchRecord, body: str, body_line: int, shown: str) -> Sea
 
 
 def finish_index(
-    indexer: SearchIndexer, site_dir: Path, serving: bool, documents: dict[str, Document], directory_urls: bool
+    indexer: SearchIndexer, site_dir: Path, serving: bool, documents: dict[str, Document], directory_urls: bool,
+    live: Path | None = None,
 ) -> IndexReport:
-    """Wait for the search index, write it into the site, and say what it holds."""
+    """Wait for the search index, write it into the site (beside the ``live`` release of a publish), and say what it holds."""
     try:
-        report = indexer.finish(site_dir, link=serving)
+        report = indexer.finish(site_dir, link=serving, earlier=live)
     except SearchIndexRefused as exc:
         raise PluginError(too_many_words(exc.args[0], documents, directory_urls)) from None
     except SearchIndexError as exc:

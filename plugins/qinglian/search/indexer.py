@@ -103,11 +103,13 @@ class SearchIndexer:
         sending.close()
         self._report = receiving
 
-    def finish(self, site_dir: Path, link: bool = False) -> IndexReport:
+    def finish(self, site_dir: Path, link: bool = False, earlier: Path | None = None) -> IndexReport:
         """Wait for the index and place it in ``site_dir``; raises ``SearchIndexError`` on failure.
 
         ``link`` (a preview) hard-links the files from the cache; a build that may be published
-        copies them, so nothing that happens to the cache later can change a release.
+        copies them, so nothing that happens to the cache later can change a release. A publish
+        names the live release (``earlier``): files the new index kept from the one there are
+        hard links to that release's, which is never modified.
         """
         if self._target is None:
             raise SearchIndexError("搜索索引没有开始生成。")
@@ -129,7 +131,10 @@ class SearchIndexer:
         except (OSError, ValueError, KeyError) as exc:
             raise SearchIndexError(f"搜索索引缓存已损坏（{str(exc)[:200]}）：请删除 {self.cache_dir} 后重新生成。") from None
         try:
-            _place(self._target, summary.version, site_dir / SEARCH_FOLDER, update, _link_or_copy if link else shutil.copy2)
+            place = _link_or_copy if link else shutil.copy2
+            folder = site_dir / SEARCH_FOLDER
+            if earlier is None or update is None or not _place_beside(earlier / SEARCH_FOLDER, self._target, summary.version, folder, update):
+                _place(self._target, summary.version, folder, update, place)
         except OSError as exc:
             raise SearchIndexError(f"搜索索引没有放入网站：{disk_message(exc)}") from None
         self._prune(self._target.name)
@@ -175,6 +180,43 @@ def _place(index: Path, version: str, folder: Path, update: IndexUpdate | None, 
     swap.unlink(missing_ok=True)
     place(str(index / META), str(swap))
     os.replace(swap, folder / META)
+
+
+def _place_beside(earlier: Path, index: Path, version: str, folder: Path, update: IndexUpdate) -> bool:
+    """Make ``folder`` the finished ``index``, linking the files it kept from the index in ``earlier``
+    (another release's); False, with nothing placed, when that index is not the one it was made from."""
+    try:
+        earlier_version = IndexSummary.read(earlier).version
+    except (OSError, ValueError, KeyError):
+        return False
+    base = earlier / f"v-{update.base}"
+    if earlier_version != update.base or base.is_symlink() or not base.is_dir():
+        return False
+    written = set(update.written)
+    source = index / f"v-{version}"
+    shutil.rmtree(folder, ignore_errors=True)
+    for current, _, names in os.walk(source):
+        relative = os.path.relpath(current, source)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        os.makedirs(folder / f"v-{version}" / prefix, exist_ok=True)
+        for name in names:
+            new, kept = os.path.join(current, name), base / (prefix + name)
+            target = folder / f"v-{version}" / (prefix + name)
+            if prefix + name not in written and _same_size(kept, new):
+                os.link(kept, target, follow_symlinks=False)
+            else:
+                shutil.copy2(new, target)
+    shutil.copy2(index / META, folder / META)
+    return True
+
+
+def _same_size(kept: Path, new: str) -> bool:
+    # The kept file is the base version's by the index's own record; a file of another size was cut short or replaced.
+    try:
+        status = os.lstat(kept)
+    except OSError:
+        return False
+    return not os.path.islink(kept) and status.st_size == os.stat(new).st_size
 
 
 def _link_or_copy(source: str, target: str) -> None:
