@@ -127,3 +127,47 @@ def test_a_record_whose_listing_blocks_do_not_match_fails_and_keeps_the_live_rel
     assert "的内容与页面依赖记录不符" in result.stderr and "Traceback" not in result.stderr + result.stdout
     assert (dest / "current").resolve() == live
     assert tree(dest) == before
+
+
+def test_a_damaged_cached_body_is_not_read_for_a_linked_page_and_heals_when_laid_out_anew(portal: Project, tmp_path: Path):
+    """A page the live release has from the same body is linked without reading that body. When
+    the layout changes, the body is needed: a damaged one fails that publish with a message, is
+    taken out of the cache, and the next publish renders the page again."""
+    from qinglian.cache_store import read_salted_json
+    from qinglian.incremental.dependencies import FORMAT
+
+    dest = tmp_path / "www"
+    assert publish(portal, dest).returncode == 0
+    record = cache_of(portal.root, "pages/dependencies.json")
+    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
+    key = read_salted_json(record, FORMAT, salt)["pages"]["cases/2025-project-kickbacks.md"][1]
+    body = cache_of(portal.root, f"pages/{key[:2]}/{key}.body.html")
+    data = body.read_bytes()
+    assert b"<p>" in data
+    body.write_bytes(data.replace(b"<p>", b"<q>", 1))  # same size, other bytes
+
+    edit(portal)
+    result = publish(portal, dest)
+    assert result.returncode == 0, result.stderr[-3000:]
+    live = (dest / "current").resolve()
+    page = "cases/2025-project-kickbacks/index.html"
+    assert os.path.samefile(live / page, (dest / "releases" / sorted(os.listdir(dest / "releases"))[0] / page))
+
+    # The help page's title is in every page's navigation: every page is laid out anew.
+    help_page = portal.root / "docs/help.md"
+    help_page.write_text(help_page.read_text(encoding="utf-8").replace("title: 使用帮助", "title: 使用说明", 1), encoding="utf-8")
+    before = tree(dest)
+    result = publish(portal, dest)
+    assert result.returncode != 0
+    assert f"页面缓存文件 {body} 已损坏" in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert (dest / "current").resolve() == live and tree(dest) == before
+    assert not body.exists()
+
+    result = publish(portal, dest)
+    assert result.returncode == 0, result.stderr[-3000:]
+    full = tmp_path / "full"
+    assert publish(portal, full, "--full").returncode == 0
+    # The same files, besides the earlier search index versions a release keeps for open pages.
+    carried = {path for path in tree(dest) if path.startswith("search-index/v-") and path not in tree(full)}
+    assert {path: digest for path, digest in tree(dest).items() if path not in carried} == tree(full)
+    assert "使用说明" in ((dest / "current").resolve() / page).read_text(encoding="utf-8")

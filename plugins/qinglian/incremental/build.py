@@ -291,6 +291,10 @@ class IncrementalBuild:
             return self.kept_site.unchanged(src_uri, dest, made_by)
         return self.linked is not None and self.linked.unchanged(src_uri, dest, made_by)
 
+    def live_made_from(self, dest: str, key: str) -> bool:
+        """A publish will most likely link the page at ``dest`` from the live release, which was made from the body ``key``."""
+        return self.linked is not None and self.linked.made_from(dest, key)
+
     def links_from_live(self, dest: str, made_by: str) -> bool:
         """A publish will link the page at ``dest`` from the live release: its cached copy is not needed."""
         return self.linked is not None and self.linked.would_link(dest, made_by)

@@ -106,7 +106,10 @@ class CachedPages:
         reuse, key = self.build.reuse, self.build.known_key(page.file.src_uri)
         if reuse is None or key is None or not portal_page:
             return False
-        body = reuse.known(page.file.src_uri, key) if isinstance(page, RenderedPage) else None
+        # A page the live release has from the same body is linked unless the layout changed: its
+        # body is read (and checked) only then, in ``context``.
+        checked = not self.build.live_made_from(page.file.abs_dest_path, key)
+        body = reuse.known(page.file.src_uri, key, checked) if isinstance(page, RenderedPage) else None
         if body is not None and isinstance(page, RenderedPage):
             page.cache_key, page.reused, page.assembled = key, body, False
             return True

@@ -96,6 +96,14 @@ class LinkedRelease:
         known = self.recorded.get(relative)
         return known is not None and known.made_by == made_by and self._live_is(relative, known)
 
+    def made_from(self, dest: str, key: str) -> bool:
+        """Whether the live release's file at ``dest`` is still the page made from the body ``key``, under any layout."""
+        if self.site is None or self.live is None:
+            return False
+        relative = os.path.relpath(dest, self.site).replace(os.sep, "/")
+        known = self.recorded.get(relative)
+        return known is not None and known.made_by.startswith(f"{key}:") and self._live_is(relative, known)
+
     def _live_is(self, relative: str, known: PageFile) -> bool:
         """The live release's file is still the one recorded (same size, time and inode)."""
         if self.live is None:

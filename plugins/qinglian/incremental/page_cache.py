@@ -184,6 +184,9 @@ class PageCache:
         self._used.add(key)
         return entry
 
+    def has_body_file(self, key: str) -> bool:
+        return key in self._entries and self._path(key, "body").is_file()
+
     def body_html(self, key: str) -> str:
         """The body ``body(key)`` found whole; raises ``CacheError`` if it changed since."""
         return self._read_again(key, "body")
@@ -298,7 +301,9 @@ class PageCache:
         entry = self._entries.get(key)
         html = self._read(key, kind, entry) if entry is not None else None
         if html is None:
-            raise CacheError(f"页面缓存文件 {self._path(key, kind)} 在生成过程中被改动或删除；请重新生成。")
+            # Gone from the cache, so the next build renders the page again.
+            self._path(key, kind).unlink(missing_ok=True)
+            raise CacheError(f"页面缓存文件 {self._path(key, kind)} 已损坏，或在生成过程中被改动或删除（已从缓存中去掉）；请重新生成。")
         return html
 
     def _drop(self, key: str) -> None:

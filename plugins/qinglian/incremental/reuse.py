@@ -103,9 +103,15 @@ class PageReuse:
             self._recorder.messages = []
         return key, body
 
-    def known(self, src_uri: str, key: str) -> RenderedBody | None:
-        """The body stored under ``key``, known to be the page's (its inputs did not change)."""
-        body = self.cache.body(key, verify=key not in self.fresh_bodies)
+    def known(self, src_uri: str, key: str, checked: bool = True) -> RenderedBody | None:
+        """The body stored under ``key``, known to be the page's (its inputs did not change).
+
+        Not ``checked``: its file is only looked for now; ``body_html`` reads and checks it if it is needed.
+        """
+        if checked:
+            body = self.cache.body(key, verify=key not in self.fresh_bodies)
+        else:
+            body = self.cache.body(key, verify=False) if self.cache.has_body_file(key) else None
         if body is not None:
             self.keys[src_uri] = key
             self.reused_bodies += key not in self.fresh_bodies
