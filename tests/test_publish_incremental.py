@@ -158,7 +158,7 @@ def test_a_damaged_cached_body_is_not_read_for_a_linked_page_and_heals_when_laid
     help_page.write_text(help_page.read_text(encoding="utf-8").replace("title: 使用帮助", "title: 使用说明", 1), encoding="utf-8")
     before = tree(dest)
     result = publish(portal, dest)
-    assert result.returncode != 0
+    assert result.returncode == 4
     assert f"页面缓存文件 {body} 已损坏" in result.stderr + result.stdout and "Traceback" not in result.stderr
     assert (dest / "current").resolve() == live and tree(dest) == before
     assert not body.exists()
