@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -127,3 +128,42 @@ def test_recorded_listings_missing_from_the_page_cache_are_made_again(portal: Pa
     assert kept(result) is not None
     assert_same_site(portal / "site", portal / "site-again")
 
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"title": "讲话", "date": dt.date(2025, 3, 5), "topics": ["八项规定", "以案促改"], "draft": False, "order": 3, "weight": 1.5},
+        {"when": dt.datetime(2025, 3, 5, 9, 30), "at": dt.datetime(2025, 3, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))},
+        {"nested": {"hide": ["navigation", "toc"], "search": {"exclude": True}}, "nothing": None},
+        {},
+    ],
+)
+def test_metadata_json_can_hold_is_remembered_as_it_was(meta: dict):
+    from qinglian.incremental.source_meta import KnownSources
+
+    source = "---\nanything\n---\n\n# 正文\n"
+    first, second = KnownSources(), None
+    assert first.split("a.md", source, lambda text: (text[16:], meta)) == (source[16:], meta)
+    second = KnownSources(first.made)
+
+    def parse(text: str) -> tuple[str, dict]:
+        raise AssertionError("parsed again")
+
+    markdown, remembered = second.split("a.md", source, parse)
+    assert markdown == source[16:] and remembered == meta and remembered is not meta
+    assert [type(value) for value in remembered.values()] == [type(value) for value in meta.values()]
+    # Another source at the same path is parsed.
+    assert KnownSources(first.made).split("a.md", source + "补充", lambda text: ("x", {"title": "新"})) == ("x", {"title": "新"})
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [{1: "数字键"}, {"$date": "2025-03-05"}, {"tags": {"一", "二"}}, {"ratio": float("nan")}, {"text": "\ud800"}, {"data": b"bytes"}],
+)
+def test_metadata_json_cannot_hold_exactly_is_parsed_every_time(meta: dict):
+    from qinglian.incremental.source_meta import KnownSources
+
+    known = KnownSources()
+    known.split("a.md", "---\nx\n---\n", lambda text: ("", meta))
+    assert known.made == {}

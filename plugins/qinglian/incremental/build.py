@@ -40,6 +40,7 @@ from .page_cache import PageCache
 from .preview import LastBuild, QuickRebuild, quick_rebuild
 from .quick_reload import ContentState
 from .reuse import PageReuse, build_salt, linked_sources, own_code
+from .source_meta import KnownSources
 
 # Each page's source, Markdown and metadata as last read, by source path (a preview server only).
 SourceMemo = dict[str, tuple[str, str, dict[str, object]]]
@@ -155,6 +156,11 @@ class IncrementalBuild:
             # One build per process: the memo has done its work, and holds a copy of every document.
             self.memo = None
         return loaded
+
+    @property
+    def known_sources(self) -> KnownSources | None:
+        """Pages' sources as an earlier build split them into Markdown and metadata (a build that is not a preview)."""
+        return self.recorded.sources if self.recorded is not None else None
 
     @property
     def blocks(self) -> RecordedBlocks | None:

@@ -45,6 +45,7 @@ from ..content.loader import LoadResult
 from ..structure.document import Document
 from .page_cache import digest
 from .quick_reload import TEXT_ONLY, headings
+from .source_meta import KnownSources
 
 FORMAT = 2
 FILE_NAME = "dependencies.json"
@@ -89,6 +90,8 @@ class RecordedKeys:
         self.recorded = recorded or {}
         # Listing blocks' placeholders by their inputs, as the last build left them.
         self.blocks = blocks or {}
+        # Each page's source split into Markdown and metadata, by its hash (read and written by the engine's pages).
+        self.sources = KnownSources()
         # Of this build: each page's dependency digest, the keys still good, the listing blocks.
         self.digests: dict[str, str] = {}
         self.usable: dict[str, str] = {}
@@ -101,16 +104,21 @@ class RecordedKeys:
             entries = read_salted_json(path, FORMAT, salt)
             if entries is None:
                 return keys
-            if not isinstance(entries, dict) or not isinstance(entries.get("pages"), dict) or not isinstance(entries.get("blocks"), dict):
+            if not isinstance(entries, dict) or not all(isinstance(entries.get(part), dict) for part in ("pages", "blocks", "sources")):
                 raise ValueError("not a record")
             keys.recorded = {
                 src_uri: (entry[0], entry[1]) for src_uri, entry in entries["pages"].items()
                 if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
             }
             keys.blocks = {inputs: marker for inputs, marker in entries["blocks"].items() if isinstance(marker, str)}
+            keys.sources = KnownSources({
+                src_uri: (entry[0], entry[1], entry[2]) for src_uri, entry in entries["sources"].items()
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and type(entry[1]) is int
+                and isinstance(entry[2], str)
+            })
         except (ValueError, TypeError, RecursionError):
             warn_healed(f"页面依赖记录 {path}")
-            keys.recorded, keys.blocks = {}, {}
+            keys.recorded, keys.blocks, keys.sources = {}, {}, KnownSources()
         return keys
 
     def block_memo(self, loaded: LoadResult, hashes: dict[Path, str]) -> RecordedBlocks:
@@ -129,10 +137,12 @@ class RecordedKeys:
         return self.usable.get(src_uri)
 
     def write(self, path: Path, keys: dict[str, str]) -> None:
-        """Record this build's key of every page it has a digest for, and its listing blocks (after a successful build)."""
+        """Record this build's key of every page it has a digest for, its listing blocks and its pages' sources as split
+        (after a successful build)."""
         pages = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
         blocks = dict(sorted(self.made_blocks.made.items())) if self.made_blocks is not None else {}
-        write_salted_json(path, FORMAT, self.salt, {"pages": pages, "blocks": blocks}, durable=False)
+        sources = {src_uri: list(entry) for src_uri, entry in sorted(self.sources.made.items())}
+        write_salted_json(path, FORMAT, self.salt, {"pages": pages, "blocks": blocks, "sources": sources}, durable=False)
 
 
 def page_digests(

@@ -36,6 +36,7 @@ from ..search.indexer import SEARCH_FOLDER
 from .build import IncrementalBuild, SourceMemo
 from .page_cache import RenderedBody, TocEntry
 from .reuse import Message, PageInputs, link_targets
+from .source_meta import KnownSources
 
 # A template that renders nothing: the page comes whole from the cache (see ``on_post_page``).
 CACHED_TEMPLATE = "qinglian-cached.html"
@@ -44,7 +45,9 @@ CACHED_TEMPLATE = "qinglian-cached.html"
 class RenderedPage(Page):
     """A page that takes its body, and maybe the whole page, from the cache."""
 
-    def __init__(self, title: str | None, file: Any, config: MkDocsConfig, sources: SourceMemo | None = None) -> None:
+    def __init__(
+        self, title: str | None, file: Any, config: MkDocsConfig, sources: SourceMemo | None = None, known: KnownSources | None = None
+    ) -> None:
         super().__init__(title, file, config)
         self.title_from_navigation = title
         self.cache_key: str | None = None
@@ -53,14 +56,22 @@ class RenderedPage(Page):
         # False when a preview rebuild took the page's key over without assembling its Markdown.
         self.assembled = True
         self._sources = sources
+        self._known = known
 
     def read_source(self, config: MkDocsConfig) -> None:
-        if self._sources is None:
+        if self._sources is None and self._known is None:
             super().read_source(config)
             return
         source = config.plugins.on_page_read_source(page=self, config=config)
-        if source is None:
+        if source is None and (self._sources is not None or self.file.generated_by):
             source = self.file.content_string
+        if source is None:
+            # MkDocs reads the file itself, and says why it cannot.
+            super().read_source(config)
+            return
+        if self._sources is None and self._known is not None:
+            self.markdown, self.meta = self._known.split(self.file.src_uri, source, meta.get_data)
+            return
         known = self._sources.get(self.file.src_uri)
         if known is None or known[0] != source:
             markdown, page_meta = meta.get_data(source)
@@ -99,7 +110,7 @@ class CachedPages:
         titles = dict(_navigation_titles(config.nav or []))
         for file in files.documentation_pages():
             if file.page is None:
-                RenderedPage(titles.get(file.src_uri), file, config, self.build.sources)
+                RenderedPage(titles.get(file.src_uri), file, config, self.build.sources, self.build.known_sources)
 
     def known(self, page: Page, portal_page: bool, document: bool) -> bool:
         """True when a preview rebuild takes the page's body over without assembling its Markdown."""
