@@ -68,13 +68,17 @@ def test_a_text_edit_reassembles_only_that_document(portal: Path, tmp_path: Path
     assert "本段为修改后补充的内容" in (portal / "site-edited/cases/2025-project-kickbacks/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("change", ["regulation text", "case title", "vocabulary"])
+@pytest.mark.parametrize("change", ["regulation text", "case title", "case heading", "vocabulary"])
 def test_what_other_pages_show_reassembles_every_document(portal: Path, tmp_path: Path, change: str):
     build(portal, "site")
     if change == "regulation text":
         # The cases citing 第二十八条 show its words.
         path = portal / REGULATION
         path.write_text(path.read_text(encoding="utf-8").replace("收受好处", "收受财物"), encoding="utf-8")
+    elif change == "case heading":
+        # Readings may point to a heading: its outline is part of what others show.
+        path = portal / CASE
+        path.write_text(path.read_text(encoding="utf-8").replace("## 案件警示", "## 案件警示与整改"), encoding="utf-8")
     elif change == "case title":
         path = portal / CASE
         text = path.read_text(encoding="utf-8")

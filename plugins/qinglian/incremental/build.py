@@ -267,7 +267,9 @@ class IncrementalBuild:
         if self.recorded is None or self.reuse is None:
             return None
         pages = ((page.src_uri, page.markdown) for page in generated)
-        self.recorded.decide(page_digests(loaded, self._contents, site_files, self.reuse.cache.salt, scheduled, pages))
+        self.recorded.decide(page_digests(
+            loaded, self._contents, site_files, self.reuse.cache.salt, scheduled, pages, self.recorded.outlines
+        ))
         if not self.recorded.recorded:
             return None
         return len(self.recorded.usable), len(self.recorded.digests)

@@ -81,6 +81,24 @@ class RecordedBlocks:
         self.made[inputs] = marker
 
 
+class Outlines:
+    """Each speech's or case's headings and article links, as a digest by the hash of its file: they depend on nothing else."""
+
+    def __init__(self, recorded: dict[str, tuple[str, str]] | None = None) -> None:
+        self.recorded = recorded or {}
+        self.made: dict[str, tuple[str, str]] = {}
+
+    def of(self, document: Document, content: str) -> str:
+        known = self.recorded.get(document.src_uri)
+        if known is not None and known[0] == content:
+            outline = known[1]
+        else:
+            links = sorted({(link.target, link.anchor) for link in anchored_links(document.body, document.src_uri, 1)})
+            outline = digest(json.dumps(headings(document.body), ensure_ascii=False), json.dumps(links, ensure_ascii=False))
+        self.made[document.src_uri] = (content, outline)
+        return outline
+
+
 class RecordedKeys:
     """The last build's key of every portal page, usable for pages whose dependencies did not change."""
 
@@ -92,6 +110,7 @@ class RecordedKeys:
         self.blocks = blocks or {}
         # Each page's source split into Markdown and metadata, by its hash (read and written by the engine's pages).
         self.sources = KnownSources()
+        self.outlines = Outlines()
         # Of this build: each page's dependency digest, the keys still good, the listing blocks.
         self.digests: dict[str, str] = {}
         self.usable: dict[str, str] = {}
@@ -104,12 +123,9 @@ class RecordedKeys:
             entries = read_salted_json(path, FORMAT, salt)
             if entries is None:
                 return keys
-            if not isinstance(entries, dict) or not all(isinstance(entries.get(part), dict) for part in ("pages", "blocks", "sources")):
+            if not isinstance(entries, dict) or not all(isinstance(entries.get(part), dict) for part in ("pages", "blocks", "sources", "outlines")):
                 raise ValueError("not a record")
-            keys.recorded = {
-                src_uri: (entry[0], entry[1]) for src_uri, entry in entries["pages"].items()
-                if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
-            }
+            keys.recorded, keys.outlines = _pairs(entries["pages"]), Outlines(_pairs(entries["outlines"]))
             keys.blocks = {inputs: marker for inputs, marker in entries["blocks"].items() if isinstance(marker, str)}
             keys.sources = KnownSources({
                 src_uri: (entry[0], entry[1], entry[2]) for src_uri, entry in entries["sources"].items()
@@ -118,7 +134,7 @@ class RecordedKeys:
             })
         except (ValueError, TypeError, RecursionError):
             warn_healed(f"页面依赖记录 {path}")
-            keys.recorded, keys.blocks, keys.sources = {}, {}, KnownSources()
+            keys.recorded, keys.blocks, keys.sources, keys.outlines = {}, {}, KnownSources(), Outlines()
         return keys
 
     def block_memo(self, loaded: LoadResult, hashes: dict[Path, str]) -> RecordedBlocks:
@@ -142,7 +158,16 @@ class RecordedKeys:
         pages = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
         blocks = dict(sorted(self.made_blocks.made.items())) if self.made_blocks is not None else {}
         sources = {src_uri: list(entry) for src_uri, entry in sorted(self.sources.made.items())}
-        write_salted_json(path, FORMAT, self.salt, {"pages": pages, "blocks": blocks, "sources": sources}, durable=False)
+        outlines = {src_uri: list(entry) for src_uri, entry in sorted(self.outlines.made.items())}
+        record = {"pages": pages, "blocks": blocks, "sources": sources, "outlines": outlines}
+        write_salted_json(path, FORMAT, self.salt, record, durable=False)
+
+
+def _pairs(entries: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {
+        key: (entry[0], entry[1]) for key, entry in entries.items()
+        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry)
+    }
 
 
 def page_digests(
@@ -152,17 +177,18 @@ def page_digests(
     salt: str,
     scheduled: Callable[[Document], bool],
     generated: Iterable[tuple[str, str]] = (),
+    outlines: Outlines | None = None,
 ) -> dict[str, str]:
     """Each portal page's dependency digest; none at all when a document's file hash is unknown.
 
     ``contents`` is each source's hash as the documents were read; ``site_files`` every file of
     the site as (source path, address, inclusion); ``scheduled`` whether a plan schedules it;
-    ``generated`` each generated page as (source path, Markdown).
+    ``generated`` each generated page as (source path, Markdown); ``outlines`` the speeches' and cases' outlines as recorded.
     """
     documents = sorted([*loaded.corpus.documents, *loaded.withheld], key=lambda d: d.src_uri)
     if any(document.source not in contents for document in documents):
         return {}  # a file read without the memo: nothing to compare it with
-    context = context_digest(loaded, documents, contents, site_files, salt)
+    context = context_digest(loaded, documents, contents, site_files, salt, outlines or Outlines())
     today = loaded.today.isoformat()
     digests = {}
     for document in documents:
@@ -177,11 +203,16 @@ def page_digests(
 
 
 def context_digest(
-    loaded: LoadResult, documents: list[Document], contents: dict[Path, str], site_files: Iterable[tuple[str, str, str]], salt: str
+    loaded: LoadResult,
+    documents: list[Document],
+    contents: dict[Path, str],
+    site_files: Iterable[tuple[str, str, str]],
+    salt: str,
+    outlines: Outlines,
 ) -> str:
     """What every page may depend on besides its own file (see the module's description)."""
     withheld = [(d.src_uri, reason.value) for d in documents if (reason := d.withheld(loaded.today)) is not None]
-    shown = [(d.src_uri, _shown_to_others(d, contents[d.source])) for d in documents]
+    shown = [(d.src_uri, _shown_to_others(d, contents[d.source], outlines)) for d in documents]
     files = sorted(site_files)
     return digest(salt, _vocabulary(loaded), json.dumps([withheld, shown, files], ensure_ascii=False))
 
@@ -191,7 +222,7 @@ def _vocabulary(loaded: LoadResult) -> bytes | str:
     return vocabulary if isinstance(vocabulary, bytes) else repr(vocabulary)
 
 
-def _shown_to_others(document: Document, content: str) -> str:
+def _shown_to_others(document: Document, content: str, outlines: Outlines) -> str:
     """What pages other than the document's own may show of it."""
     if document.collection.name not in TEXT_ONLY:
         return content
@@ -199,8 +230,7 @@ def _shown_to_others(document: Document, content: str) -> str:
         fields = json.dumps(document.fields, sort_keys=True, ensure_ascii=False, default=_plain)
     except (TypeError, ValueError):
         return content  # a value with no plain form: the whole file stands for it
-    links = sorted({(link.target, link.anchor) for link in anchored_links(document.body, document.src_uri, 1)})
-    return digest(fields, json.dumps(headings(document.body), ensure_ascii=False), json.dumps(links, ensure_ascii=False))
+    return digest(fields, outlines.of(document, content))
 
 
 def _plain(value: Any) -> Any:
