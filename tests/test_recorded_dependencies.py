@@ -171,3 +171,13 @@ def test_metadata_json_cannot_hold_exactly_is_parsed_every_time(meta: dict):
     known = KnownSources()
     known.split("a.md", "---\nx\n---\n", lambda text: ("", meta))
     assert known.made == {}
+
+
+def test_a_remembered_split_that_does_not_decode_is_parsed_again():
+    from qinglian.incremental.page_cache import digest
+    from qinglian.incremental.source_meta import KnownSources
+
+    source = "---\ntitle: 讲话\n---\n\n正文\n"
+    for entry in [(digest(source), 4, {"d": {"$date": "不是日期"}}), (digest(source), 999, {"title": "讲话"})]:
+        known = KnownSources({"a.md": entry})
+        assert known.split("a.md", source, lambda text: ("正文\n", {"title": "讲话"})) == ("正文\n", {"title": "讲话"})

@@ -131,7 +131,8 @@ class IncrementalBuild:
                 self._last_page_cache = self.reuse.cache
         if self.memo is None and self.page_cache:
             # What reads a document: this code and the YAML parser.
-            self.memo = DocumentMemo.read(self._memo_file(), f"{own_code()} pyyaml={metadata.version('pyyaml')}")
+            salt = f"{own_code()} pyyaml={metadata.version('pyyaml')}"
+            self.memo = DocumentMemo.read(self._memo_file(), salt, copies=self.serving)
         elif self.memo is None and self.serving:
             self.memo = DocumentMemo()
         last, self._last_build, self._quick = self._last_build, None, None
@@ -299,9 +300,9 @@ class IncrementalBuild:
             return self.kept_site.unchanged(src_uri, dest, made_by)
         return self.linked is not None and self.linked.unchanged(src_uri, dest, made_by)
 
-    def live_made_from(self, dest: str, key: str) -> bool:
-        """A publish will most likely link the page at ``dest`` from the live release, which was made from the body ``key``."""
-        return self.linked is not None and self.linked.made_from(dest, key)
+    def live_made_from(self, dest_uri: str, key: str) -> bool:
+        """A publish will most likely link the page at ``dest_uri`` from the live release, which was made from the body ``key``."""
+        return self.linked is not None and self.linked.made_from(dest_uri, key)
 
     def links_from_live(self, dest: str, made_by: str) -> bool:
         """A publish will link the page at ``dest`` from the live release: its cached copy is not needed."""

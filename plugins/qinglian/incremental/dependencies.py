@@ -130,7 +130,7 @@ class RecordedKeys:
             keys.sources = KnownSources({
                 src_uri: (entry[0], entry[1], entry[2]) for src_uri, entry in entries["sources"].items()
                 if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and type(entry[1]) is int
-                and isinstance(entry[2], str)
+                and isinstance(entry[2], dict)
             })
         except (ValueError, TypeError, RecursionError):
             warn_healed(f"页面依赖记录 {path}")

@@ -119,7 +119,7 @@ class CachedPages:
             return False
         # A page the live release has from the same body is linked unless the layout changed: its
         # body is read (and checked) only then, in ``context``.
-        checked = not self.build.live_made_from(page.file.abs_dest_path, key)
+        checked = not self.build.live_made_from(page.file.dest_uri, key)
         body = reuse.known(page.file.src_uri, key, checked) if isinstance(page, RenderedPage) else None
         if body is not None and isinstance(page, RenderedPage):
             page.cache_key, page.reused, page.assembled = key, body, False

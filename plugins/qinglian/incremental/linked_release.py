@@ -96,11 +96,11 @@ class LinkedRelease:
         known = self.recorded.get(relative)
         return known is not None and known.made_by == made_by and self._live_is(relative, known)
 
-    def made_from(self, dest: str, key: str) -> bool:
-        """Whether the live release's file at ``dest`` is still the page made from the body ``key``, under any layout."""
+    def made_from(self, relative: str, key: str) -> bool:
+        """Whether the live release's file at ``relative`` (a path in the release) is still the page made from the body
+        ``key``, under any layout."""
         if self.site is None or self.live is None:
             return False
-        relative = os.path.relpath(dest, self.site).replace(os.sep, "/")
         known = self.recorded.get(relative)
         return known is not None and known.made_by.startswith(f"{key}:") and self._live_is(relative, known)
 

@@ -48,8 +48,11 @@ class _Entry:
     # The decoded pair itself, handed out again by a memo that shares (``DocumentMemo(shared=True)``).
     value: tuple[Document | None, list[Problem]] | None = None
 
-    def documents(self, shared: bool = False) -> tuple[Document | None, list[Problem]] | None:
-        """A fresh copy of the pair (or, ``shared``, the same one each time), or None when the stored text is not one."""
+    def documents(self, shared: bool = False, copies: bool = True) -> tuple[Document | None, list[Problem]] | None:
+        """A fresh copy of the pair (or, ``shared``, the same one each time), or None when the stored text is not one.
+
+        ``copies``: keep a pickled copy for the next call (a process that builds once never makes one).
+        """
         if shared:
             if self.value is None:
                 self.value = self.documents()
@@ -57,17 +60,19 @@ class _Entry:
         if self.copy is not None:
             return pickle.loads(self.copy)  # noqa: S301 - bytes this process made itself
         decoded = _decoded(self.loaded)
-        if decoded is not None:
+        if decoded is not None and copies:
             self.copy = pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
         return decoded
 
 
 class DocumentMemo:
-    def __init__(self, salt: str = "", shared: bool = False) -> None:
+    def __init__(self, salt: str = "", shared: bool = False, copies: bool = True) -> None:
         # Shared: a document read once is handed out as the same object to every later load. Only for
         # a process that never changes documents after loading (the workspace's checks): the loader's
         # own cross-document steps assign their results afresh on every load.
         self.shared = shared
+        # Copies kept for later loads of this process; a process that builds once (the nightly build) needs none.
+        self.copies = copies
         # ``salt``: the code that reads documents; entries read by other code are not trusted.
         self.salt = salt
         self._entries: dict[Path, _Entry] = {}
@@ -79,9 +84,9 @@ class DocumentMemo:
         return len(self._entries)
 
     @classmethod
-    def read(cls, path: Path, salt: str) -> DocumentMemo:
+    def read(cls, path: Path, salt: str, copies: bool = True) -> DocumentMemo:
         """The memo kept in ``path`` by the same code, or an empty one."""
-        memo = cls(salt)
+        memo = cls(salt, copies=copies)
         try:
             stored = read_salted_json(path, FORMAT, salt)
             if stored is not None:
@@ -121,7 +126,7 @@ class DocumentMemo:
                     self._changed = True
         except OSError:
             return read(log)
-        remembered = entry.documents(self.shared) if entry is not None else None
+        remembered = entry.documents(self.shared, self.copies) if entry is not None else None
         if remembered is not None:
             document, problems = remembered
             self.reused += 1
@@ -132,7 +137,7 @@ class DocumentMemo:
             document = read(local)
             problems = local.problems
             stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
-            copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL)
+            copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL) if self.copies else None
             self._entries[path] = _Entry(stamp, content, context_key, stored, copy, (document, problems) if self.shared else None)
             self._changed = True
         log.problems += problems

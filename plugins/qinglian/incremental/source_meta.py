@@ -22,20 +22,25 @@ _DATE, _DATETIME = "$date", "$datetime"
 
 
 class KnownSources:
-    """The split of each page's source, by source path: (source hash, where the Markdown starts, metadata as JSON)."""
+    """The split of each page's source, by source path: (source hash, where the Markdown starts, metadata as plain JSON)."""
 
-    def __init__(self, recorded: dict[str, tuple[str, int, str]] | None = None) -> None:
+    def __init__(self, recorded: dict[str, tuple[str, int, Any]] | None = None) -> None:
         self.recorded = recorded or {}
         # Of this build, to record for the next.
-        self.made: dict[str, tuple[str, int, str]] = {}
+        self.made: dict[str, tuple[str, int, Any]] = {}
 
     def split(self, src_uri: str, source: str, parse: Callable[[str], tuple[str, dict[str, Any]]]) -> tuple[str, dict[str, Any]]:
         """The page's Markdown and metadata, as ``parse`` makes them of ``source``."""
         source_hash = digest(source)
         known = self.recorded.get(src_uri)
-        if known is not None and known[0] == source_hash:
-            self.made[src_uri] = known
-            return source[known[1]:], decode_meta(json.loads(known[2]))
+        if known is not None and known[0] == source_hash and 0 <= known[1] <= len(source):
+            try:
+                meta = decode_meta(known[2])
+            except (TypeError, ValueError, RecursionError):
+                meta = None  # not as this code writes it: parsed again
+            if isinstance(meta, dict):
+                self.made[src_uri] = known
+                return source[known[1]:], meta
         markdown, meta = parse(source)
         encoded = encode_meta(meta)
         if encoded is not None and source.endswith(markdown):
@@ -43,24 +48,25 @@ class KnownSources:
         return markdown, meta
 
 
-def encode_meta(value: Any) -> str | None:
-    """``value`` as JSON text that ``decode_meta`` turns back into an equal value of the same types, or None."""
+def encode_meta(value: Any) -> Any | None:
+    """``value`` as plain JSON that ``decode_meta`` turns back into an equal value of the same types, or None."""
     try:
-        text = json.dumps(_encode(value), ensure_ascii=False)
+        encoded = _encode(value)
+        text = json.dumps(encoded, ensure_ascii=False)
         text.encode("utf-8")  # a lone surrogate could not be written
         same = _same(decode_meta(json.loads(text)), value)
     except (TypeError, ValueError, RecursionError):
         return None
-    return text if same else None
+    return encoded if same else None
 
 
 def decode_meta(value: Any) -> Any:
     if isinstance(value, list):
         return [decode_meta(item) for item in value]
     if isinstance(value, dict):
-        if len(value) == 1 and _DATE in value:
+        if len(value) == 1 and isinstance(value.get(_DATE), str):
             return dt.date.fromisoformat(value[_DATE])
-        if len(value) == 1 and _DATETIME in value:
+        if len(value) == 1 and isinstance(value.get(_DATETIME), str):
             return dt.datetime.fromisoformat(value[_DATETIME])
         return {key: decode_meta(item) for key, item in value.items()}
     return value
