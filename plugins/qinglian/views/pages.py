@@ -160,8 +160,9 @@ class PortalViews:
         """The page's HTML with every held fragment in place of its placeholder paragraph.
 
         Each fragment passes the HTML policy for generated blocks before it is placed, once
-        per build; raises ``GeneratedHtmlRefused`` otherwise (``StaleBlock`` for a recorded block that changed). Sources cannot hold a
-        placeholder (the loader refuses ``qlslot``), so only the portal's own blocks are filled.
+        per build; raises ``GeneratedHtmlRefused`` otherwise, and ``StaleBlock`` for a recorded
+        block that came out different. Sources cannot hold a placeholder (the loader refuses
+        ``qlslot``), so only the portal's own blocks are filled.
         """
 
         def take(match: re.Match[str]) -> str:
