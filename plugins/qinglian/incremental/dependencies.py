@@ -21,6 +21,10 @@ all their body depends on. Listings, which are most of them, are not even made a
 listing block is recorded by a digest of its template, address, plain values and the files
 of the documents it shows (``RecordedBlocks``), and keeps its placeholder while these stay.
 
+The record also keeps two things that depend only on a file, by the file's hash: each page's
+source split into Markdown and metadata (``source_meta``), so an unchanged page is not parsed
+by PyYAML again, and each speech's or case's outline (``Outlines``).
+
 When the next build finds the same digest for a page, the recorded key is the page's key and
 its Markdown is not assembled again. Anything not named above changes the context, and with
 it every digest: the record errs towards assembling again, never towards a stale page.
