@@ -23,6 +23,16 @@ def snapshot(release: Path) -> dict[str, tuple[str, int]]:
     }
 
 
+def dependency_record(portal: Project) -> tuple[Path, str, dict]:
+    """The page cache's dependency record: its path, the salt it was written with, and its entries."""
+    from qinglian.cache_store import read_salted_json
+    from qinglian.incremental.dependencies import FORMAT
+
+    record = cache_of(portal.root, "pages/dependencies.json")
+    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
+    return record, salt, read_salted_json(record, FORMAT, salt)
+
+
 def edit(portal: Project) -> None:
     source = portal.root / f"content/{EDITED}.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n会后，各单位结合实际认真传达学习。\n", encoding="utf-8")
@@ -106,16 +116,14 @@ def test_a_damaged_record_means_a_full_publish(portal: Project, tmp_path: Path):
 def test_a_record_whose_listing_blocks_do_not_match_fails_and_keeps_the_live_release(portal: Project, tmp_path: Path):
     """The record's placeholders are checked when a listing is made from them: a record that
     missed an input fails the publish with a message, never a stale page."""
-    from qinglian.cache_store import read_salted_json, write_salted_json
+    from qinglian.cache_store import write_salted_json
     from qinglian.incremental.dependencies import FORMAT
 
     dest = tmp_path / "www"
     assert publish(portal, dest).returncode == 0
     live = (dest / "current").resolve()
     before = tree(dest)
-    record = cache_of(portal.root, "pages/dependencies.json")
-    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
-    entries = read_salted_json(record, FORMAT, salt)
+    record, salt, entries = dependency_record(portal)
     inputs = sorted(entries["blocks"])
     markers = [entries["blocks"][name] for name in inputs]
     assert len(set(markers)) > 1
@@ -133,14 +141,9 @@ def test_a_damaged_cached_body_is_not_read_for_a_linked_page_and_heals_when_laid
     """A page the live release has from the same body is linked without reading that body. When
     the layout changes, the body is needed: a damaged one fails that publish with a message, is
     taken out of the cache, and the next publish renders the page again."""
-    from qinglian.cache_store import read_salted_json
-    from qinglian.incremental.dependencies import FORMAT
-
     dest = tmp_path / "www"
     assert publish(portal, dest).returncode == 0
-    record = cache_of(portal.root, "pages/dependencies.json")
-    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
-    key = read_salted_json(record, FORMAT, salt)["pages"]["cases/2025-project-kickbacks.md"][1]
+    key = dependency_record(portal)[2]["pages"]["cases/2025-project-kickbacks.md"][1]
     body = cache_of(portal.root, f"pages/{key[:2]}/{key}.body.html")
     data = body.read_bytes()
     assert b"<p>" in data

@@ -106,12 +106,12 @@ class Outlines:
 class RecordedKeys:
     """The last build's key of every portal page, usable for pages whose dependencies did not change."""
 
-    def __init__(self, salt: str, recorded: dict[str, tuple[str, str]] | None = None, blocks: dict[str, str] | None = None) -> None:
+    def __init__(self, salt: str, recorded: dict[str, tuple[str, str]] | None = None) -> None:
         self.salt = salt
         # Source path → (dependency digest, key), as the last build left them.
         self.recorded = recorded or {}
         # Listing blocks' placeholders by their inputs, as the last build left them.
-        self.blocks = blocks or {}
+        self.blocks: dict[str, str] = {}
         # Each page's source split into Markdown and metadata, by its hash (read and written by the engine's pages).
         self.sources = KnownSources()
         self.outlines = Outlines()
