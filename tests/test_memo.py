@@ -117,3 +117,54 @@ def test_a_build_from_the_memo_reports_the_same_problems(project: Project):
     assert second.returncode != 0
     messages = [line for line in first.stderr.splitlines() if "2099-broken.md" in line]
     assert messages and all(message in second.stderr for message in messages)
+
+
+def read_with_problem(path: Path, log: ProblemLog) -> str:
+    """load_document's signature for read_ahead: the file's text, with one problem."""
+    log.add(Problem(path.name, 1, "title", "标题", "空"))
+    if path.name == "7.md":
+        raise ValueError("a reader bug: the loader's own pass meets it again")
+    return path.read_text(encoding="utf-8")
+
+
+def test_files_read_ahead_by_workers_load_as_files_read_here(tmp_path: Path):
+    pages = [tmp_path / f"{number}.md" for number in range(80)]
+    for number, page in enumerate(pages):
+        page.write_text(f"第{number}篇", encoding="utf-8")
+    serial, reader = DocumentMemo("code-1"), Reader()
+    expected = [load(serial, page, reader) for page in pages]
+    memo = DocumentMemo("code-1", copies=False)
+    done = memo.read_ahead(pages, CONTEXT, read_with_problem, 2)
+    # The file whose reading raised is left to the loader's own pass, which reads it (and would report what fails).
+    assert done is not None and done[0] == 79
+    reader = Reader()
+    assert [load(memo, page, reader) for page in pages] == expected and reader.reads == 1
+    # What the workers read is kept as read here: in the memo file, and known to the next build.
+    memo.forget_unseen()
+    memo.write(tmp_path / "documents.json")
+    again, reader = DocumentMemo.read(tmp_path / "documents.json", "code-1"), Reader()
+    assert [load(again, page, reader) for page in pages] == expected and reader.reads == 0
+    # Known files are not read ahead again; nor are too few to be worth a fork.
+    assert again.read_ahead(pages, CONTEXT, read_with_problem, 2) is None
+    assert DocumentMemo("code-1").read_ahead(pages[:10], CONTEXT, read_with_problem, 2) is None
+
+
+def test_the_files_of_a_worker_that_dies_are_read_by_the_loader(tmp_path: Path):
+    pages = [tmp_path / f"{number}.md" for number in range(120)]
+    for number, page in enumerate(pages):
+        page.write_text(f"第{number}篇", encoding="utf-8")
+    parent = os.getpid()
+
+    def dying(path: Path, log: ProblemLog) -> str:
+        # The second worker (odd files) dies, out of memory say, half-way through its share.
+        if os.getpid() != parent and path.name == "61.md":
+            os._exit(137)
+        return read_with_problem(path, log)
+
+    memo = DocumentMemo("code-1")
+    done = memo.read_ahead(pages, CONTEXT, dying, 2)
+    assert done is not None and 59 <= done[0] < 119
+    reader = Reader()
+    loaded = [load(memo, page, reader) for page in pages]
+    assert [document for document, _ in loaded] == [f"第{number}篇" for number in range(120)]
+    assert reader.reads == 120 - done[0]

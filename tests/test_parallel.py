@@ -61,7 +61,28 @@ def test_a_generated_corpus_in_three_workers_is_the_serial_build(tmp_path: Path)
         result = build(tmp_path / f"w{workers}", "site", env={"QINGLIAN_CACHE_DIR": str(tmp_path / f"caches-{workers}")})
         assert result.returncode == 0, result.stderr[-3000:]
     assert "并行生成：3 个进程" in result.stderr
+    # With the memo empty, the workers read and checked the documents, too.
+    assert "并行读取：3 个进程读取并检查了 150 篇文档" in result.stderr
     assert_same_site(tmp_path / "w1/site", tmp_path / "w3/site")
+
+
+def test_documents_read_in_workers_report_the_problems_a_serial_read_does(tmp_path: Path):
+    bench_corpus.generate_corpus(120, 3, tmp_path / "corpus")
+    speeches = sorted((tmp_path / "corpus/content/speeches").glob("*.md"))
+    # Two editors' mistakes, in files that different workers read.
+    for source, (good, bad) in zip(speeches[3:5], [("date: ", "date: 2023-02-30 #"), ("title: ", "title:\n  - 列表 #")]):
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace(good, bad, 1), encoding="utf-8")
+    reports = {}
+    for workers in (1, 2):
+        bench_corpus.qinglian_project(tmp_path / "corpus", tmp_path / f"w{workers}", workers=workers)
+        result = build(tmp_path / f"w{workers}", "site", env={"QINGLIAN_CACHE_DIR": str(tmp_path / f"caches-{workers}")})
+        assert result.returncode != 0
+        assert not (tmp_path / f"w{workers}/site").exists()
+        reports[workers] = [line for line in result.stderr.splitlines() if "2" in line and ".md" in line and "WARNING" not in line]
+    assert "并行读取：2 个进程" in result.stderr
+    assert any(speeches[3].name in line for line in reports[1]) and any(speeches[4].name in line for line in reports[1])
+    assert reports[1] == reports[2]
 
 
 def test_a_warning_in_a_worker_fails_strict_once(project: Project):

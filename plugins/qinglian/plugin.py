@@ -88,12 +88,17 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = content.clock_of(self.config)
         folders = CacheFolders.of(root, self.config.cache_dir, self.config.page_cache_dir, self.config.search_cache_dir)
+        # A preview reads few files at a time, and may not fork beside its server's threads.
+        workers = 1 if build.serving else worker_count(self.config.workers)
         try:
             loaded = build.start(
                 folders, "mkdocs serve" if build.serving else "mkdocs build",
                 config_file=Path(config.config_file_path) if config.config_file_path else None,
                 directory_urls=config.use_directory_urls, content_dir=self.content_dir(config), root=root, today=clock.today,
-                load=lambda memo: load_content(self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=memo),
+                load=lambda memo: load_content(
+                    self.content_dir(config), root, self.config.vocabulary, today=clock.today, memo=memo,
+                    workers=workers, on_read_ahead=content.log_read_ahead,
+                ),
             )
         except CacheError as exc:
             raise InfrastructureFailure(str(exc), busy=isinstance(exc, CacheBusy)) from None

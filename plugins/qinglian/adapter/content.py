@@ -28,6 +28,10 @@ ASSETS = "assets/qinglian"
 STYLESHEET = f"{ASSETS}/qinglian.css"
 
 
+def log_read_ahead(workers: int, documents: int, seconds: float) -> None:
+    log.info(f"并行读取：{workers} 个进程读取并检查了 {documents} 篇文档，用时 {seconds:.1f} 秒。")
+
+
 def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
     """The portal's stylesheet, templates, heading ids and search in the site's configuration."""
     if STYLESHEET not in config.extra_css:

@@ -39,6 +39,12 @@ class RememberedDocuments(Protocol):
         self, path: Path, context: ReadingContext, read: Callable[[ProblemLog], Document | None], log: ProblemLog
     ) -> Document | None: ...
 
+    def read_ahead(
+        self, paths: list[Path], context: ReadingContext, read: Callable[[Path, ProblemLog], Document | None], workers: int
+    ) -> tuple[int, float] | None:
+        """Read the files it does not know in ``workers`` processes before they are loaded: how many, in how many seconds."""
+        ...
+
 
 @dataclass
 class LoadResult:
@@ -91,12 +97,16 @@ def load_content(
     today: dt.date,
     memo: RememberedDocuments | None = None,
     overrides: Mapping[Path, bytes | None] | None = None,
+    workers: int = 1,
+    on_read_ahead: Callable[[int, int, float], None] | None = None,
 ) -> LoadResult:
     """Load and validate ``content_dir`` as published on ``today``.
 
     ``root`` is what paths in messages are relative to. With a ``memo``, files unchanged
-    since its last use are not read again. ``overrides`` are documents as they would be after
-    a save (path → bytes, or None for a deletion), checked without touching the files.
+    since its last use are not read again, and files it does not know are read by ``workers``
+    processes first (``on_read_ahead`` hears the workers, the files and the seconds). ``overrides`` are
+    documents as they would be after a save (path → bytes, or None for a deletion), checked
+    without touching the files.
     """
     overrides = overrides or {}
     log = ProblemLog()
@@ -111,6 +121,11 @@ def load_content(
     failed: set[str] = set()
     sources, attachments = _published_files(content_dir, root, log, overrides)
     context = (str(content_dir), str(root), (content_dir / vocabulary_file).read_bytes())
+    if memo is not None and workers > 1:
+        ahead = [path for path in sources if path not in overrides]
+        done = memo.read_ahead(ahead, context, lambda path, into: load_document(path, content_dir, root, vocabulary, into), workers)
+        if done is not None and on_read_ahead is not None:
+            on_read_ahead(workers, *done)
     for path in sources:
         if memo is None or path in overrides:
             document = load_document(path, content_dir, root, vocabulary, log, overrides.get(path))

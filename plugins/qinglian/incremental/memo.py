@@ -29,6 +29,7 @@ from ..cache_store import read_salted_json, warn_healed, write_salted_json
 from ..structure.document import Document
 from ..structure.problems import Problem, ProblemLog
 from ..content.serial import decode, encode
+from .read_ahead import read_in_workers
 
 # Bump when an entry's layout changes; older memo files are then ignored.
 FORMAT = 2
@@ -47,6 +48,8 @@ class _Entry:
     copy: bytes | None = None
     # The decoded pair itself, handed out again by a memo that shares (``DocumentMemo(shared=True)``).
     value: tuple[Document | None, list[Problem]] | None = None
+    # Read ahead by a worker of this build (``read_ahead``): its first load is a read, not a reuse.
+    fresh: bool = False
 
     def documents(self, shared: bool = False, copies: bool = True) -> tuple[Document | None, list[Problem]] | None:
         """A fresh copy of the pair (or, ``shared``, the same one each time), or None when the stored text is not one.
@@ -109,39 +112,73 @@ class DocumentMemo:
     ) -> Document | None:
         """``read(log)`` loads the file; ``context`` is everything else the result depends on."""
         self._seen.add(path)
-        context_key = hashlib.blake2b(repr(context).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        context_key = _context_key(context)
         try:
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-            entry = self._entries.get(path)
-            if entry is not None and entry.context != context_key:
-                entry = None
-            content = entry.content if entry is not None and entry.stamp == stamp else _hash(path)
-            if entry is not None and entry.stamp != stamp:
-                # Another checkout, or a save that restored the content: known by the bytes.
-                if entry.content != content:
-                    entry = None
-                else:
-                    entry.stamp = stamp
-                    self._changed = True
+            entry, stamp, content = self._known(path, context_key)
         except OSError:
             return read(log)
         remembered = entry.documents(self.shared, self.copies) if entry is not None else None
+        if entry is not None and entry.fresh:
+            # A worker's read: its pickled copy has been used, and this process keeps copies only when asked to.
+            entry.fresh = False
+            entry.copy = entry.copy if self.copies else None
+        elif remembered is not None:
+            self.reused += 1
         if remembered is not None:
             document, problems = remembered
-            self.reused += 1
         else:
             if entry is not None:
                 warn_healed("文档缓存中的条目")
             local = ProblemLog()
             document = read(local)
             problems = local.problems
-            stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
-            copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL) if self.copies else None
-            self._entries[path] = _Entry(stamp, content, context_key, stored, copy, (document, problems) if self.shared else None)
+            self._entries[path] = _read_entry(stamp, content, context_key, document, problems, self.copies)
+            if self.shared:
+                self._entries[path].value = (document, problems)
             self._changed = True
         log.problems += problems
         return document
+
+    def read_ahead(
+        self, paths: list[Path], context: Hashable, read: Callable[[Path, ProblemLog], Document | None], workers: int
+    ) -> tuple[int, float] | None:
+        """Read the files of ``paths`` that the memo does not know in ``workers`` forked processes, so
+        that the ``load`` of each finds it: how many the workers read, in how many seconds (None: no worker started)."""
+        context_key = _context_key(context)
+        # Files the memo holds, however they changed, are left to ``load``: after an edit they are few.
+        unknown = [path for path in paths if path not in self._entries or self._entries[path].context != context_key]
+
+        def in_worker(path: Path) -> _Entry:
+            # In the order ``load`` takes: a file changed meanwhile is known by its status next time.
+            stat = path.stat()
+            content = _hash(path)
+            local = ProblemLog()
+            document = read(path, local)
+            return _read_entry((stat.st_mtime_ns, stat.st_size, stat.st_ino), content, context_key, document, local.problems, True)
+
+        read_by_workers, seconds = read_in_workers(unknown, in_worker, workers)
+        for path, entry in read_by_workers.items():
+            entry.fresh = True
+            self._entries[path] = entry
+            self._changed = True
+        return (len(read_by_workers), seconds) if read_by_workers else None
+
+    def _known(self, path: Path, context_key: str) -> tuple[_Entry | None, tuple[int, int, int], str]:
+        """The entry that holds ``path`` as it is now (or None), the file's status and the hash of its bytes; raises OSError."""
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        entry = self._entries.get(path)
+        if entry is not None and entry.context != context_key:
+            entry = None
+        content = entry.content if entry is not None and entry.stamp == stamp else _hash(path)
+        if entry is not None and entry.stamp != stamp:
+            # Another checkout, or a save that restored the content: known by the bytes.
+            if entry.content != content:
+                entry = None
+            else:
+                entry.stamp = stamp
+                self._changed = True
+        return entry, stamp, content
 
     def contents(self) -> dict[Path, str]:
         """The hash of every remembered file's bytes, as its document was read."""
@@ -159,6 +196,19 @@ class DocumentMemo:
             self._changed = True
         self._seen = set()
         self.reused = 0
+
+
+def _context_key(context: Hashable) -> str:
+    return hashlib.blake2b(repr(context).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def _read_entry(
+    stamp: tuple[int, int, int], content: str, context_key: str, document: Document | None, problems: list[Problem], copies: bool
+) -> _Entry:
+    """The entry for a file just read: the pair as memo text, and pickled when ``copies``."""
+    stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
+    copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL) if copies else None
+    return _Entry(stamp, content, context_key, stored, copy)
 
 
 def _hash(path: Path) -> str:
