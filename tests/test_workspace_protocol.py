@@ -430,11 +430,20 @@ def test_the_last_publish_is_shown(simple):
     from qinglian.publish.status import record
 
     assert simple.request("/admin/status.json")[1]["publish"] is None
-    record(simple.root, 1, ["错误  content/cases/x.md:3: 字段“unit”应为词表中的单位"], dt.datetime(2026, 12, 1, 2, 0).astimezone())
+    config = simple.root / "mkdocs.yml"
+    record(config, 1, ["错误  content/cases/x.md:3: 字段“unit”应为词表中的单位"], dt.datetime(2026, 12, 1, 2, 0).astimezone())
     status = simple.request("/admin/status.json")[1]
     assert status["publish"]["ok"] is False and status["publish"]["when"].startswith("2026年12月1日")
     assert "content/cases/x.md:3" in status["publish"]["messages"][0]
     assert status["user"] == "张三" and status["role"] == "编辑"
+    # A site that keeps its caches elsewhere (cache_dir) finds its publish's status there.
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("- qinglian:\n", "- qinglian:\n      cache_dir: .qinglian-cache\n", 1), encoding="utf-8")
+    assert "cache_dir: .qinglian-cache" in config.read_text(encoding="utf-8")
+    assert simple.request("/admin/status.json")[1]["publish"] is None
+    record(config, 0, ["发布完成"], dt.datetime(2026, 12, 2, 2, 0).astimezone())
+    assert (simple.root / ".qinglian-cache/last-publish.json").is_file()
+    assert simple.request("/admin/status.json")[1]["publish"]["ok"] is True
 
 
 def test_behind_the_shipped_nginx(simple, tmp_path: Path):

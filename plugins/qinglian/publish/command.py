@@ -82,7 +82,7 @@ def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     finally:
         engine.logger().removeHandler(heard)
     if config_file.is_file():
-        record_status(config_file.parent, code, list(_said), started)
+        record_status(config_file, code, list(_said), started)
     return code
 
 

@@ -77,7 +77,7 @@ class Project:
         )
 
     def status(self, account: Account) -> dict[str, Any]:
-        published = read_publish_status(self.root)
+        published = read_publish_status(self.root / "mkdocs.yml")
         publish = None
         if published is not None:
             when: dt.datetime = published["started"]
