@@ -16,9 +16,7 @@ build.
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
 import signal
 import time
@@ -33,6 +31,7 @@ from mkdocs.structure.pages import Page
 
 from ..failures import InfrastructureFailure
 from .build import IncrementalBuild
+from .forked import fork_workers
 from .reuse import MessageRecorder, PageReuse
 
 log = get_plugin_logger(__name__)
@@ -63,21 +62,7 @@ def render_in_workers(count: int, config: MkDocsConfig, files: Files, nav: Navig
     if reuse is None or count < 2 or len(pages) < 2 or few:
         return
     started = time.perf_counter()
-    context = multiprocessing.get_context("fork")
-    # Objects made so far are never collected in the workers: collecting would touch (and so
-    # copy) every page of memory the workers share with this process.
-    gc.freeze()
-    workers = []
-    for number in range(count):
-        receiving, sending = context.Pipe(duplex=False)
-        share = pages[number::count]
-        process = context.Process(
-            target=_work, args=(share, config, files, nav, reuse, sending), name=f"qinglian-pages-{number + 1}", daemon=True
-        )
-        process.start()
-        sending.close()
-        workers.append((process, receiving))
-    gc.unfreeze()
+    workers = fork_workers(_work, [pages[number::count] for number in range(count)], (config, files, nav, reuse), "qinglian-pages")
     results = []
     for number, (process, receiving) in enumerate(workers, start=1):
         try:

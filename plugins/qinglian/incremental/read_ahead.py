@@ -14,13 +14,13 @@ meeting (and reporting) the same error.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TypeVar
+
+from .forked import fork_workers
 
 Read = TypeVar("Read")
 
@@ -37,19 +37,7 @@ def read_in_workers(paths: list[Path], read: Callable[[Path], Read], count: int)
     if count < 2 or len(paths) < count * FILES_PER_WORKER:
         return {}, 0.0
     started = time.perf_counter()
-    context = multiprocessing.get_context("fork")
-    # As for the page workers: collecting in a worker would copy the memory it shares with this process.
-    gc.freeze()
-    workers = []
-    for number in range(count):
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_work, args=(paths[number::count], read, sending), name=f"qinglian-read-{number + 1}", daemon=True
-        )
-        process.start()
-        sending.close()
-        workers.append((process, receiving))
-    gc.unfreeze()
+    workers = fork_workers(_work, [paths[number::count] for number in range(count)], (read,), "qinglian-read")
     results: dict[Path, Read] = {}
     waiting = {receiving: process for process, receiving in workers}
     while waiting:
