@@ -42,9 +42,6 @@ from .quick_reload import ContentState
 from .reuse import PageReuse, build_salt, linked_sources, own_code
 from .source_meta import KnownSources
 
-# Each page's source, Markdown and metadata as last read, by source path (a preview server only).
-SourceMemo = dict[str, tuple[str, str, dict[str, object]]]
-
 
 @dataclass(frozen=True)
 class CacheFolders:
@@ -76,7 +73,8 @@ class IncrementalBuild:
         self.kept_site: KeptSite | None = None
         # A publish: the live release whose unchanged pages the new one links instead of writing.
         self.linked: LinkedRelease | None = None
-        self.sources: SourceMemo | None = None
+        # A preview server's pages' sources as split into Markdown and metadata, from one rebuild to the next.
+        self.sources: KnownSources | None = None
         self._last_page_cache: PageCache | None = None
         self._last_build: LastBuild | None = None
         self._quick: QuickRebuild | None = None
@@ -97,7 +95,7 @@ class IncrementalBuild:
     def serve(self, *, dirty: bool) -> None:
         """This process is a preview server: it keeps what the next rebuild can take over."""
         self.serving = True
-        self.sources = {}
+        self.sources = KnownSources()
         if not dirty:
             self.kept_site = KeptSite()
 
@@ -121,6 +119,9 @@ class IncrementalBuild:
         """Begin a build: take the cache lock, open the page cache, and load the content or take it over."""
         self.folders, self._root, self._shown, self._worker_keys = folders, root, None, {}
         self.recorded, self._contents = None, {}
+        if self.sources is not None:
+            # What the last rebuild split (and, of one that failed half-way, what the rebuild before it did).
+            self.sources = KnownSources({**self.sources.recorded, **self.sources.made})
         self._hold(purpose)
         if self.reuse is not None:
             self.reuse.close()
@@ -160,7 +161,9 @@ class IncrementalBuild:
 
     @property
     def known_sources(self) -> KnownSources | None:
-        """Pages' sources as an earlier build split them into Markdown and metadata (a build that is not a preview)."""
+        """Pages' sources as an earlier build split them into Markdown and metadata: the last rebuild's in a preview, else as recorded."""
+        if self.sources is not None:
+            return self.sources
         return self.recorded.sources if self.recorded is not None else None
 
     @property

@@ -12,7 +12,6 @@ nothing and ``on_post_page`` hands MkDocs the stored page. Both are public plugi
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -33,7 +32,7 @@ from ..engines import running
 from ..failures import InfrastructureFailure
 from ..inline_assets import FOLDER as INLINE_FOLDER
 from ..search.indexer import SEARCH_FOLDER
-from .build import IncrementalBuild, SourceMemo
+from .build import IncrementalBuild
 from .page_cache import RenderedBody, TocEntry
 from .reuse import Message, PageInputs, link_targets
 from .source_meta import KnownSources
@@ -46,7 +45,7 @@ class RenderedPage(Page):
     """A page that takes its body, and maybe the whole page, from the cache."""
 
     def __init__(
-        self, title: str | None, file: Any, config: MkDocsConfig, sources: SourceMemo | None = None, known: KnownSources | None = None
+        self, title: str | None, file: Any, config: MkDocsConfig, known: KnownSources | None = None
     ) -> None:
         super().__init__(title, file, config)
         self.title_from_navigation = title
@@ -55,29 +54,20 @@ class RenderedPage(Page):
         self.reuses_page = False
         # False when a preview rebuild took the page's key over without assembling its Markdown.
         self.assembled = True
-        self._sources = sources
         self._known = known
 
     def read_source(self, config: MkDocsConfig) -> None:
-        if self._sources is None and self._known is None:
+        if self._known is None:
             super().read_source(config)
             return
         source = config.plugins.on_page_read_source(page=self, config=config)
-        if source is None and (self._sources is not None or self.file.generated_by):
+        if source is None and self.file.generated_by:
             source = self.file.content_string
         if source is None:
             # MkDocs reads the file itself, and says why it cannot.
             super().read_source(config)
             return
-        if self._sources is None and self._known is not None:
-            self.markdown, self.meta = self._known.split(self.file.src_uri, source, meta.get_data)
-            return
-        known = self._sources.get(self.file.src_uri)
-        if known is None or known[0] != source:
-            markdown, page_meta = meta.get_data(source)
-            known = self._sources[self.file.src_uri] = (source, markdown, page_meta)
-        # The plugin changes a page's metadata in place; the remembered one stays as read.
-        self.markdown, self.meta = known[1], copy.deepcopy(known[2])
+        self.markdown, self.meta = self._known.split(self.file.src_uri, source, meta.get_data)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         body = self.reused
@@ -108,9 +98,10 @@ class CachedPages:
         if self.build.reuse is None:
             return
         titles = dict(_navigation_titles(config.nav or []))
+        known = self.build.known_sources
         for file in files.documentation_pages():
             if file.page is None:
-                RenderedPage(titles.get(file.src_uri), file, config, self.build.sources, self.build.known_sources)
+                RenderedPage(titles.get(file.src_uri), file, config, known)
 
     def known(self, page: Page, portal_page: bool, document: bool) -> bool:
         """True when a preview rebuild takes the page's body over without assembling its Markdown."""
