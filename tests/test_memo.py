@@ -168,3 +168,34 @@ def test_the_files_of_a_worker_that_dies_are_read_by_the_loader(tmp_path: Path):
     loaded = [load(memo, page, reader) for page in pages]
     assert [document for document, _ in loaded] == [f"第{number}篇" for number in range(120)]
     assert reader.reads == 120 - done[0]
+
+
+def test_a_large_memo_is_not_rewritten_for_a_few_changed_files(tmp_path: Path):
+    pages = [tmp_path / f"{number}.md" for number in range(600)]
+    for number, page in enumerate(pages):
+        page.write_text(f"第{number}篇", encoding="utf-8")
+    stored = tmp_path / "documents.json"
+    memo = DocumentMemo("code-1")
+    for page in pages:
+        load(memo, page, Reader())
+    memo.forget_unseen()
+    memo.write(stored)
+    written = stored.read_bytes()
+    # One edit in 600 files: the memo file stays as it was, and the next build reads only that file again.
+    pages[5].write_text("改过的第5篇", encoding="utf-8")
+    for round_ in range(2):
+        memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
+        assert [load(memo, page, reader)[0] for page in pages][5] == "改过的第5篇" and reader.reads == 1
+        memo.forget_unseen()
+        memo.write(stored)
+        assert stored.read_bytes() == written
+    # Once the stale files add up (more than one in 200: four in 600 here), the memo is written, and nothing is read again.
+    for number in (6, 7, 8):
+        pages[number].write_text(f"改过的第{number}篇", encoding="utf-8")
+    memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
+    loaded = [load(memo, page, reader)[0] for page in pages]
+    memo.forget_unseen()
+    memo.write(stored)
+    assert reader.reads == 4 and stored.read_bytes() != written
+    memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
+    assert [load(memo, page, reader)[0] for page in pages] == loaded and reader.reads == 0

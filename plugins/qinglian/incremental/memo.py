@@ -33,6 +33,8 @@ from .read_ahead import read_in_workers
 
 # Bump when an entry's layout changes; older memo files are then ignored.
 FORMAT = 2
+# A memo file may lag behind by one entry in this many: those files are read again.
+STALE_SHARE = 200
 
 
 @dataclass
@@ -80,7 +82,8 @@ class DocumentMemo:
         self.salt = salt
         self._entries: dict[Path, _Entry] = {}
         self._seen: set[Path] = set()
-        self._changed = False
+        # Entries added, read again or re-stamped since the memo was read or written.
+        self._changes = 0
         self.reused = 0
 
     def __len__(self) -> int:
@@ -100,12 +103,17 @@ class DocumentMemo:
         return memo
 
     def write(self, path: Path) -> None:
-        """Keep the memo in ``path`` (atomically), if it changed since it was read or written."""
-        if not self._changed:
+        """Keep the memo in ``path`` (atomically), if it changed since it was read or written.
+
+        A few changed entries in a large memo are left out: rewriting a 10,000-document memo
+        takes about a second, and the next build reads those few files again in milliseconds
+        (they count as changes again, so the memo is rewritten once they add up).
+        """
+        if self._changes == 0 or self._changes <= len(self._entries) // STALE_SHARE:
             return
         entries = {str(name): [list(e.stamp), e.content, e.context, e.loaded] for name, e in self._entries.items()}
         write_salted_json(path, FORMAT, self.salt, entries)
-        self._changed = False
+        self._changes = 0
 
     def load(
         self, path: Path, context: Hashable, read: Callable[[ProblemLog], Document | None], log: ProblemLog
@@ -135,7 +143,7 @@ class DocumentMemo:
             self._entries[path] = _read_entry(stamp, content, context_key, document, problems, self.copies)
             if self.shared:
                 self._entries[path].value = (document, problems)
-            self._changed = True
+            self._changes += 1
         log.problems += problems
         return document
 
@@ -160,7 +168,7 @@ class DocumentMemo:
         for path, entry in read_by_workers.items():
             entry.fresh = True
             self._entries[path] = entry
-            self._changed = True
+            self._changes += 1
         return (len(read_by_workers), seconds) if read_by_workers else None
 
     def _known(self, path: Path, context_key: str) -> tuple[_Entry | None, tuple[int, int, int], str]:
@@ -177,7 +185,7 @@ class DocumentMemo:
                 entry = None
             else:
                 entry.stamp = stamp
-                self._changed = True
+                self._changes += 1
         return entry, stamp, content
 
     def contents(self) -> dict[Path, str]:
@@ -193,7 +201,7 @@ class DocumentMemo:
         """Drop files no longer loaded (deleted or moved) since the last call."""
         for path in set(self._entries) - self._seen:
             del self._entries[path]
-            self._changed = True
+            self._changes += 1
         self._seen = set()
         self.reused = 0
 
