@@ -129,7 +129,8 @@ class DocumentMemo:
         if entry is not None and entry.fresh:
             # A worker's read: its pickled copy has been used, and this process keeps copies only when asked to.
             entry.fresh = False
-            entry.copy = entry.copy if self.copies else None
+            if not self.copies:
+                entry.copy = None
         elif remembered is not None:
             self.reused += 1
         if remembered is not None:
@@ -158,11 +159,10 @@ class DocumentMemo:
 
         def in_worker(path: Path) -> _Entry:
             # In the order ``load`` takes: a file changed meanwhile is known by its status next time.
-            stat = path.stat()
-            content = _hash(path)
+            stamp, content = _stamp(path), _hash(path)
             local = ProblemLog()
             document = read(path, local)
-            return _read_entry((stat.st_mtime_ns, stat.st_size, stat.st_ino), content, context_key, document, local.problems, True)
+            return _read_entry(stamp, content, context_key, document, local.problems, True)
 
         read_by_workers, seconds = read_in_workers(unknown, in_worker, workers)
         for path, entry in read_by_workers.items():
@@ -173,8 +173,7 @@ class DocumentMemo:
 
     def _known(self, path: Path, context_key: str) -> tuple[_Entry | None, tuple[int, int, int], str]:
         """The entry that holds ``path`` as it is now (or None), the file's status and the hash of its bytes; raises OSError."""
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        stamp = _stamp(path)
         entry = self._entries.get(path)
         if entry is not None and entry.context != context_key:
             entry = None
@@ -217,6 +216,12 @@ def _read_entry(
     stored = json.dumps(encode((document, problems)), ensure_ascii=False, separators=(",", ":"))
     copy = pickle.dumps((document, problems), protocol=pickle.HIGHEST_PROTOCOL) if copies else None
     return _Entry(stamp, content, context_key, stored, copy)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """The file's status as the memo knows it: modification time, size and inode (raises OSError)."""
+    status = path.stat()
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
 def _hash(path: Path) -> str:
