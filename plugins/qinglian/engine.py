@@ -75,7 +75,8 @@ def log_to_stderr() -> None:
 
 
 def build_site(
-    config_file: Path, site_dir: Path, site_url: str | None = None, linked: LinkedRelease | None = None, full: bool = False
+    config_file: Path, site_dir: Path, site_url: str | None = None, linked: LinkedRelease | None = None, full: bool = False,
+    dest: Path | None = None,
 ) -> BuildReport:
     """Build the portal of ``config_file`` into ``site_dir``; ``site_url`` overrides mkdocs.yml's.
 
@@ -97,6 +98,8 @@ def build_site(
     config.plugins.on_startup(command="build", dirty=False)
     linked = linked or LinkedRelease()
     plugin.incremental.publish_over(linked, assemble_all=full)
+    # No cache option may name the publish destination or a folder inside it.
+    plugin.incremental.publish_dest = dest
     try:
         build.build(config)
         linked.link()

@@ -24,7 +24,7 @@ from .content.comments import without_comments
 from .content.hand_written import is_exempt
 from .content.loader import LoadResult, load_content
 from .failures import InfrastructureFailure
-from .incremental import CacheFolders, IncrementalBuild
+from .incremental import IncrementalBuild
 from .incremental.engine_pages import CachedPages, produced_files, theme_templates
 from .incremental.engine_workers import render_in_workers, worker_count
 from .incremental.fragment_cache import FragmentCache, shared_navigation_key
@@ -75,8 +75,6 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         content.configure(config, self.config)
-        if self.config.workers < 0:
-            raise PluginError(f"mkdocs.yml 中 qinglian 的 workers 应为 0（使用全部处理器核心）或正整数，实际为 {self.config.workers}。")
         # A preview server reads mkdocs.yml again at every rebuild.
         self.incremental.page_cache, self.incremental.lock_wait = self.config.page_cache, float(self.config.cache_lock_wait)
         return config
@@ -87,7 +85,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         build = self.incremental
         root = self.root = Path(config.config_file_path).parent.resolve()
         clock = content.clock_of(self.config)
-        folders = CacheFolders.of(root, self.config.cache_dir, self.config.page_cache_dir, self.config.search_cache_dir)
+        folders = content.cache_folders(config, self.config, root, self.content_dir(config), build.publish_dest)
         # A preview reads few files at a time, and may not fork beside its server's threads.
         workers = 1 if build.serving else worker_count(self.config.workers)
         try:

@@ -15,6 +15,7 @@ from mkdocs.plugins import get_plugin_logger
 from ..config import QinglianConfig
 from ..content.hand_written import check_hand_written
 from ..content.loader import LoadResult
+from ..incremental import CacheFolders
 from ..structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from ..structure.problems import ProblemLog, Severity, display_path
 from ..views.generated import GeneratedFile, GeneratedPage
@@ -34,6 +35,8 @@ def log_read_ahead(workers: int, documents: int, seconds: float) -> None:
 
 def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
     """The portal's stylesheet, templates, heading ids and search in the site's configuration."""
+    if options.workers < 0:
+        raise PluginError(f"mkdocs.yml 中 qinglian 的 workers 应为 0（使用全部处理器核心）或正整数，实际为 {options.workers}。")
     if STYLESHEET not in config.extra_css:
         config.extra_css.insert(0, STYLESHEET)
     # Our templates (a Chinese 404 page) take precedence over the theme's.
@@ -47,6 +50,12 @@ def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
             config.extra_javascript.append(SEARCH_SCRIPT)
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("mkdocs.yml 的 plugins 中有 search：qinglian 自带全站搜索，请删除 search，否则页面上会有两个搜索框。")
+
+
+def cache_folders(config: MkDocsConfig, options: QinglianConfig, root: Path, content_dir: Path, dest: Path | None) -> CacheFolders:
+    """The project's cache folders, none of which may hold or be inside the docs, content, site or publish destination."""
+    published = (Path(config.docs_dir), content_dir, Path(config.site_dir), *((dest,) if dest else ()))
+    return CacheFolders.of(root, options.cache_dir, options.page_cache_dir, options.search_cache_dir, published)
 
 
 def clock_of(options: QinglianConfig) -> BuildClock:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..cache_guard import Protected, claim_all
 from ..cache_store import CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
 from ..content.loader import LoadResult, RememberedDocuments
 from ..search.records import SearchRecord
@@ -50,13 +51,18 @@ class CacheFolders:
     project: Path
     pages: Path
     search: Path
+    # What no cache folder may hold or be inside (the project, its docs, content and site).
+    protected: Protected = Protected((), ())
 
     @classmethod
-    def of(cls, root: Path, cache_dir: str, page_cache_dir: str = "", search_cache_dir: str = "") -> CacheFolders:
+    def of(
+        cls, root: Path, cache_dir: str, page_cache_dir: str = "", search_cache_dir: str = "", published: tuple[Path, ...] = ()
+    ) -> CacheFolders:
         return cls(
             project_cache(root, cache_dir),
             cache_folder(root, cache_dir, page_cache_dir, "pages"),
             cache_folder(root, cache_dir, search_cache_dir, "search"),
+            Protected.of(root, published),
         )
 
 
@@ -73,6 +79,7 @@ class IncrementalBuild:
         self.kept_site: KeptSite | None = None
         # A publish: the live release whose unchanged pages the new one links instead of writing.
         self.linked: LinkedRelease | None = None
+        self.publish_dest: Path | None = None
         # A preview server's pages' sources as split into Markdown and metadata, from one rebuild to the next.
         self.sources: KnownSources | None = None
         self._last_page_cache: PageCache | None = None
@@ -380,11 +387,12 @@ class IncrementalBuild:
         return None
 
     def _hold(self, purpose: str) -> None:
-        """Take the project's cache lock, and refuse caches that git tracks (raises ``CacheError``)."""
+        """Take the project's cache lock, and refuse caches that git tracks or that hold what they did not make (``CacheError``)."""
         self.release()
         if self.folders is None:
             return
         folders = [self.folders.project, self.folders.pages, self.folders.search]
+        claim_all(dict(zip(("project", "pages", "search"), folders)), self.folders.protected)
         refuse_tracked(folders, self._root)
         stack = contextlib.ExitStack()
         stack.enter_context(cache_lock(folders[0], self.lock_wait, purpose, self.waiting))

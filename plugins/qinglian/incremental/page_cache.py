@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_atomically
+from ..cache_guard import made_by_cache
 from ..cache_store import CacheError, file_hash, list_of_strings, read_json, read_verified, warn_healed, write_json
 
 # Bump when an entry's meaning changes; old caches are then ignored.
@@ -270,7 +271,7 @@ class PageCache:
                 # Never followed: pruning through a link would delete files outside the cache.
                 shard.unlink()
                 continue
-            if not shard.is_dir():
+            if not shard.is_dir() or not made_by_cache(shard, "pages"):
                 continue
             for path in shard.iterdir():
                 key, _, kind = path.name.partition(".")

@@ -161,7 +161,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
     say(f"[1/4] 正在生成网站：releases/{build_dir.name}")
     log_to_stderr()
     try:
-        report = build_site(config_file, build_dir, options.site_url, linked, full=options.full)
+        report = build_site(config_file, build_dir, options.site_url, linked, full=options.full, dest=store.dest)
     except ContentRejected as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败：{exc}")

@@ -15,6 +15,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..atomic import disk_message
+from ..cache_guard import made_by_cache
 from ..cache_store import warn_healed
 from .index_writer import FILE_LIST, FORMAT, META, IndexSummary, IndexUpdate, update_index, whole_index
 from .records import SearchRecord
@@ -150,7 +151,8 @@ class SearchIndexer:
     def _prune(self, keep: str) -> None:
         # Runs when no indexing is under way, so unfinished folders are left over from a crash.
         for entry in self.cache_dir.iterdir():
-            if entry.name not in (keep, STATE_FOLDER):
+            # Only what this cache made, never through a link (cache_guard claimed the folder).
+            if entry.name not in (keep, STATE_FOLDER) and made_by_cache(entry, "search"):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
