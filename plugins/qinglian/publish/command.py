@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ..atomic import disk_message
 from ..engines import EngineError, activate, default, named
 from .carried import carry_index_versions
+from .committed import CommittedTreeError, committed_tree
 from .manifest import changes, manifest_of, read_manifest, write_manifest
 from .status import record as record_status
 from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
@@ -32,7 +33,7 @@ USAGE_ERROR = 2  # the operator fixes the command or the destination
 VERIFY_FAILED = 3
 INFRASTRUCTURE = 4  # the operator fixes the machine: disk, cache, permissions
 NO_PREVIOUS = 5
-GIT_FAILED = 6  # git pull did not bring the editors' commits; nothing was built
+GIT_FAILED = 6  # git pull failed, or the branch to publish could not be read; nothing was built
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a fault in qinglian itself, to be reported
 BUSY = 75  # EX_TEMPFAIL: another publish, or a build holding the caches; try again later
 
@@ -159,9 +160,19 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
     live = None if options.full or previous_id is None else read_record(store.record_path(previous_id))
     linked = LinkedRelease(store.releases / previous_id, live.pages) if live is not None and previous_id else LinkedRelease()
     say(f"[1/4] 正在生成网站：releases/{build_dir.name}")
+    try:
+        source = committed_tree(config_file, say)
+    except CommittedTreeError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布没有执行：{str(exc).rstrip('。')}。正在使用的网站没有改变。")
+        return GIT_FAILED
+    except OSError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布没有执行：复制分支内容时出错（{disk_message(exc)}）。正在使用的网站没有改变。")
+        return INFRASTRUCTURE
     log_to_stderr()
     try:
-        report = build_site(config_file, build_dir, options.site_url, linked, full=options.full, dest=store.dest)
+        report = build_site(source.config_file, build_dir, options.site_url, linked, full=options.full, dest=store.dest)
     except ContentRejected as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败：{exc}")

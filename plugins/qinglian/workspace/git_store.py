@@ -88,6 +88,19 @@ class GitStore:
                 files[path.decode("utf-8", "surrogateescape")] = oid
         return files
 
+    def all_files(self, commit: str) -> dict[str, str]:
+        """Every regular file at ``commit``: path → blob id."""
+        return self._tree(commit, "-r")
+
+    def prefix(self) -> str:
+        """Where ``root`` is in the repository ("" at its top), as git names paths."""
+        return self._run("rev-parse", "--show-prefix").strip().rstrip("/")
+
+    def differing_files(self) -> list[str]:
+        """Files under ``root`` that differ from the checked-out commit: untracked, changed or deleted."""
+        out = self._run_bytes("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", ".")
+        return sorted(r[3:].decode("utf-8", "surrogateescape") for r in out.split(b"\0") if len(r) > 3)
+
     def list_files(self, commit: str, folder: str) -> dict[str, str]:
         """Regular files under ``folder`` at ``commit``: path → blob id."""
         return self._tree(commit, "-r", "--", folder.rstrip("/") + "/")
