@@ -38,8 +38,8 @@ def test_rollback_walks_the_history_not_the_names(tmp_path: Path):
     r2 = fake_publish(store, day + dt.timedelta(days=1))
     assert cli("rollback", "--dest", str(dest)).returncode == 0 and live(dest) == r1
     r3 = fake_publish(store, day + dt.timedelta(days=2))
-    # R2 was rejected by the rollback: it is pruned, and R1, live before R3, is kept.
-    assert store.release_ids() == [r1, r3]
+    # R2 was rejected by the rollback: it is kept for inspection (one of the 2 newest), and R1, live before R3, is kept too.
+    assert store.release_ids() == [r1, r2, r3]
     result = cli("rollback", "--dest", str(dest))
     assert result.returncode == 0 and live(dest) == r1, result.stderr
     assert f"现在使用 releases/{r1}" in result.stdout

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..atomic import write_atomically
+from .manifest import read_manifest
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -191,15 +192,35 @@ class ReleaseStore:
         return live
 
     def prune(self, keep: int) -> list[str]:
-        """Delete releases beyond the last ``keep`` of the live stack; the current one and the one before it always stay."""
+        """Delete all but the ``keep`` newest releases, rolled-back ones included.
+
+        The current release and the newest one that was live before it always stay, whatever
+        ``keep`` says, and so does the newest live one whose documents differ from the current
+        one's: nights that only move the calendar's "today" must not push the last good release
+        out of reach of a rollback.
+        """
+        ids = self.release_ids()
+        made = self._made_order()
+        newest_first = sorted(ids, key=lambda r: (made.get(r, -1), r), reverse=True)
         live = self.live_stack()
-        kept = set(live[-max(keep, 2):])
-        doomed = [r for r in self.release_ids() if r not in kept]
+        kept = set(newest_first[:max(keep, 1)]) | set(live[-2:])
+        documents = read_manifest(self.manifest_path(live[-1])) if live else None
+        kept |= set(next(([r] for r in reversed(live[:-1]) if read_manifest(self.manifest_path(r)) != documents), []))
+        doomed = [r for r in ids if r not in kept]
         for release_id in doomed:
             shutil.rmtree(self.releases / release_id, ignore_errors=True)
             (self.manifests / f"{release_id}.json").unlink(missing_ok=True)
             self.record_path(release_id).unlink(missing_ok=True)
         return doomed
+
+    def _made_order(self) -> dict[str, int]:
+        """When each release was published, as a position in the history (a clock set back does not reorder them)."""
+        history = self._history() or {"live": [], "log": []}
+        order: dict[str, int] = {}
+        for position, event in enumerate(history["log"]):
+            if isinstance(event, dict) and event.get("action", "publish") == "publish" and isinstance(event.get("release"), str):
+                order.setdefault(event["release"], position)
+        return order
 
     def previous_id(self) -> str | None:
         """The release that was live before the current one went live."""

@@ -91,7 +91,6 @@ class CalendarPages:
                 feed.title,
                 sessions,
                 zone=self.clock.zone,
-                stamp=self.clock.now,
                 host=host,
                 absolute_url=self.absolute_url,
                 session_url=lambda s: self.absolute_url(month_uri((s.date.year, s.date.month))) + f"#{s.anchor}",

@@ -19,10 +19,19 @@ DEFAULT_DURATION = dt.timedelta(hours=1)
 PRODUCT_ID = "-//Qinglian//Study calendar 1.0//ZH"
 
 
+def revised(sessions: list[Session], zone: ZoneInfo) -> dt.datetime:
+    """When the sessions' content was last revised, as the content says it: the newest of their plans' dates.
+
+    Not the build time: two publishes of the same content must give the same bytes, or every quiet
+    night makes a new release and pushes the last good one out of reach of a rollback.
+    """
+    newest = max((session.plan.date for session in sessions), default=dt.date(2000, 1, 1))
+    return dt.datetime.combine(newest, dt.time(0, 0), zone)
+
+
 def session_event(
     session: Session,
     zone: ZoneInfo,
-    stamp: dt.datetime,
     host: str,
     absolute_url: Callable[[str], str],
     session_url: str,
@@ -47,7 +56,7 @@ def session_event(
         summary=f"{session.form}：{session.topic}",
         start=start,
         end=end,
-        stamp=stamp,
+        stamp=revised([session], zone),
         location=session.location,
         description="\n".join(lines),
         categories=[session.form],
@@ -61,12 +70,12 @@ def calendar_feed(
     sessions: list[Session],
     *,
     zone: ZoneInfo,
-    stamp: dt.datetime,
     host: str,
     absolute_url: Callable[[str], str],
     session_url: Callable[[Session], str],
 ) -> bytes:
-    """One VCALENDAR with an event per session; UIDs depend only on plan, date and order."""
+    """One VCALENDAR with an event per session; UIDs depend only on plan, date and order, and nothing on the build time."""
+    stamp = revised(sessions, zone)
     feed = icalendar.Calendar.new(
         name=title,
         description=f"{title}，更新于{chinese_date(stamp.date())}。",
@@ -79,6 +88,6 @@ def calendar_feed(
     feed.add("X-PUBLISHED-TTL", PUBLISHED_TTL)
     feed.add("CALSCALE", "GREGORIAN")
     for session in sessions:
-        feed.add_component(session_event(session, zone, stamp, host, absolute_url, session_url(session)))
+        feed.add_component(session_event(session, zone, host, absolute_url, session_url(session)))
     feed.add_missing_timezones()
     return feed.to_ical()
