@@ -53,3 +53,5 @@ class QinglianConfig(Config):
     # The editors' workspace (qinglian edit): entries wait as 草稿/待审核/待发布 until a reviewer
     # signs them off (审核、签发). An office without review sets this to false: a save is published.
     review = c.Type(bool, default=True)
+    # Whether a reviewer may sign off an entry they wrote themselves (an office of one person).
+    review_self = c.Type(bool, default=False)

@@ -57,13 +57,14 @@ class Project:
         self.content = str(options.get("content_dir") or "content")
         self.vocabulary_file = str(options.get("vocabulary") or DEFAULT_VOCABULARY_FILE)
         self.review = bool(options.get("review", True)) if review is None else review
+        self.review_self = options.get("review_self") is True
         self.store = GitStore(root)
         branch = self.store.current_branch()
         if branch is None:
             raise GitError("仓库没有检出任何分支（HEAD 游离），请先 git checkout 发布所用的分支")
         self.branch = branch
         self.checker = SaveChecker(root, root / self.content, self.vocabulary_file)
-        self.workspace = Workspace(self.store, branch, self.checker, self.review, self.content)
+        self.workspace = Workspace(self.store, branch, self.checker, self.review, self.content, self.review_self)
         self.accounts = AccountBook(accounts_file(root))
 
     def vocabulary(self) -> Vocabulary:

@@ -208,12 +208,20 @@ class GitStore:
             changed[path.decode("utf-8", "surrogateescape")] = None if parts[4] == "D" else parts[3]
         return changed
 
+    def authors(self, base: str, tip: str) -> list[str]:
+        """Who wrote the commits from ``base`` (excluded) to ``tip``, oldest first."""
+        out = self._run("log", "--reverse", "--format=%an", f"{base}..{tip}", check=False)
+        return list(dict.fromkeys(line for line in out.splitlines() if line))
+
+    def unset_config(self, key: str) -> None:
+        self._run("config", "--unset-all", key, check=False)
+
     def commit_time(self, commit: str) -> int:
         return int(self._run("log", "-1", "--format=%ct", commit).strip() or 0)
 
     def delete_branch(self, branch: str, expected: str) -> None:
         self._run("update-ref", "-d", f"refs/heads/{branch}", expected)
-        self._run("config", "--unset-all", f"branch.{branch}.description", check=False)
+        self._run("config", "--remove-section", f"branch.{branch}", check=False)
 
     def get_config(self, key: str) -> str | None:
         return self._run("config", "--get", key, check=False).strip() or None

@@ -29,11 +29,14 @@ MAX_MEDIA_BYTES = 45 * 1024 * 1024
 
 
 class Workspace(ReviewActions):
-    def __init__(self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content") -> None:
+    def __init__(
+        self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content", review_self: bool = False
+    ) -> None:
         self.store = store
         self.branch = branch
         self.checker = checker
         self.review = review
+        self.review_self = review_self
         self.content = content
         # One change at a time: a save reads, checks and commits against one state of the branch.
         self._lock = threading.Lock()
@@ -45,7 +48,8 @@ class Workspace(ReviewActions):
             raise Refused(f"仓库中没有分支 {self.branch}", 500)
         return head
 
-    def _entries(self, editor: Editor, commit: str, paths: list[str]) -> list[dict[str, Any]]:
+    def _entries(self, editor: Editor, commit: str, paths: list[str], remember: bool = False) -> list[dict[str, Any]]:
+        """The files' data and version ids; ``remember``: a form is opened from them (the editor's base for a save without one)."""
         listing: dict[str, str] = {}
         for folder in {p.rsplit("/", 1)[0] for p in paths}:
             listing.update(self.store.list_files(commit, folder))
@@ -56,7 +60,8 @@ class Workspace(ReviewActions):
             if oid is None:
                 entries.append({"data": None, "file": {"path": path, "id": None}})
                 continue
-            editor.seen[path] = oid
+            if remember:
+                editor.seen[path] = content_id(blobs[oid])
             data = with_implied_slug(blobs[oid], PurePosixPath(path).stem)
             entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": content_id(blobs[oid])}})
         return entries
@@ -72,11 +77,11 @@ class Workspace(ReviewActions):
         if not isinstance(files, list) or len(files) > 10000:
             raise Refused("参数 files 应为文件列表")
         paths = [document_path(f.get("path") if isinstance(f, dict) else None, self.content)[1] for f in files]
-        return self._entries(editor, self._head(), paths)
+        return self._entries(editor, self._head(), paths, remember=True)
 
     def get_entry(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
         _, path = document_path(params.get("path"), self.content)
-        return self._entries(editor, self._head(), [path])[0]
+        return self._entries(editor, self._head(), [path], remember=True)[0]
 
     def _media_file(self, commit: str, path: str) -> dict[str, Any]:
         blob = self.store.read(commit, path)
@@ -94,16 +99,22 @@ class Workspace(ReviewActions):
         return self._media_file(self._head(), media_path(params.get("path"), self.content))
 
     # ---- saving --------------------------------------------------------------------------
-    def _refuse_stale(self, editor: Editor, commit: str | None, path: str) -> bytes | None:
-        """The file as it stands, refused when someone else changed it since this editor read it."""
+    def _refuse_stale(self, editor: Editor, commit: str | None, path: str, base: str | None) -> bytes | None:
+        """The file as it stands, refused unless it is the version the form was opened from.
+
+        ``base`` is that version's id, sent with the save by the workspace's page (each form its
+        own); without it, the version this editor last opened. A listing read does not count, and
+        a save does not move the base: a second save from the same form must say what it saved over.
+        """
         current = self.store.read(commit, path) if commit else None
+        expected = base if base is not None else editor.seen.get(path)
         if current is None:
-            if path in editor.seen:
+            if expected:
                 raise Refused(f"{path} 已被他人删除。为免丢失，本次没有保存；请复制您的修改，刷新页面后重新操作。", 409)
             return None
-        if editor.seen.get(path) != current.oid:
+        if expected != content_id(current.data):
             who, when = self.store.last_author(commit or "", path)
-            if path not in editor.seen:
+            if not expected:
                 raise Refused(f"已有同名文件 {path}（{who} 于 {when} 保存）。请换一个网址名。", 409)
             raise Refused(
                 f"《{title_of(current.data, path)}》已被 {who} 于 {when} 修改并保存。为免覆盖对方的修改，本次没有保存。"
@@ -150,23 +161,23 @@ class Workspace(ReviewActions):
             raise Refused("请填写“网址名（文件名）”：小写英文字母、数字和连字符，如 2025-private-club。")
         assets = self._assets(params, collection)
         label = COLLECTIONS[collection][0].label
+        base = _base_of(params, path)
         with self._lock:
             head = self._head()
             if options.get("useWorkflow") and self.review:
-                return self._persist_for_review(editor, collection, path, raw, assets, head, options)
+                return self._persist_for_review(editor, collection, path, raw, assets, head, options, base)
             if self.review and not editor.account.is_reviewer:
                 raise Refused("本网站的文档须经审核后发布：请从“工作流”保存，由审核人签发。", 403)
-            original = self._refuse_stale(editor, head, path)
+            original = self._refuse_stale(editor, head, path, base)
             data = merged(original, raw, stem)
             if data == original and not assets:
-                return {"message": "没有改动"}
+                return {"message": "没有改动", "id": content_id(data)}
             self._check({path: data, **assets}, collection, "没有保存")
             title = title_of(data, stem)
             message = f"{'修改' if original is not None else '新增'}{label}《{title}》"
-            commit = self._commit(self.branch, head, {path: data, **assets}, message, editor)
+            self._commit(self.branch, head, {path: data, **assets}, message, editor)
             self.checker.written()
-            editor.seen[path] = self.store.blob_id(commit, path) or ""
-        return {"message": "entry persisted"}
+        return {"message": "entry persisted", "id": content_id(data)}
 
     def _commit(self, branch: str, base: str | None, changes: dict[str, bytes | None], message: str, editor: Editor, **kwargs: Any) -> str:
         author = Author(editor.account.name, editor.account.email)
@@ -235,6 +246,7 @@ class Workspace(ReviewActions):
             "deleteFile": self.delete_files,
             "deleteFiles": self.delete_files,
             "getDeployPreview": lambda editor, params: None,
+            "qinglianEntryChanges": self.entry_changes,
         }
 
     def handle(self, editor: Editor, body: object) -> Any:
@@ -257,6 +269,15 @@ class Workspace(ReviewActions):
             raise Refused(str(exc)) from exc
         except GitError as exc:
             raise Refused(f"仓库操作失败，本次没有执行：{exc}", 500) from exc
+
+
+def _base_of(params: dict[str, Any], path: str) -> str | None:
+    """The version of ``path`` the saving form was opened from, as the workspace's page sends it."""
+    bases = params.get("qinglianBase")
+    if not isinstance(bases, dict):
+        return None
+    value = bases.get(path)
+    return value if isinstance(value, str) and len(value) <= 64 else None
 
 
 def _base64(value: object, path: str) -> bytes:

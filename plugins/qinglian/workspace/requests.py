@@ -36,9 +36,13 @@ def content_id(data: bytes) -> str:
 
 
 def title_of(data: bytes, fallback: str, limit: int | None = 80) -> str:
-    """A document's title (its first ``limit`` characters; None: all of it), or ``fallback`` when it has none that can be read."""
+    """A document's title on one line (its first ``limit`` characters; None: all of it), or ``fallback`` when it has none.
+
+    One line: a title with line breaks must not add lines (a forged 编辑/审核 line) to a commit message.
+    """
     try:
         title = split_front_matter(data.decode("utf-8")).data.get("title")
     except (UnicodeDecodeError, FrontMatterError, AttributeError):
         return fallback
-    return str(title)[:limit] if title else fallback
+    shown = " ".join("".join(ch if ch.isprintable() else " " for ch in str(title)).split()) if title else ""
+    return shown[:limit] if shown else fallback
