@@ -205,3 +205,39 @@ def test_every_example_document_round_trips_through_decap(browser, tmp_path: Pat
             page.wait_for_timeout(200)
         assert errors == []
         context.close()
+
+
+def test_an_edit_after_approval_returns_the_entry_to_review_in_the_real_ui(tmp_path: Path):
+    """Issue 35: the editor edits an entry a reviewer approved; the workspace says it went back to 待审核, and it cannot be signed off."""
+    from test_review_integrity import SLUG as ENTRY, _draft
+
+    repo = example_repository(tmp_path / "portal")
+    with running_workspace(repo, review=True) as ws:
+        _draft(ws, "审核人看过的处理结果")
+        assert ws.api("updateUnpublishedEntryStatus", ("李四", "password-ls"), newStatus="pending_publish", **ENTRY)[0] == 200
+        branch = "cms/cases/2025-private-club"
+        commits = git(repo, "rev-list", "--count", branch).strip()
+        browser = Browser(browser_path("current"), ["--disable-gpu", "--window-size=1280,900"])
+        try:
+            browser.goto(ws.url + "/admin/")
+            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
+            browser.type_text("#name", EDITOR[0])
+            browser.type_text("#password", EDITOR[1])
+            browser.click("button[type=submit]")
+            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            browser.evaluate("location.hash = '#/collections/cases/entries/2025-private-club'")
+            browser.wait_for("(function(){var e=document.querySelector('[id^=outcome-field]');return !!e && e.value.indexOf('审核人看过的处理结果')>=0;})()", 30)
+            browser.type_text("[id^=outcome-field]", "（审核后又改）")
+            press(browser, "button", "保存")
+            browser.wait_until(lambda: git(repo, "rev-list", "--count", branch).strip() != commits, 30, "the editor's save")
+            notice = browser.wait_for("(function(){var n=document.getElementById('ql-notice');return n ? n.innerText : '';})()", 20)
+            assert "已退回“待审核”" in notice
+            assert git(repo, "config", f"branch.{branch}.description").strip() == "decap-cms/pending_review"
+            status, answer = ws.api("publishUnpublishedEntry", ("李四", "password-ls"), **ENTRY)
+            assert status == 409 and "还没有审核通过" in answer["error"]
+            assert browser.events.page_errors == [], browser.events.page_errors
+            browser.screenshot(tmp_path / "demoted.png")
+            import shutil
+            shutil.copy(tmp_path / "demoted.png", "/tmp/demoted.png")
+        finally:
+            browser.close()

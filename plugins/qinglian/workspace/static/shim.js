@@ -15,3 +15,67 @@
   }
   window.CMS_MANUAL_INIT = true;
 })();
+
+/* Each save carries the version of the entry its form was opened from (qinglianBase), so a form
+   opened before someone else's save is refused whatever was read since, in this tab or another.
+   Versions come from what the form loads: the published file (getEntry) or the entry under review
+   (unpublishedEntryDataFile), and from each save's answer. */
+(function () {
+  'use strict';
+  var realFetch = window.fetch.bind(window);
+  var published = {};
+  var underReview = {};
+
+  function forget(map, collection, slug) {
+    Object.keys(map).forEach(function (path) {
+      if (path.slice(-(collection.length + slug.length + 5)) === '/' + collection + '/' + slug + '.md') { delete map[path]; }
+    });
+  }
+
+  function learn(action, params, paths, answer) {
+    if (!answer || typeof answer !== 'object') { return; }
+    if (action === 'getEntry' && answer.file && answer.file.id) { published[answer.file.path] = answer.file.id; }
+    if (action === 'entriesByFiles' && Array.isArray(answer)) {
+      answer.forEach(function (e) { if (e && e.file && e.file.id) { published[e.file.path] = e.file.id; } });
+    }
+    if (action === 'unpublishedEntryDataFile' && answer.id) { underReview[params.path] = answer.id; }
+    if (action === 'persistEntry' && answer.id) {
+      var map = params.options && params.options.useWorkflow ? underReview : published;
+      paths.forEach(function (p) { map[p] = answer.id; });
+      if (answer.status === 'pending_review' && window.qinglianNotice) { window.qinglianNotice(answer.message); }
+    }
+    if (action === 'publishUnpublishedEntry' || action === 'deleteUnpublishedEntry') {
+      forget(underReview, String(params.collection), String(params.slug));
+      if (action === 'publishUnpublishedEntry') { forget(published, String(params.collection), String(params.slug)); }
+    }
+  }
+
+  window.fetch = function (input, init) {
+    var url = typeof input === 'string' ? input : (input && input.url) || '';
+    if (url.split('?')[0].slice(-7) !== '/api/v1' || !init || typeof init.body !== 'string') { return realFetch(input, init); }
+    var request;
+    try { request = JSON.parse(init.body); } catch (e) { return realFetch(input, init); }
+    var action = request.action;
+    var params = request.params || {};
+    var paths = [];
+    if (action === 'persistEntry') {
+      var files = params.dataFiles || (params.entry ? [params.entry] : []);
+      var workflow = params.options && params.options.useWorkflow;
+      params.qinglianBase = {};
+      files.forEach(function (f) {
+        if (!f || !f.path) { return; }
+        paths.push(f.path);
+        var base = (workflow && underReview[f.path]) || published[f.path];
+        if (base) { params.qinglianBase[f.path] = base; }
+      });
+      request.params = params;
+      init = Object.assign({}, init, { body: JSON.stringify(request) });
+    }
+    return realFetch(input, init).then(function (response) {
+      if (response.ok) {
+        response.clone().json().then(function (answer) { learn(action, params, paths, answer); }, function () {});
+      }
+      return response;
+    });
+  };
+})();

@@ -57,6 +57,21 @@
     });
   }
 
+  // What the server says about a save that the CMS does not show: an approved entry back in review.
+  window.qinglianNotice = function (message) {
+    var notice = document.getElementById('ql-notice');
+    if (!notice) {
+      notice = el('div', { id: 'ql-notice', 'class': 'ql-notice', role: 'alert' }, []);
+      document.body.appendChild(notice);
+    }
+    notice.textContent = '';
+    var close = el('button', { type: 'button' }, ['知道了']);
+    // Reloading shows the entry's status as the server now has it (the save is already committed).
+    close.addEventListener('click', function () { window.location.reload(); });
+    notice.appendChild(el('p', {}, [message]));
+    notice.appendChild(close);
+  };
+
   function showBar(status) {
     var bar = document.getElementById('ql-bar');
     bar.textContent = '';
