@@ -55,3 +55,6 @@ class QinglianConfig(Config):
     review = c.Type(bool, default=True)
     # Whether a reviewer may sign off an entry they wrote themselves (an office of one person).
     review_self = c.Type(bool, default=False)
+    # Addresses whose X-Forwarded-For the workspace believes (the nginx in front of it); failed
+    # sign-ins are counted per reader's address.
+    trusted_proxies = c.Type(list, default=["127.0.0.1", "::1"])

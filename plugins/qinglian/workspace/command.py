@@ -25,7 +25,7 @@ from .cms_config import cms_config
 from .git_store import GitError, GitStore
 from .protocol import Refused, Workspace
 from .requests import title_of
-from .server import Pages, WorkspaceServer
+from .server import LOOPBACK, Pages, WorkspaceServer
 
 logger = logging.getLogger("qinglian.workspace")
 _IMPORT_KINDS = {"speeches": "speech", "cases": "case", "regulations": "regulation"}
@@ -132,7 +132,9 @@ def edit(root: Path, host: str, port: int) -> int:
     pages = Pages(bundle, _PORTAL_CSS, project.config, project.status, project.import_file)
     print("正在读取全部文档（只在启动时读一次）……", flush=True)
     documents = project.checker.warm()
-    server = WorkspaceServer((host, port), project.workspace, project.accounts, pages)
+    proxies = plugin_options(root / "mkdocs.yml").get("trusted_proxies")
+    trusted = tuple(str(p) for p in proxies) if isinstance(proxies, list) else LOOPBACK
+    server = WorkspaceServer((host, port), project.workspace, project.accounts, pages, trusted)
     print(f"编辑工作台已启动：http://{host}:{server.server_address[1]}/admin/ （{documents} 篇文档，分支 {project.branch}，"
           f"{'发布前须审核签发' if project.review else '不经审核'}）。按 Ctrl+C 停止。", flush=True)
     try:

@@ -15,17 +15,18 @@ import json
 import logging
 import mimetypes
 import re
+import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from .accounts import Account, AccountBook, AccountError
 from .protocol import MAX_MEDIA_BYTES, Editor, Refused, Workspace
-from .sessions import COOKIE, SessionStore
+from .sessions import CHECK_WAIT_SECONDS, COOKIE, SessionStore
 
 logger = logging.getLogger("qinglian.workspace")
 
@@ -33,6 +34,16 @@ MAX_API_BODY = MAX_MEDIA_BYTES * 4 // 3 + (1 << 20)
 MAX_FORM_BODY = 8 * 1024
 MAX_IMPORT_BODY = 30 * 1024 * 1024
 STATIC = Path(__file__).parent / "static"
+LOOPBACK = ("127.0.0.1", "::1")
+MAX_CONNECTIONS = 64
+BUSY_ANSWER = ("HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+               "编辑工作台同时处理的请求过多，请稍后再试。").encode("utf-8")
+# What the sign-in page may say: a link can name one of these, never write its own text.
+LOGIN_ERRORS = {
+    "failed": "账户名或密码不正确。",
+    "throttled": "登录失败次数过多，请 10 分钟后再试。",
+    "busy": "同时登录的人过多，请稍后再试。",
+}
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -57,13 +68,36 @@ class Pages:
 class WorkspaceServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], workspace: Workspace, accounts: AccountBook, pages: Pages) -> None:
+    def __init__(
+        self, address: tuple[str, int], workspace: Workspace, accounts: AccountBook, pages: Pages,
+        trusted_proxies: tuple[str, ...] = LOOPBACK,
+    ) -> None:
         super().__init__(address, Handler)
         self.workspace = workspace
         self.accounts = accounts
         self.pages = pages
         self.sessions = SessionStore()
         self.editors: dict[str, Editor] = {}
+        # Only these may say whose request it is (X-Forwarded-For): the shipped nginx, on this machine.
+        self.trusted_proxies = frozenset(trusted_proxies)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # One thread per connection, but not without bound: the rest are told to come back.
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.sendall(BUSY_ANSWER)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -116,20 +150,43 @@ class Handler(BaseHTTPRequestHandler):
             name, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return None
-        if self.server.sessions.throttled(name, self.client_address[0]):
-            return None
-        account = self.server.accounts.authenticate(name, password)
-        if account is None:
-            self.server.sessions.failed(name, self.client_address[0])
+        account = self._sign_in(name, password)
+        return account if isinstance(account, Account) else None
+
+    def _client(self) -> str:
+        """Who is asking: the address nginx names when the request comes from a trusted proxy, else the peer's."""
+        peer = self.client_address[0]
+        forwarded = self.headers.get("X-Forwarded-For", "")
+        if peer in self.server.trusted_proxies and forwarded:
+            return forwarded.split(",")[-1].strip()[:64] or peer
+        return peer
+
+    def _sign_in(self, name: str, password: str) -> Account | str | None:
+        """The account, None for a wrong password, or "throttled"/"busy"; the attempt counts as failed until it succeeds."""
+        address = self._client()
+        counted = self.server.sessions.attempt(name, address)
+        if counted is None:
+            return "throttled"
+        if not self.server.sessions.checks.acquire(timeout=CHECK_WAIT_SECONDS):
+            self.server.sessions.succeeded(name, address, counted)
+            return "busy"
+        try:
+            account = self.server.accounts.authenticate(name, password)
+        finally:
+            self.server.sessions.checks.release()
+        if account is not None:
+            self.server.sessions.succeeded(name, address, counted)
         return account
 
     def _account(self) -> tuple[Account | None, bool]:
         """The signed-in account, and whether it came from a cookie (then the origin is checked)."""
-        name = self.server.sessions.name_of(self._cookie())
-        if name is not None:
-            account = self.server.accounts.read().get(name)
-            if account is None:
-                self.server.sessions.close_all_of(name)
+        session = self.server.sessions.session_of(self._cookie())
+        if session is not None:
+            account = self.server.accounts.read().get(session.name)
+            # A removed account, or a password reset since this session began, ends every session of it.
+            if account is None or account.password_hash != session.password_hash:
+                self.server.sessions.close_all_of(session.name)
+                return None, True
             return account, True
         return self._basic(), False
 
@@ -199,7 +256,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/favicon.ico":
             self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
         elif path == "/login":
-            error = parse_qs(urlsplit(self.path).query).get("error", [""])[0][:200]
+            error = LOGIN_ERRORS.get(parse_qs(urlsplit(self.path).query).get("error", [""])[0], "")
             shown = f'<p class="ql-login__error" role="alert">{html.escape(error)}</p>' if error else ""
             page = (STATIC / "login.html").read_text(encoding="utf-8").replace("{error}", shown)
             self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", {
@@ -290,16 +347,11 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        name, password = form.get("name", "").strip(), form.get("password", "")
-        address = self.client_address[0]
-        if self.server.sessions.throttled(name, address):
-            self._redirect("/login?error=" + quote("登录失败次数过多，请 10 分钟后再试。"))
+        name, password = form.get("name", "").strip()[:64], form.get("password", "")
+        account = self._sign_in(name, password)
+        if not isinstance(account, Account):
+            self._redirect("/login?error=" + (account or "failed"))
             return
-        account = self.server.accounts.authenticate(name, password)
-        if account is None:
-            self.server.sessions.failed(name, address)
-            self._redirect("/login?error=" + quote("账户名或密码不正确。"))
-            return
-        token = self.server.sessions.open(account.name)
+        token = self.server.sessions.open(account.name, account.password_hash)
         secure = "; Secure" if self.headers.get("X-Forwarded-Proto") == "https" else ""
         self._redirect("/admin/", {"Set-Cookie": f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}"})
