@@ -58,6 +58,9 @@ def read_text_file(path: Path) -> list[Paragraph]:
 # the editor's machine or hang the import.
 MAX_DOCX_UNPACKED = 50 * 1024 * 1024
 MAX_DOCX_PARAGRAPHS = 20_000
+# XML elements in the document body: a long speech has tens of thousands; a file of millions of
+# empty runs fits the size bound but costs minutes and gigabytes to read.
+MAX_DOCX_ELEMENTS = 400_000
 MAX_PARAGRAPH_CHARS = 50_000
 _PARAGRAPH_START = re.compile(rb"<w:p[\s>/]")
 # Up to three UTF-8 bytes a character: a text run this long holds more than MAX_PARAGRAPH_CHARS.
@@ -89,6 +92,12 @@ def check_docx_package(path: Path) -> None:
                     count = len(_PARAGRAPH_START.findall(data))
                     if count > MAX_DOCX_PARAGRAPHS:
                         raise UnreadableSource(f"文件有 {count} 个段落，超过上限 {MAX_DOCX_PARAGRAPHS} 个；请把文件拆开后分别导入")
+                    elements = data.count(b"<") - data.count(b"</")
+                    if elements > MAX_DOCX_ELEMENTS:
+                        raise UnreadableSource(
+                            f"文件的正文由 {elements} 个 XML 元素组成，超过上限 {MAX_DOCX_ELEMENTS} 个（正常的讲话稿远少于此；"
+                            "文件可能已损坏或被改造）。请在 Word 中“另存为”新文件后再导入"
+                        )
                     if _OVERLONG_TEXT.search(data):
                         raise UnreadableSource(f"文件中有一段文字超过上限 {MAX_PARAGRAPH_CHARS} 个字符；请检查该段是否缺少换行")
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:

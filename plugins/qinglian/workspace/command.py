@@ -14,7 +14,7 @@ from ..site_config import plugin_options
 from ..content.collections import COLLECTIONS
 from ..content.loader import DEFAULT_VOCABULARY_FILE
 from ..content.vocabulary import Vocabulary, load_vocabulary
-from ..importer.command import convert
+from ..importer.isolated import convert_isolated
 from ..importer.sources import UnreadableSource
 from ..publish.status import read as read_publish_status
 from ..structure.problems import ProblemLog
@@ -103,7 +103,7 @@ class Project:
             source = Path(scratch) / f"upload{suffix}"
             source.write_bytes(data)
             try:
-                converted = convert(source, _IMPORT_KINDS[collection], unit, list(vocabulary.terms("roles") or []))
+                converted = convert_isolated(source, _IMPORT_KINDS[collection], unit, list(vocabulary.terms("roles") or []))
             except (OSError, UnreadableSource) as exc:
                 raise Refused(f"无法导入 {Path(name).name[:80]}：{exc}。") from exc
         prefill = {"slug": converted.slug, "body": converted.markdown}

@@ -208,6 +208,12 @@ class GitStore:
             changed[path.decode("utf-8", "surrogateescape")] = None if parts[4] == "D" else parts[3]
         return changed
 
+    def files_containing(self, commit: str, text: str, folder: str) -> list[str]:
+        """Files under ``folder`` at ``commit`` whose bytes contain ``text`` (a fixed string)."""
+        out = self._run_bytes("grep", "-l", "-z", "-F", "-e", text, commit, "--", folder, check=False)
+        prefix = f"{commit}:".encode()
+        return sorted(r.removeprefix(prefix).decode("utf-8", "surrogateescape") for r in out.split(b"\0") if r)
+
     def authors(self, base: str, tip: str) -> list[str]:
         """Who wrote the commits from ``base`` (excluded) to ``tip``, oldest first."""
         out = self._run("log", "--reverse", "--format=%an", f"{base}..{tip}", check=False)

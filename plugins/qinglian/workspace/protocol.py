@@ -23,6 +23,7 @@ from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
 from .review import ReviewActions
 from .roundtrip import merged, with_implied_slug
+from .uploads import DailyUploads, check_content
 
 # Attachments arrive base64-encoded in JSON; the server's request bound (server.py) is set from this.
 MAX_MEDIA_BYTES = 45 * 1024 * 1024
@@ -40,6 +41,7 @@ class Workspace(ReviewActions):
         self.content = content
         # One change at a time: a save reads, checks and commits against one state of the branch.
         self._lock = threading.Lock()
+        self.uploads = DailyUploads()
 
     # ---- reading -------------------------------------------------------------------------
     def _head(self) -> str:
@@ -134,6 +136,7 @@ class Workspace(ReviewActions):
             if path.split("/")[1] != collection:
                 raise Refused(f"附件 {path} 应放在本栏目的附件文件夹中")
             decoded[path] = _base64(asset.get("content"), path)
+            check_content(path, decoded[path])
         return decoded
 
     def _check(self, changes: dict[str, bytes | None], collection: str, refusing: str) -> None:
@@ -180,6 +183,8 @@ class Workspace(ReviewActions):
         return {"message": "entry persisted", "id": content_id(data)}
 
     def _commit(self, branch: str, base: str | None, changes: dict[str, bytes | None], message: str, editor: Editor, **kwargs: Any) -> str:
+        # Counted when they are about to be committed, so a refused save costs the editor nothing.
+        self.uploads.take(editor.account.name, {p: d for p, d in changes.items() if d is not None and not p.endswith(".md")})
         author = Author(editor.account.name, editor.account.email)
         try:
             return self.store.commit(branch, base, changes, message, author, **kwargs)
@@ -192,7 +197,10 @@ class Workspace(ReviewActions):
         if not isinstance(asset, dict):
             raise Refused("缺少附件")
         path = media_path(asset.get("path"), self.content)
+        if self.review:
+            raise Refused("本网站的附件须随文档送审：请在文档的编辑页中插入图片或附件，随文档一起保存，由审核人签发。", 403)
         data = _base64(asset.get("content"), path)
+        check_content(path, data)
         with self._lock:
             head = self._head()
             if self.store.blob_id(head, path) is not None:
@@ -205,8 +213,8 @@ class Workspace(ReviewActions):
         if not isinstance(raw, list) or not raw or len(raw) > 100:
             raise Refused("参数 paths 应为文件列表")
         paths = [document_path(p, self.content)[1] if str(p).endswith(".md") else media_path(p, self.content) for p in raw]
-        if self.review and not editor.account.is_reviewer and any(p.endswith(".md") for p in paths):
-            raise Refused("删除已发布的文档须由审核人操作。", 403)
+        if self.review and not editor.account.is_reviewer:
+            raise Refused("删除已发布的文档或附件须由审核人操作。", 403)
         with self._lock:
             head = self._head()
             present = {p: self.store.read(head, p) for p in paths}
@@ -215,6 +223,7 @@ class Workspace(ReviewActions):
                 raise Refused(f"找不到 {'、'.join(missing)}，可能已被他人删除。请刷新页面。", 404)
             collection = paths[0].split("/")[1]
             self._check_citations(paths, collection)
+            self._check_shown(head, [p for p in paths if not p.endswith(".md")], set(paths))
             titles = "、".join(f"《{title_of(b.data, p)}》" if p.endswith(".md") else PurePosixPath(p).name for p, b in present.items() if b)
             self._commit(self.branch, head, {p: None for p in paths}, f"删除{COLLECTIONS[collection][0].label if any(p.endswith('.md') for p in paths) else '附件'}{titles}", editor)
             self.checker.written()
@@ -226,6 +235,21 @@ class Workspace(ReviewActions):
         if citing:
             lines = [problem_message(p, p.path.split("/")[1] if p.path.count("/") >= 2 else collection) for p in verdict.errors[:20]]
             raise Refused("不能删除：以下文件引用了它（" + "、".join(citing) + "）。请先修改这些文件：\n" + "\n".join(lines))
+
+    def _check_shown(self, head: str, media: list[str], deleted: set[str]) -> None:
+        """Refuse to delete an attachment a published document, or one waiting for review, shows."""
+        if not media:
+            return
+        tips = {"已发布": head, **{f"待审核（{b.split('/', 1)[1]}）": self.store.head(b) or head for b in self.store.branches("cms/")}}
+        showing = []
+        for path in media:
+            needle = "/".join(path.split("/")[-2:])
+            for state, commit in tips.items():
+                for document in self.store.files_containing(commit, needle, self.content):
+                    if document.endswith(".md") and document not in deleted:
+                        showing.append(f"{path} 被{state}的 {document} 使用")
+        if showing:
+            raise Refused("不能删除：" + "；".join(dict.fromkeys(showing)) + "。请先从这些文档中去掉它，签发后再删除。", 409)
 
     def handlers(self) -> dict[str, Callable[[Editor, dict[str, Any]], Any]]:
         return {
