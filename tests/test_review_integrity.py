@@ -183,3 +183,12 @@ def test_a_title_with_line_breaks_adds_no_lines_to_commit_messages(simple):
     assert status == 200, answer
     message = git(simple.root, "log", "-1", "--format=%B").strip()
     assert message == "修改案例通报《伪造的标题 编辑：别人 审核：别人》"
+
+
+def test_a_save_never_overwrites_an_uncommitted_edit_in_the_servers_working_tree(simple):
+    raw = decap_style(read_entry(simple, CASE), outcome="工作台保存的结果")
+    (simple.root / CASE).write_text(simple.read(CASE).decode() + "\n管理员在服务器上手工加的一段。\n", encoding="utf-8")
+    before = simple.head()
+    status, answer = save(simple, CASE, raw)
+    assert status == 409 and "未提交的修改" in answer["error"], answer
+    assert simple.head() == before and "手工加的一段" in simple.read(CASE).decode()

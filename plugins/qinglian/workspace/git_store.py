@@ -28,6 +28,10 @@ class BranchMoved(GitError):
     """The branch changed between reading it and committing to it."""
 
 
+class UncommittedChange(GitError):
+    """The working tree holds an edit to a file the save would overwrite; the message is Chinese."""
+
+
 @dataclass(frozen=True)
 class Author:
     name: str
@@ -155,10 +159,11 @@ class GitStore:
         ``base``; otherwise :class:`BranchMoved`.
         """
         checked_out = self.current_branch() == branch
+        parent = base or start
         if checked_out:
             for path in changes:
                 _refuse_links(self.root, self.root / path)
-        parent = base or start
+            self._refuse_uncommitted(parent, changes)
         with tempfile.TemporaryDirectory(prefix="qinglian-index-") as scratch:
             env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
             if parent:
@@ -183,6 +188,19 @@ class GitStore:
         if checked_out:
             self._check_out(commit, changes)
         return commit
+
+    def _refuse_uncommitted(self, parent: str | None, changes: Mapping[str, bytes | None]) -> None:
+        """A file someone edited in the server's working tree without committing is never overwritten by a save."""
+        for path in changes:
+            target = self.root / path
+            committed = self.blob_id(parent, path) if parent else None
+            present = target.is_file()
+            on_disk = self._run("hash-object", "--no-filters", "--", path).strip() if present else None
+            if on_disk != committed:
+                raise UncommittedChange(
+                    f"服务器工作区中的 {path} 有未提交的修改（或未跟踪的同名文件）。为免覆盖，本次没有保存；"
+                    "请管理员在服务器上用 git status 查看，提交或撤销该修改后再保存。"
+                )
 
     def _check_out(self, commit: str, changes: Mapping[str, bytes | None]) -> None:
         """Bring the working tree and the real index to ``commit`` for the changed paths only."""

@@ -17,7 +17,7 @@ from typing import Any
 from ..content.collections import COLLECTIONS
 from ..content.tree import MAX_PAGE_BYTES
 from .checks import SaveChecker
-from .git_store import Author, BranchMoved, GitError, GitStore
+from .git_store import Author, BranchMoved, GitError, GitStore, UncommittedChange
 from .labels import problem_message
 from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
@@ -291,6 +291,8 @@ class Workspace(ReviewActions):
             return handler(editor, params)
         except PathRefused as exc:
             raise Refused(str(exc)) from exc
+        except UncommittedChange as exc:
+            raise Refused(str(exc), 409) from exc
         except GitError as exc:
             raise Refused(f"仓库操作失败，本次没有执行：{exc}", 500) from exc
 
