@@ -126,7 +126,7 @@ def test_the_reviewer_sees_the_change_field_by_field_and_paragraph_by_paragraph(
     status, changes = ws.api("qinglianEntryChanges", REVIEWER, **SLUG)
     assert status == 200, changes
     found = changes["files"][0]["changes"]
-    assert {"kind": "field", "what": "字段“outcome”"}.items() <= found[0].items() and found[0]["after"] == "新的处理结果"
+    assert {"kind": "field", "what": "“处理结果”（outcome）"}.items() <= found[0].items() and found[0]["after"] == "新的处理结果"
     assert any(c["kind"] == "paragraph" and c["after"] == "新增的一段说明。" and c["before"] == "" for c in found)
     assert changes["authors"] == ["张三"] and changes["approved"] is False
 

@@ -237,7 +237,16 @@ def test_an_edit_after_approval_returns_the_entry_to_review_in_the_real_ui(tmp_p
             assert status == 409 and "还没有审核通过" in answer["error"]
             assert browser.events.page_errors == [], browser.events.page_errors
             browser.screenshot(tmp_path / "demoted.png")
-            import shutil
-            shutil.copy(tmp_path / "demoted.png", "/tmp/demoted.png")
+            # The reviewer's view of the change: field by field against the published version.
+            browser.click("#ql-notice button")
+            browser.wait_for("!!document.getElementById('ql-changes-button') && !document.getElementById('ql-changes-button').hidden", 60)
+            browser.click("#ql-changes-button")
+            table = browser.wait_for("(function(){var t=document.querySelector('.ql-changes table');return t ? t.innerText : '';})()", 20)
+            assert "“处理结果”（outcome）" in table and "（审核后又改）审核人看过的处理结果" in table
+            assert browser.events.page_errors == [], browser.events.page_errors
+            browser.screenshot(tmp_path / "changes.png")
+            if os.environ.get("QINGLIAN_SCREENSHOTS"):
+                for name in ("demoted.png", "changes.png"):
+                    (Path(os.environ["QINGLIAN_SCREENSHOTS"]) / name).write_bytes((tmp_path / name).read_bytes())
         finally:
             browser.close()

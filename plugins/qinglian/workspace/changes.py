@@ -55,8 +55,12 @@ def excerpt(text: str) -> str:
     return line if len(line) <= _EXCERPT else line[:_EXCERPT] + "……"
 
 
-def document_changes(before: bytes | None, after: bytes | None) -> list[Change]:
-    """Fields (in the order the newer version has them) and paragraphs that differ from ``before`` to ``after``."""
+def document_changes(before: bytes | None, after: bytes | None, labels: dict[str, str] | None = None) -> list[Change]:
+    """Fields (in the order the newer version has them) and paragraphs that differ from ``before`` to ``after``.
+
+    ``labels`` names fields as the form does (outcome → 处理结果).
+    """
+    labels = labels or {}
     old_fields, old_paragraphs = _parts(before)
     new_fields, new_paragraphs = _parts(after)
     found = []
@@ -65,7 +69,7 @@ def document_changes(before: bytes | None, after: bytes | None) -> list[Change]:
             continue
         old, new = _shown(old_fields.get(key)), _shown(new_fields.get(key))
         if old != new:
-            found.append(Change("field", f"字段“{key}”", old, new))
+            found.append(Change("field", f"“{labels[key]}”（{key}）" if key in labels else f"字段“{key}”", old, new))
     matcher = difflib.SequenceMatcher(a=old_paragraphs, b=new_paragraphs, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":

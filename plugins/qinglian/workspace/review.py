@@ -153,7 +153,8 @@ class ReviewActions:
                 files.append({"path": path, "changes": [{"kind": "file", "what": "附件", "before": "有" if published else "无",
                                                          "after": "有" if proposed else "删除"}]})
                 continue
-            changes = document_changes(published.data if published else None, proposed.data if proposed else None)
+            labels = {name: spec.label for name, spec in COLLECTIONS[collection][1].fields.items()}
+            changes = document_changes(published.data if published else None, proposed.data if proposed else None, labels)
             files.append({"path": path, "new": published is None, "changes": [c.as_json() for c in changes]})
         return {"collection": collection, "slug": slug, "status": self._status(branch),
                 "approved": self.store.get_config(f"branch.{branch}.{APPROVED_KEY}") == tip,
@@ -206,7 +207,9 @@ class ReviewActions:
                 moved.append(f"{path} 已在发布的分支上被删除")
                 continue
             before, after = self.store.read(base, path), self.store.read(head, path)
-            what = named(document_changes(before.data if before else None, after.data if after else None)) if path.endswith(".md") else ""
+            collection = path.split("/")[1]
+            labels = {name: spec.label for name, spec in COLLECTIONS[collection][1].fields.items()} if collection in COLLECTIONS else {}
+            what = named(document_changes(before.data if before else None, after.data if after else None, labels)) if path.endswith(".md") else ""
             who, when = self.store.last_author(head, path)
             moved.append(f"{path} 在草稿开始后已被 {who} 于 {when} 修改" + (f"（{what}）" if what else ""))
         if moved:

@@ -90,8 +90,54 @@
     var importButton = el('button', { type: 'button' }, ['导入 Word 或文本文件']);
     importButton.addEventListener('click', function () { openImport(status.units); });
     bar.appendChild(importButton);
+    var changes = el('button', { type: 'button', id: 'ql-changes-button' }, ['查看送审的改动']);
+    watchEntry(changes);
+    bar.appendChild(changes);
     var logout = el('form', { method: 'post', action: '/logout', style: 'display:inline' }, [el('button', { type: 'submit' }, ['退出登录'])]);
     bar.appendChild(logout);
+  }
+
+  // The entry under review against the published version, field by field and paragraph by paragraph.
+  function openChanges(collection, slug) {
+    var body = el('div', { 'class': 'ql-changes' }, [el('p', {}, ['正在读取……'])]);
+    var close = el('button', { type: 'button', 'class': 'ql-dialog__cancel' }, ['关闭']);
+    var form = el('form', { 'aria-labelledby': 'ql-changes-title', 'class': 'ql-dialog__wide' }, [
+      el('h2', { id: 'ql-changes-title' }, ['与已发布版本相比的改动']), body, el('p', {}, [close])]);
+    var dialog = el('div', { 'class': 'ql-dialog', role: 'dialog', 'aria-modal': 'true' }, [form]);
+    close.addEventListener('click', function () { dialog.remove(); });
+    form.addEventListener('submit', function (event) { event.preventDefault(); });
+    document.body.appendChild(dialog);
+    close.focus();
+    fetch('/api/v1', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ action: 'qinglianEntryChanges', params: { collection: collection, slug: slug } }) })
+      .then(function (r) { return r.json(); }).then(function (result) {
+        body.textContent = '';
+        if (result.error) { body.appendChild(el('p', { role: 'alert' }, [result.error])); return; }
+        var statusNames = { draft: '草稿', pending_review: '待审核', pending_publish: '待发布' };
+        body.appendChild(el('p', {}, ['作者：' + (result.authors.join('、') || '未知') + '；状态：' + (statusNames[result.status] || result.status) +
+          (result.approved ? '（已审核通过这一版）' : '')]));
+        result.files.forEach(function (file) {
+          body.appendChild(el('h3', {}, [file.path + (file.new ? '（新文档）' : '')]));
+          if (!file.changes.length) { body.appendChild(el('p', {}, ['没有改动。'])); return; }
+          var rows = file.changes.map(function (c) {
+            return el('tr', {}, [el('th', { scope: 'row' }, [c.what]), el('td', { 'class': 'ql-changes__before' }, [c.before || '（无）']),
+              el('td', { 'class': 'ql-changes__after' }, [c.after || '（删去）'])]);
+          });
+          body.appendChild(el('table', {}, [el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, ['位置']),
+            el('th', { scope: 'col' }, ['已发布的版本']), el('th', { scope: 'col' }, ['送审的版本'])])]), el('tbody', {}, rows)]));
+        });
+      }).catch(function () { body.textContent = '无法读取改动，请稍后重试。'; });
+  }
+
+  // A button in the status bar while an entry is open; the server says whether it is under review.
+  function watchEntry(button) {
+    function update() {
+      var m = /^#\/collections\/([a-z]+)\/entries\/([a-z0-9-]+)/.exec(window.location.hash);
+      button.hidden = !m;
+      button.onclick = m ? function () { openChanges(m[1], m[2]); } : null;
+    }
+    window.addEventListener('hashchange', update);
+    update();
   }
 
   function openImport(units) {
