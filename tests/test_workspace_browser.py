@@ -120,7 +120,7 @@ def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
             browser.wait_until(lambda: git(repo, "branch", "--list", BRANCH).strip() != "", 30, "the editor's commit")
 
             log = git(repo, "log", "-1", "--format=%an|%s", BRANCH).strip()
-            assert log == "张三|新增案例通报《XX县某局原副局长XX违规收受购物卡问题的通报》（待审核）"
+            assert log == "张三|新增案例通报《XX县某局原副局长XX违规收受购物卡问题的通报》（草稿）"  # the status it was saved in
             worktree = tmp_path / "review"
             git(repo, "worktree", "add", "-q", str(worktree), BRANCH)
             saved = (worktree / f"content/cases/{SLUG}.md").read_text(encoding="utf-8")
