@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..atomic import disk_message
+from ..cache_store import CacheError
 from ..engines import EngineError, activate, default, named
 from .carried import carry_index_versions
 from .committed import CommittedTreeError, committed_tree
@@ -166,6 +167,10 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布没有执行：{str(exc).rstrip('。')}。正在使用的网站没有改变。")
         return GIT_FAILED
+    except CacheError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        complain(f"发布失败（不是内容问题，需要运维人员处理）：{exc}")
+        return INFRASTRUCTURE
     except OSError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布没有执行：复制分支内容时出错（{disk_message(exc)}）。正在使用的网站没有改变。")
