@@ -114,6 +114,8 @@ def main(argv: list[str]) -> int:
         # tests, both from the npm registry and cached outside the repository.
         run(BIN / "python", ROOT / "scripts" / "old_chromium.py", cwd=ROOT, env=env)
         run(BIN / "python", ROOT / "scripts" / "axe_core.py", cwd=ROOT, env=env)
+        # The CommonMark specification's examples, the conformance set of documents' Markdown (from PyPI).
+        run(BIN / "python", ROOT / "scripts" / "commonmark_spec.py", cwd=ROOT, env=env)
         # The whole suite on the default engine (ProperDocs, installed with the test extras), then the tests
         # that depend on the engine once more on MkDocs 1.6 (docs/operators, 引擎).
         run(BIN / "python", "-m", "pytest", *argv[1:], cwd=ROOT, env=env)

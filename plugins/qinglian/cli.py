@@ -18,6 +18,7 @@ from .importer.metadata import KINDS, SLUG_NAME
 from .publish import command as publish_command
 from .content.hand_written import check_hand_written
 from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
+from .markdown.migration import dialect_problems
 from .structure.problems import Severity
 from .structure.quiz import bank_of
 from .views.lms_export import to_gift, to_moodle_xml
@@ -37,6 +38,12 @@ def _check(args: argparse.Namespace) -> int:
         settings = _site_settings(Path(args.config))
         hand_written = check_hand_written(docs.resolve(), Path.cwd().resolve(), settings["raw_html_exempt"], settings["own_assets"])
         loaded.log.problems += hand_written.log.problems
+    # Bodies the switch to CommonMark shows otherwise than before (warnings; --dialect lists only these).
+    changed = dialect_problems([*loaded.corpus.documents, *loaded.withheld], Path.cwd().resolve())
+    if args.dialect:
+        loaded.log.problems = changed
+    else:
+        loaded.log.problems += changed
     problems = loaded.log.sorted()
     if args.paths:
         # The whole content is still loaded, so references into and out of these files are checked.
@@ -129,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", default="mkdocs.yml", help="网站配置文件，读取其中的 raw_html_exempt（默认 mkdocs.yml）")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告时也以失败退出")
+    check.add_argument("--dialect", action="store_true", help="只列出正文在新的 Markdown 规则下显示不同的每一处")
     check.set_defaults(handler=_check)
     importer = commands.add_parser("import", help="把 Word（.docx）或文本（.txt）文件导入为文档")
     importer.add_argument("files", nargs="+", type=Path, metavar="文件", help="一个或多个 .docx 或 .txt 文件")

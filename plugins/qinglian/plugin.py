@@ -30,6 +30,7 @@ from .incremental.engine_workers import render_in_workers, worker_count
 from .incremental.fragment_cache import FragmentCache, shared_navigation_key
 from .incremental.watcher import watch_saves
 from .inline_assets import InlineAssets, ThemeScripts
+from .markdown import MARKER
 from .preview_errors import PreviewErrors
 from .search.indexer import IndexReport, SearchIndexer
 from .search.text import remember_texts
@@ -173,7 +174,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         if self.pages.known(page, document is not None or bool(page.file.generated_by), document is not None):
             return markdown
         if document is not None:
-            markdown = views.document_markdown(document, markdown)
+            markdown = MARKER + "\n" + views.document_markdown(document, markdown)
         elif page.is_homepage:
             markdown = views.home_markdown(page.file.src_uri, markdown)
         self.pages.look_up(page, markdown, files)

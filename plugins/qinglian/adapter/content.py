@@ -16,6 +16,7 @@ from ..config import QinglianConfig
 from ..content.hand_written import check_hand_written
 from ..content.loader import LoadResult
 from ..incremental import CacheFolders
+from ..markdown import CommonMarkBodies
 from ..structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from ..structure.problems import ProblemLog, Severity, display_path
 from ..views.generated import GeneratedFile, GeneratedPage
@@ -45,6 +46,9 @@ def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
         config.theme.dirs.insert(0, theme_dir)
     # The default heading ids drop Chinese entirely; readings link to headings by their text.
     config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify_unicode)
+    # Documents' bodies are CommonMark (qinglian.markdown); hand-written pages keep Python-Markdown.
+    if not any(isinstance(e, CommonMarkBodies) for e in config.markdown_extensions):
+        config.markdown_extensions.append(CommonMarkBodies())
     if options.search:
         if SEARCH_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SEARCH_SCRIPT)
