@@ -56,6 +56,21 @@ class Measurement:
     queries: dict[str, tuple[float, int, float | None]] = field(default_factory=dict)
 
 
+def renderers_only(docs: int, seed: int, runs: int) -> int:
+    from bench_markdown import renderer_report
+
+    from qinglian.content.frontmatter import split_front_matter
+
+    with tempfile.TemporaryDirectory(prefix="qinglian-bench-") as scratch:
+        documents = generate_corpus(docs, seed, Path(scratch) / "corpus")
+    bodies = [split_front_matter(text).body for _, _, text in documents]
+    size = statistics.median(len(b.encode("utf-8")) for b in bodies) / 1024
+    print(f"{len(bodies)} 篇正文，中位数 {size:.1f} KB；每个渲染器 {runs} 遍，取中位数（本进程的 CPU 时间）。")
+    for line in renderer_report(bodies, runs):
+        print(line)
+    return 0
+
+
 def measure(project: Path, runs: int) -> Measurement:
     times, peaks = [], []
     for _ in range(runs):
@@ -165,6 +180,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=15, help="saves timed with --workspace")
     parser.add_argument("--workers", metavar="LIST", help="only compare full builds with these worker counts, e.g. 1,2 (with stock below 10,000)")
     parser.add_argument("--publish", action="store_true", help="only time qinglian publish after one edit against --full")
+    parser.add_argument("--renderers", action="store_true", help="only compare Markdown renderers on the corpus's bodies (speed and conformance)")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
     if args.workers:
@@ -186,6 +202,8 @@ def main() -> int:
         return check_time(args.docs, args.seed, args.runs)
     if args.quiz_page:
         return quiz_page_weight(args.quiz_page, args.seed)
+    if args.renderers:
+        return renderers_only(args.docs, args.seed, args.runs)
     run_stock = (args.docs < 10_000 or args.with_stock) and not args.no_stock
     pagefind: dict[str, object] = {}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -130,8 +129,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         kept = build.record_dependencies(
             loaded, site_files, lambda document: bool(views.calendar.calendar.scheduling(document)), self.generated
         )
-        if kept is not None:
-            log.info(f"页面依赖：{kept[0]} 个页面（共 {kept[1]} 个）所依赖的内容与上次生成时相同，沿用记录的缓存键，不再重新组装。")
+        content.log_kept(kept)
         if self.config.search and build.folders is not None:
             # Indexing runs beside the page rendering, on the second core.
             self.indexer = SearchIndexer(build.folders.search)
@@ -165,12 +163,9 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         loaded, views = self._state()
-        page_html.escape_meta(page)
         document = self.documents.get(page.file.src_uri)
+        page_html.prepared_meta(page, document)
         markdown = without_comments(page_html.without_withheld_links(markdown, page, document, loaded, self.withheld, self.root))
-        if document is not None and document.collection.name == "quizzes":
-            # A quiz is a task of its own: the section navigation would only add weight.
-            page.meta.setdefault("hide", ["navigation"])
         if self.pages.known(page, document is not None or bool(page.file.generated_by), document is not None):
             return markdown
         if document is not None:
@@ -208,19 +203,12 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if self.incremental.keeps_template(template_name):
             return ""
-        # The 404 page is served at any address, so it reaches the root by an absolute path.
-        if template_name.endswith(".html"):
-            root = urlsplit(config.site_url or "/").path or "/"
-            root = root if root.endswith("/") else root + "/"
-            return page_html.finished_page(output_content, root, template_name, self.inline_assets, self.config.search)
-        return output_content
+        return page_html.finished_template(output_content, template_name, config.site_url or "", self.inline_assets, self.config.search)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self.incremental
         self.inline_assets.write(Path(config.site_dir))
-        reused = build.finish_pages()
-        if reused is not None:
-            log.info(f"页面缓存：{reused[0]} 个页面沿用缓存的正文，其中 {reused[1]} 个整页沿用。")
+        content.log_reused(build.finish_pages())
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             live = build.linked.live if build.linked is not None else None

@@ -34,6 +34,16 @@ def log_read_ahead(workers: int, documents: int, seconds: float) -> None:
     log.info(f"并行读取：{workers} 个进程读取并检查了 {documents} 篇文档，用时 {seconds:.1f} 秒。")
 
 
+def log_kept(kept: tuple[int, int] | None) -> None:
+    if kept is not None:
+        log.info(f"页面依赖：{kept[0]} 个页面（共 {kept[1]} 个）所依赖的内容与上次生成时相同，沿用记录的缓存键，不再重新组装。")
+
+
+def log_reused(reused: tuple[int, int] | None) -> None:
+    if reused is not None:
+        log.info(f"页面缓存：{reused[0]} 个页面沿用缓存的正文，其中 {reused[1]} 个整页沿用。")
+
+
 def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
     """The portal's stylesheet, templates, heading ids and search in the site's configuration."""
     if options.workers < 0:

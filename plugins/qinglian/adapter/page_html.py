@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -104,3 +105,20 @@ def finished_page(output: str, root: str, shown: str, inline_assets: InlineAsset
             f"{shown}: 页面中出现了主题之外的内嵌脚本（{exc.script[:80]!r}）。"
             "脚本不会被发布；请检查该页面的正文、元数据和模板。"
         ) from None
+
+
+def finished_template(output: str, template_name: str, site_url: str, inline_assets: InlineAssets, search: bool) -> str:
+    """A page the theme makes without a source (the 404 page): finished like the others, reaching the root by an absolute path."""
+    if not template_name.endswith(".html"):
+        return output
+    # The 404 page is served at any address.
+    root = urlsplit(site_url or "/").path or "/"
+    root = root if root.endswith("/") else root + "/"
+    return finished_page(output, root, template_name, inline_assets, search)
+
+
+def prepared_meta(page: Page, document: Document | None) -> None:
+    """Metadata escaped for display; a quiz is a task of its own, the section navigation would only add weight."""
+    escape_meta(page)
+    if document is not None and document.collection.name == "quizzes":
+        page.meta.setdefault("hide", ["navigation"])

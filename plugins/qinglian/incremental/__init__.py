@@ -16,6 +16,7 @@ Nothing outside this package decides whether a document is read again or a page 
 
 from __future__ import annotations
 
-from .build import CacheFolders, IncrementalBuild
+from .build import IncrementalBuild
+from .folders import CacheFolders
 
 __all__ = ["CacheFolders", "IncrementalBuild"]

@@ -21,12 +21,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..cache_guard import Protected, claim_all
-from ..cache_store import CacheError, cache_folder, cache_lock, project_cache, refuse_tracked
+from ..cache_guard import claim_all
+from ..cache_store import CacheError, cache_lock, refuse_tracked
 from ..content.loader import LoadResult, RememberedDocuments
 from ..search.records import SearchRecord
 from ..structure.document import Document
@@ -34,6 +33,7 @@ from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
 from .dependencies import FILE_NAME as DEPENDENCIES_FILE
 from .dependencies import RecordedBlocks, RecordedKeys, page_digests
+from .folders import CacheFolders
 from .kept_site import KeptSite
 from .linked_release import LinkedRelease
 from .memo import DocumentMemo
@@ -42,28 +42,6 @@ from .preview import LastBuild, QuickRebuild, quick_rebuild
 from .quick_reload import ContentState
 from .reuse import PageReuse, build_salt, linked_sources, own_code
 from .source_meta import KnownSources
-
-
-@dataclass(frozen=True)
-class CacheFolders:
-    """Where one project's caches are: the project's folder (with its lock), the pages, the search index."""
-
-    project: Path
-    pages: Path
-    search: Path
-    # What no cache folder may hold or be inside (the project, its docs, content and site).
-    protected: Protected = Protected((), ())
-
-    @classmethod
-    def of(
-        cls, root: Path, cache_dir: str, page_cache_dir: str = "", search_cache_dir: str = "", published: tuple[Path, ...] = ()
-    ) -> CacheFolders:
-        return cls(
-            project_cache(root, cache_dir),
-            cache_folder(root, cache_dir, page_cache_dir, "pages"),
-            cache_folder(root, cache_dir, search_cache_dir, "search"),
-            Protected.of(root, published),
-        )
 
 
 class IncrementalBuild:

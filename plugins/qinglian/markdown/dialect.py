@@ -13,18 +13,52 @@ import re
 
 import comrak
 
+# A soft break ("\n" in the HTML) between two of these characters, perhaps across inline tags, is removed.
 # Han, kana, Hangul, CJK symbols and punctuation, full-width forms, and the quotes, dashes and
 # ellipsis Chinese text uses between its characters.
 _CJK = (
     "\u2014\u2018\u2019\u201c\u201d\u2026\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
 )
-_INLINE_TAGS = r"(?:strong|em|a|code|span|del|s|b|i|u|sup|sub|mark|abbr|small)"
-# A soft break ("\n" in the HTML) between two CJK characters, perhaps across inline tags.
-_CJK_BREAK = re.compile(
-    rf"(?<=[{_CJK}])((?:</{_INLINE_TAGS}>)*)\n(?=(?:<{_INLINE_TAGS}(?:\s[^<>]*)?>)*[{_CJK}])"
-)
+_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+_INLINE = r"(?:strong|em|a|code|span|del|s|b|i|u|sup|sub|mark|abbr|small)"
+_CLOSING = re.compile(rf"</{_INLINE}>")
+_OPENING = re.compile(rf"<{_INLINE}(?:\s[^<>]*)?>")
 _PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.S)
+
+
+def _last_character(text: str) -> str:
+    """The last character of ``text`` that is not inside a closing inline tag ("" if a block tag ends it)."""
+    end = len(text)
+    while end and text[end - 1] == ">":
+        start = text.rfind("<", 0, end)
+        if start < 0 or not _CLOSING.fullmatch(text, start, end):
+            return ""
+        end = start
+    return text[end - 1] if end else ""
+
+
+def _first_character(text: str) -> str:
+    """The first character of ``text`` after any opening inline tags ("" if a block tag starts it)."""
+    start = 0
+    while text.startswith("<", start):
+        end = text.find(">", start)
+        if end < 0 or not _OPENING.fullmatch(text, start, end + 1):
+            return ""
+        start = end + 1
+    return text[start] if start < len(text) else ""
+
+
+def _joined(part: str) -> str:
+    lines = part.split("\n")
+    kept = [lines[0]]
+    for line in lines[1:]:
+        before, after = _last_character(kept[-1]), _first_character(line)
+        if before and after and _CJK_CHARACTER.match(before) and _CJK_CHARACTER.match(after):
+            kept[-1] += line
+        else:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def _options() -> tuple[comrak.ExtensionOptions, comrak.ParseOptions, comrak.RenderOptions]:
@@ -44,8 +78,10 @@ _EXTENSION, _PARSE, _RENDER = _options()
 
 def join_cjk_breaks(html: str) -> str:
     """Remove soft breaks between two CJK characters (a browser shows them as a space); code blocks keep theirs."""
+    if "<pre" not in html:
+        return _joined(html)
     parts = _PRE.split(html)
-    return "".join(part if index % 2 else _CJK_BREAK.sub(r"\1", part) for index, part in enumerate(parts))
+    return "".join(part if index % 2 else _joined(part) for index, part in enumerate(parts))
 
 
 def render_body(markdown: str) -> str:
