@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,26 @@ def last_item(browser: Browser, text: str) -> None:
     browser.send("Input.insertText", text=text)
 
 
+def fill_new_case(browser: Browser, slug: str = SLUG) -> None:
+    """A new case's form filled as an editor would, all but the body."""
+    browser.evaluate("location.hash = '#/collections/cases/new'")
+    browser.wait_for("!!document.querySelector('[id^=title-field]')", 30)
+    browser.type_text("[id^=title-field]", "XX县某局原副局长XX违规收受购物卡问题的通报")
+    choose(browser, "topics", "警示")
+    browser.type_text("[id^=summary-field]", "收受管理服务对象所送购物卡，受到党内警告处分。")
+    browser.type_text("[id^=slug-field]", slug)
+    set_date(browser, "date", "2026-11-20")
+    choose(browser, "unit", "XX区")
+    choose(browser, "discipline", "廉洁")
+    browser.type_text("[id^=outcome-field]", "党内警告")
+    press(browser, "button", "新增警示要点")
+    last_item(browser, "购物卡也是礼金，收受即违纪。")
+    press(browser, "button", "新增处理依据")
+    choose(browser, "regulation", "2023-organ")
+    press(browser, "button", "新增条款")
+    last_item(browser, "第十条")
+
+
 @pytest.mark.parametrize("kernel", [86, 90, "current"], ids=["chromium-86", "chromium-90", "chromium-current"])
 def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
     repo = example_repository(tmp_path / "portal")
@@ -90,22 +111,7 @@ def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
             browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
             assert "当前用户：张三（编辑）" in browser.evaluate("document.getElementById('ql-bar').innerText")
 
-            browser.evaluate("location.hash = '#/collections/cases/new'")
-            browser.wait_for("!!document.querySelector('[id^=title-field]')", 30)
-            browser.type_text("[id^=title-field]", "XX县某局原副局长XX违规收受购物卡问题的通报")
-            choose(browser, "topics", "警示")
-            browser.type_text("[id^=summary-field]", "收受管理服务对象所送购物卡，受到党内警告处分。")
-            browser.type_text("[id^=slug-field]", SLUG)
-            set_date(browser, "date", "2026-11-20")
-            choose(browser, "unit", "XX区")
-            choose(browser, "discipline", "廉洁")
-            browser.type_text("[id^=outcome-field]", "党内警告")
-            press(browser, "button", "新增警示要点")
-            last_item(browser, "购物卡也是礼金，收受即违纪。")
-            press(browser, "button", "新增处理依据")
-            choose(browser, "regulation", "2023-organ")
-            press(browser, "button", "新增条款")
-            last_item(browser, "第十条")
+            fill_new_case(browser)
             # The body opens as rich text; the switch beside "Markdown" shows the Markdown itself.
             browser.wait_for("(function(){var m=[].slice.call(document.querySelectorAll('*')).filter(function(e){return !e.children.length && e.textContent==='Markdown';})[0];"
                              "if(!m)return false;m.previousElementSibling.setAttribute('data-ql-test','markdown');return true;})()")
@@ -248,5 +254,73 @@ def test_an_edit_after_approval_returns_the_entry_to_review_in_the_real_ui(tmp_p
             if os.environ.get("QINGLIAN_SCREENSHOTS"):
                 for name in ("demoted.png", "changes.png"):
                     (Path(os.environ["QINGLIAN_SCREENSHOTS"]) / name).write_bytes((tmp_path / name).read_bytes())
+        finally:
+            browser.close()
+
+
+def key(browser: Browser, name: str, code: str, virtual: int, text: str | None = None) -> None:
+    browser.send("Input.dispatchKeyEvent", type="keyDown", key=name, code=code, windowsVirtualKeyCode=virtual, **({"text": text} if text else {}))
+    browser.send("Input.dispatchKeyEvent", type="keyUp", key=name, code=code, windowsVirtualKeyCode=virtual)
+
+
+@pytest.mark.parametrize("kernel", [86, 90, "current"], ids=["chromium-86", "chromium-90", "chromium-current"])
+def test_rich_text_bold_and_nested_lists_read_the_same_in_the_editor_the_preview_and_the_site(kernel, tmp_path: Path):
+    """Issue 36: bold next to full-width punctuation and a nested list, made with the toolbar, survive saving and reopening,
+    and the preview (the site's renderer, served by the workspace) shows what readers get."""
+    from qinglian.markdown import render_body
+
+    slug = "2026-rich-text"
+    repo = example_repository(tmp_path / "portal")
+    with running_workspace(repo, review=True) as ws:
+        browser = Browser(browser_path(kernel), ["--disable-gpu", "--window-size=1280,900"])
+        try:
+            browser.goto(ws.url + "/admin/")
+            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
+            browser.type_text("#name", EDITOR[0])
+            browser.type_text("#password", EDITOR[1])
+            browser.click("button[type=submit]")
+            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            fill_new_case(browser, slug)
+            browser.click("[data-slate-editor=true]")
+            for bold, plain in (("要求：", "严格执行。"), ("“硬杠杠”", "不能碰。")):
+                browser.click("button[title='粗体']")
+                browser.send("Input.insertText", text=bold)
+                browser.click("button[title='粗体']")
+                browser.send("Input.insertText", text=plain)
+                key(browser, "Enter", "Enter", 13, "\r")
+            browser.click("button[title='无序列表']")
+            browser.send("Input.insertText", text="一级")
+            key(browser, "Enter", "Enter", 13, "\r")
+            key(browser, "Tab", "Tab", 9)
+            browser.send("Input.insertText", text="二级")
+            # The preview pane: the body as the site renders it, while typing.
+            preview = ("(function(){var f=document.querySelector('iframe');var b=f&&f.contentDocument.querySelector('.ql-preview__body');"
+                       "return b ? b.innerHTML : '';})()")
+            html = browser.wait_for(f"(function(){{var h={preview};return h.indexOf('二级')>=0 ? h : '';}})()", 20)
+            assert "<strong>要求：</strong>严格执行。" in html and "<strong>“硬杠杠”</strong>不能碰。" in html
+            assert re.search(r"一级(</p>)?\s*<ul>\s*<li>\s*(<p>)?二级", html), html
+            if kernel == "current":
+                browser.screenshot(tmp_path / "preview.png")
+            press(browser, "button", "保存")
+            branch = f"cms/cases/{slug}"
+            browser.wait_until(lambda: git(repo, "branch", "--list", branch).strip() != "", 30, "the editor's commit")
+            saved = git(repo, "show", f"{branch}:content/cases/{slug}.md").split("\n---\n", 1)[1]
+            assert "**要求：**严格执行。" in saved and "**“硬杠杠”**不能碰。" in saved
+            site = render_body(saved)
+            assert "<strong>要求：</strong>严格执行。" in site and "<strong>“硬杠杠”</strong>不能碰。" in site
+            assert "<ul>" in site.split("一级", 1)[1].split("二级", 1)[0], site
+            # Opened again, the editor shows the bold text as bold (not asterisks) and the list nested.
+            browser.evaluate(f"location.hash = '#/collections/cases/entries/{slug}'; location.reload()")
+            browser.pump(2)
+            editor = browser.wait_for("(function(){var e=document.querySelector('[data-slate-editor=true]');"
+                                      "return e && e.innerText.indexOf('二级')>=0 ? e.innerHTML : '';})()", 60)
+            assert "**" not in editor
+            assert editor.count("<strong>") == 2 and "要求：" in editor.split("<strong>")[1] and "“硬杠杠”" in editor.split("<strong>")[2]
+            assert editor.count("<ul") == 2
+            assert browser.events.page_errors == [], browser.events.page_errors
+            hosts = {urlsplit(url).netloc for url in browser.events.requested if url.startswith("http")}
+            assert hosts <= {urlsplit(ws.url).netloc}, hosts
+            if kernel == "current" and os.environ.get("QINGLIAN_SCREENSHOTS"):
+                (Path(os.environ["QINGLIAN_SCREENSHOTS"]) / "preview.png").write_bytes((tmp_path / "preview.png").read_bytes())
         finally:
             browser.close()

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..content.tree import MAX_PAGE_BYTES
+from ..markdown.preview import preview_html
 from .accounts import Account, AccountBook, AccountError
 from .protocol import MAX_MEDIA_BYTES, Editor, Refused, Workspace
 from .sessions import CHECK_WAIT_SECONDS, COOKIE, SessionStore
@@ -57,12 +59,15 @@ class Pages:
         config: Callable[[], dict[str, Any]],
         status: Callable[[Account], dict[str, Any]],
         importer: Callable[[bytes, dict[str, str]], dict[str, Any]],
+        preview: Callable[[str], dict[str, Any]] = preview_html,
     ) -> None:
         self.bundle = bundle
         self.portal_css = portal_css
         self.config = config
         self.status = status
         self.importer = importer
+        # A body as the site renders it, for the preview pane while the editor types.
+        self.preview = preview
 
 
 class WorkspaceServer(ThreadingHTTPServer):
@@ -310,7 +315,7 @@ class Handler(BaseHTTPRequestHandler):
             self.server.sessions.close(self._cookie())
             self._redirect("/login", {"Set-Cookie": f"{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"})
             return
-        if path not in ("/api/v1", "/admin/import"):
+        if path not in ("/api/v1", "/admin/import", "/admin/render"):
             self._error(HTTPStatus.NOT_FOUND, "没有这个接口")
             return
         account, by_cookie = self._account()
@@ -326,6 +331,9 @@ class Handler(BaseHTTPRequestHandler):
                 query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
                 self._json(HTTPStatus.OK, self.server.pages.importer(body, query))
             return
+        if path == "/admin/render":
+            self._render_preview()
+            return
         if not self.headers.get("Content-Type", "").startswith("application/json"):
             self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "请求应为 JSON（Content-Type: application/json）")
             return
@@ -338,6 +346,19 @@ class Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.BAD_REQUEST, "请求不是有效的 JSON")
             return
         self._json(HTTPStatus.OK, self.server.workspace.handle(self._editor(account), request))
+
+    def _render_preview(self) -> None:
+        body = self._body(MAX_PAGE_BYTES + 1024)
+        if body is None:
+            return
+        try:
+            markdown = json.loads(body.decode("utf-8")).get("markdown")
+        except (UnicodeDecodeError, ValueError, AttributeError):
+            markdown = None
+        if not isinstance(markdown, str):
+            self._error(HTTPStatus.BAD_REQUEST, "请求应为含有 markdown 的 JSON 对象")
+            return
+        self._json(HTTPStatus.OK, self.server.pages.preview(markdown))
 
     def _login(self) -> None:
         if not self._same_origin():

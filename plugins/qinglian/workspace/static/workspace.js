@@ -24,6 +24,44 @@
     });
   }
 
+  // The body as the site renders it (the workspace's /admin/render: CommonMark, CJK-friendly, the
+  // portal's allow-list), asked for a moment after the editor stops typing.
+  var BodyPreview = null;
+  function bodyPreview() {
+    if (BodyPreview) { return BodyPreview; }
+    var h = window.h;
+    BodyPreview = window.createClass({
+      getInitialState: function () { return { html: '', problems: [], asked: null }; },
+      componentDidMount: function () { this.ask(); },
+      componentDidUpdate: function () { this.ask(); },
+      componentWillUnmount: function () { clearTimeout(this.timer); this.gone = true; },
+      ask: function () {
+        var markdown = this.props.markdown || '';
+        if (markdown === this.state.asked || markdown === this.pending) { return; }
+        this.pending = markdown;
+        clearTimeout(this.timer);
+        var self = this;
+        this.timer = setTimeout(function () {
+          fetch('/admin/render', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ markdown: markdown }) })
+            .then(function (r) { return r.json(); })
+            .then(function (result) {
+              if (self.gone || self.pending !== markdown) { return; }
+              self.setState({ html: result.html || '', problems: result.problems || (result.error ? [result.error] : []), asked: markdown });
+            })
+            .catch(function () { if (!self.gone) { self.setState({ problems: ['预览暂时无法生成，请稍后再试。'], asked: markdown }); } });
+        }, 250);
+      },
+      render: function () {
+        if (this.state.problems.length) {
+          return h('div', { className: 'ql-preview__problems', role: 'alert' }, this.state.problems.map(function (p, i) { return h('p', { key: i }, p); }));
+        }
+        return h('div', { className: 'ql-preview__body', dangerouslySetInnerHTML: { __html: this.state.html } });
+      }
+    });
+    return BodyPreview;
+  }
+
   function previewTemplate(collection) {
     var h = window.h;
     return window.createClass({
@@ -52,7 +90,7 @@
             get('summary') ? h('p', { className: 'ql-doc-meta__summary' }, get('summary')) : null,
             lessons.length ? h('div', { className: 'ql-lessons', role: 'note' }, h('p', { className: 'ql-lessons__title' }, '警示要点'),
               h('ol', {}, lessons.map(function (l, i) { return h('li', { key: i }, l); }))) : null),
-          this.props.widgetFor('body'));
+          h(bodyPreview(), { markdown: get('body') }));
       }
     });
   }
