@@ -153,3 +153,12 @@ def test_the_example_content_reads_the_same_in_both_dialects():
     env = {**os.environ, "QINGLIAN_BUILD_DATE": "2026-11-20"}
     result = subprocess.run([sys.executable, "-m", "qinglian.cli", "check", "--dialect"], cwd=REPO, capture_output=True, text=True, env=env)
     assert result.returncode == 0 and "0 个警告" in result.stdout, result.stdout
+
+
+def test_search_reads_a_body_as_the_site_renders_it():
+    from qinglian.search.text import body_text
+
+    lines = body_text(BODY).splitlines()
+    assert lines[:4] == ["一、基本案情", "经查明的问题如下：", "违规接受宴请", "接受私营企业主安排的宴请"]
+    assert "要求：严格执行，详见另一篇讲话和尚未发布的讲话。这一句在编辑器里换了行。" in lines
+    assert "原始 HTML" in lines and not any("*" in line or "<" in line for line in lines)

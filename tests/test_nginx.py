@@ -111,6 +111,11 @@ def test_headers_for_pages_feeds_and_assets(nginx_portal: str):
     assert status == 200 and "immutable" in headers["cache-control"], bundle
     inline = html.split('assets/qinglian/inline/')[1].split('"')[0]
     assert "immutable" in get(nginx_portal + "assets/qinglian/inline/" + inline)[1]["cache-control"]
+    # Scripts and styles without a hash in their names are asked for again each time (304 when unchanged):
+    # after an upgrade no reader runs an old search script against a new index.
+    for unhashed in ("assets/qinglian/qinglian.css", "assets/qinglian/search.js"):
+        status, headers, _ = get(nginx_portal + unhashed)
+        assert status == 200 and headers["cache-control"] == "no-cache", (unhashed, headers.get("cache-control"))
 
 
 @pytest.mark.parametrize("name", [".secret.js", ".env.css", ".key.png", ".x.svg", ".feed.ics", ".git/config", "speeches/.draft.md"])

@@ -16,7 +16,7 @@ from functools import cached_property
 from ..structure.document import Document, Session
 from ..structure.quiz import QuizBank
 from ..views.dates import chinese_date
-from .text import markdown_to_text
+from .text import body_text, markdown_to_text
 
 # Filter names as the browser shows them; the keys are what the index stores.
 FILTER_LABELS = {
@@ -124,7 +124,7 @@ def document_record(document: Document, url: str, scheduled: Sequence[Session] =
         collection=document.collection.label,
         date=chinese_date(document.date),
         # Metadata last, so an excerpt comes from the summary or the text when they hold the words.
-        text="\n".join(part for part in (summary, markdown_to_text(document.body), *additions, " ".join(details)) if part),
+        text="\n".join(part for part in (summary, body_text(document.body), *additions, " ".join(details)) if part),
         filters=filters,
         order_key=document.date.isoformat(),
     )

@@ -1,13 +1,23 @@
-"""Plain text for the search index: the words a reader sees in a Markdown body, without its markup."""
+"""Plain text for the search index: the words a reader sees in a Markdown body, without its markup.
+
+A document's body is rendered by the portal's own Markdown (``qinglian.markdown``), the one the
+page shows, so search reads the same lists, emphasis and line breaks; a hand-written page's is
+taken from its Markdown by patterns (it keeps Python-Markdown and Material's syntax).
+"""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 
 from ..content.comments import without_comments
+from ..markdown import render_body
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
 _HTML_TAG = re.compile(r"<[^>\n]+>")
+# In rendered HTML every "<" starts a tag (text has &lt;), and a tag may span lines.
+_RENDERED_TAG = re.compile(r"<[^>]+>")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _REFERENCE_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
@@ -34,13 +44,35 @@ def remember_texts() -> None:
 
 
 def markdown_to_text(markdown: str) -> str:
-    """The words a reader sees in a Markdown body, without its markup."""
+    """The words a reader sees in a hand-written page's Markdown, without its markup."""
+    return _converted(markdown, _markdown_to_text)
+
+
+def body_text(markdown: str) -> str:
+    """The words a reader sees in a document's body, as the site renders it."""
+    return _converted(markdown, _body_text)
+
+
+def _converted(markdown: str, convert: Callable[[str], str]) -> str:
     if _remembered is None:
-        return _markdown_to_text(markdown)
-    text = _remembered.get(markdown)
+        return convert(markdown)
+    key = f"{convert.__name__}\0{markdown}"
+    text = _remembered.get(key)
     if text is None:
-        text = _remembered[markdown] = _markdown_to_text(markdown)
+        text = _remembered[key] = convert(markdown)
     return text
+
+
+_CELL_BOUNDARY = re.compile(r"</t[dh]>\s*<t[dh][^>]*>")
+_BLOCK_BOUNDARY = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|tr|pre|blockquote|ul|ol|table|thead|tbody|div|dd|dt)>|<(?:ul|ol|table|blockquote|pre|li)(?:\s[^>]*)?>")
+
+
+def _body_text(markdown: str) -> str:
+    rendered = render_body(without_comments(markdown))
+    rendered = _CELL_BOUNDARY.sub(CELL_SEPARATOR, rendered)
+    rendered = _BLOCK_BOUNDARY.sub("\n", rendered)
+    text = html.unescape(_RENDERED_TAG.sub("", rendered))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _markdown_to_text(markdown: str) -> str:
