@@ -77,6 +77,16 @@ def last_item(browser: Browser, text: str) -> None:
     browser.send("Input.insertText", text=text)
 
 
+def sign_in(browser: Browser, url: str, user: tuple[str, str] = EDITOR) -> None:
+    """Through the Chinese sign-in page, as an editor would, until the CMS shows its collections."""
+    browser.goto(url + "/admin/")
+    browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
+    browser.type_text("#name", user[0])
+    browser.type_text("#password", user[1])
+    browser.click("button[type=submit]")
+    browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+
+
 def fill_new_case(browser: Browser, slug: str = SLUG) -> None:
     """A new case's form filled as an editor would, all but the body."""
     browser.evaluate("location.hash = '#/collections/cases/new'")
@@ -103,12 +113,7 @@ def test_an_editor_creates_a_case_in_the_form(kernel, tmp_path: Path):
     with running_workspace(repo, review=True) as ws:
         browser = Browser(browser_path(kernel), ["--disable-gpu", "--window-size=1280,900"])
         try:
-            browser.goto(ws.url + "/admin/")
-            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
-            browser.type_text("#name", EDITOR[0])
-            browser.type_text("#password", EDITOR[1])
-            browser.click("button[type=submit]")
-            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            sign_in(browser, ws.url)
             assert "当前用户：张三（编辑）" in browser.evaluate("document.getElementById('ql-bar').innerText")
 
             fill_new_case(browser)
@@ -225,12 +230,7 @@ def test_an_edit_after_approval_returns_the_entry_to_review_in_the_real_ui(tmp_p
         commits = git(repo, "rev-list", "--count", branch).strip()
         browser = Browser(browser_path("current"), ["--disable-gpu", "--window-size=1280,900"])
         try:
-            browser.goto(ws.url + "/admin/")
-            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
-            browser.type_text("#name", EDITOR[0])
-            browser.type_text("#password", EDITOR[1])
-            browser.click("button[type=submit]")
-            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            sign_in(browser, ws.url)
             browser.evaluate("location.hash = '#/collections/cases/entries/2025-private-club'")
             browser.wait_for("(function(){var e=document.querySelector('[id^=outcome-field]');return !!e && e.value.indexOf('审核人看过的处理结果')>=0;})()", 30)
             browser.type_text("[id^=outcome-field]", "（审核后又改）")
@@ -274,12 +274,7 @@ def test_rich_text_bold_and_nested_lists_read_the_same_in_the_editor_the_preview
     with running_workspace(repo, review=True) as ws:
         browser = Browser(browser_path(kernel), ["--disable-gpu", "--window-size=1280,900"])
         try:
-            browser.goto(ws.url + "/admin/")
-            browser.wait_for("location.pathname === '/login' && !!document.querySelector('#password')")
-            browser.type_text("#name", EDITOR[0])
-            browser.type_text("#password", EDITOR[1])
-            browser.click("button[type=submit]")
-            browser.wait_for("!!document.body && document.body.innerText.indexOf('案例通报') >= 0", 60)
+            sign_in(browser, ws.url)
             fill_new_case(browser, slug)
             browser.click("[data-slate-editor=true]")
             for bold, plain in (("要求：", "严格执行。"), ("“硬杠杠”", "不能碰。")):

@@ -32,7 +32,7 @@ class Removed:
 
 
 def escape(text: str) -> str:
-    """Text that Python-Markdown renders exactly as written."""
+    """Text that the portal's Markdown (CommonMark, and Python-Markdown before it) renders exactly as written."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     # Characters that only matter at the start of a block: lists, quotes, admonitions.

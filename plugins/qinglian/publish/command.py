@@ -162,22 +162,14 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
     linked = LinkedRelease(store.releases / previous_id, live.pages) if live is not None and previous_id else LinkedRelease()
     say(f"[1/4] 正在生成网站：releases/{build_dir.name}")
     try:
+        # Only what was committed (signed off) is built, never the working tree as it is.
         source = committed_tree(config_file, say)
+        log_to_stderr()
+        report = build_site(source.config_file, build_dir, options.site_url, linked, full=options.full, dest=store.dest)
     except CommittedTreeError as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布没有执行：{str(exc).rstrip('。')}。正在使用的网站没有改变。")
         return GIT_FAILED
-    except CacheError as exc:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        complain(f"发布失败（不是内容问题，需要运维人员处理）：{exc}")
-        return INFRASTRUCTURE
-    except OSError as exc:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        complain(f"发布没有执行：复制分支内容时出错（{disk_message(exc)}）。正在使用的网站没有改变。")
-        return INFRASTRUCTURE
-    log_to_stderr()
-    try:
-        report = build_site(source.config_file, build_dir, options.site_url, linked, full=options.full, dest=store.dest)
     except ContentRejected as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败：{exc}")
@@ -187,7 +179,7 @@ def _publish_locked(config_file: Path, store: ReleaseStore, options: PublishOpti
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布没有执行：{exc}")
         return BUSY
-    except InfrastructureProblem as exc:
+    except (InfrastructureProblem, CacheError) as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         complain(f"发布失败（不是内容问题，需要运维人员处理）：{str(exc)[:300]}")
         complain("正在使用的网站没有改变。")

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..atomic import write_atomically
 from ..cache_store import cache_folder, project_cache, refuse_tracked, user_cache_root
 from ..site_config import plugin_options
-from ..workspace.git_store import GitError, GitStore
+from ..workspace.git_store import GitError, GitStore, refuse_links
 
 TREE_INDEX = ".qinglian-tree.json"
 _MAX_LISTED = 20
@@ -104,7 +104,7 @@ def _sync(store: GitStore, wanted: dict[str, str], folder: Path) -> tuple[int, i
     blobs = store.read_blobs(wanted[path] for path in stale)
     for path in stale:
         target = folder / path
-        _refuse_links(folder, target)
+        refuse_links(folder, target)
         write_atomically(target, blobs[wanted[path]], durable=False)
     removed = 0
     for path in set(known) - set(wanted):
@@ -119,15 +119,7 @@ def _sync(store: GitStore, wanted: dict[str, str], folder: Path) -> tuple[int, i
 def _plain_file(folder: Path, path: str) -> bool:
     target = folder / path
     try:
-        _refuse_links(folder, target)
-    except CommittedTreeError:
+        refuse_links(folder, target)
+    except GitError:
         return False
     return target.is_file()
-
-
-def _refuse_links(folder: Path, target: Path) -> None:
-    here = folder
-    for part in target.relative_to(folder).parts:
-        here = here / part
-        if here.is_symlink():
-            raise CommittedTreeError(f"{here} 是符号链接，出于安全不会写入或删除。请删除它后重新发布。")

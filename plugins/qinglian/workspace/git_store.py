@@ -162,7 +162,7 @@ class GitStore:
         parent = base or start
         if checked_out:
             for path in changes:
-                _refuse_links(self.root, self.root / path)
+                refuse_links(self.root, self.root / path)
             self._refuse_uncommitted(parent, changes)
         with tempfile.TemporaryDirectory(prefix="qinglian-index-") as scratch:
             env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
@@ -206,7 +206,7 @@ class GitStore:
         """Bring the working tree and the real index to ``commit`` for the changed paths only."""
         for path, data in changes.items():
             target = self.root / path
-            _refuse_links(self.root, target)
+            refuse_links(self.root, target)
             if data is None:
                 target.unlink(missing_ok=True)
             else:
@@ -254,7 +254,7 @@ class GitStore:
         self._run("config", key, value)
 
 
-def _refuse_links(root: Path, target: Path) -> None:
+def refuse_links(root: Path, target: Path) -> None:
     """No folder on the way to ``target`` may be a symbolic link (a write must stay in the tree)."""
     here = root
     for part in target.relative_to(root).parts:
