@@ -77,8 +77,10 @@ def claim(folder: Path, kind: str, protected: Protected) -> None:
                 f"缓存目录 {folder}（{option}）位于 {published} 之中，其中的文件会被发布或清空。网站没有生成：请把缓存设在别处。"
             )
     if not folder.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-    elif not folder.is_dir():
+        # Made by the cache when it first writes (a cache that is switched off makes none), and claimed
+        # by the next build: it then holds only what the cache made.
+        return
+    if not folder.is_dir():
         raise UnsafeCacheFolder(f"缓存目录 {folder}（{option}）是一个文件，不是文件夹。网站没有生成，该文件保持不变。")
     marker = folder / MARKER
     if marker.is_file() and not marker.is_symlink():
