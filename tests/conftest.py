@@ -33,6 +33,10 @@ MKDOCS = [sys.executable, "-m", ENGINE.name]
 # Every build of the suite, and every process it starts, keeps its caches in one folder of
 # this run, not in the user's cache directory.
 os.environ["QINGLIAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="qinglian-caches-")
+# Every publish of the suite runs as on a server whose readers' address is set (a publish with the
+# development address 127.0.0.1 is refused); tests of that refusal and of the settings file unset it.
+os.environ["QINGLIAN_SITE_URL"] = "http://lianzheng.test/"
+os.environ["QINGLIAN_SERVER_SETTINGS"] = os.path.join(os.environ["QINGLIAN_CACHE_DIR"], "no-server-settings.toml")
 
 
 def cache_of(root: Path, name: str = "") -> Path:

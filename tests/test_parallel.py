@@ -97,12 +97,20 @@ def test_a_warning_in_a_worker_fails_strict_once(project: Project):
 
 
 def test_an_error_in_a_worker_is_reported_by_the_build(project: Project):
-    """A page a worker cannot render is rendered again by the build, which names the file and the error."""
+    """A page a worker cannot render is rendered again by the build, which names the file and the error.
+
+    The page passes every content check and fails only in the theme (a template that does not
+    exist), so the workers run, the one with the page swallows the error, and the serial pass reports it.
+    """
     with_workers(project.root, 2)
-    project.write("docs/notes.md", "# 说明\n\n<script>alert(1)</script>\n")
+    for number in range(30):
+        project.write(f"content/speeches/2024-extra-{number}.md", speech(title=f"第{number}篇讲话", date="2024-04-01"))
+    project.write("docs/notes.md", "---\ntitle: 说明\ntemplate: no-such-template.html\n---\n\n说明的正文。\n")
     result = project.build()
     assert result.returncode == 1
-    assert "docs/notes.md" in result.stderr and "Traceback" not in result.stderr
+    assert "并行生成：2 个进程生成了" in result.stderr, result.stderr
+    assert "no-such-template.html" in result.stderr and "Traceback" not in result.stderr
+    assert "意外退出" not in result.stderr
 
 
 DYING_WORKER = textwrap.dedent(

@@ -306,11 +306,21 @@ def test_the_cron_line_creates_its_log_folder_and_publishes(portal: Project, tmp
     git(repo, "branch", "-q", "--set-upstream-to", f"origin/{git(repo, 'branch', '--show-current').stdout.strip()}")
     (repo / ".venv").symlink_to(Path(sys.executable).resolve().parent.parent if (Path(sys.executable).parent.parent / "bin/qinglian").exists() else Path(sys.prefix))
     variables = dict(line.split("=", 1) for line in cron.splitlines() if re.match(r"^[A-Z_]+=", line))
-    env = {**publish_env(EXAMPLE_BUILD_DATE), **variables}
+    # The server's own settings, as scripts/deploy/publish.toml ships them, installed for this test's /srv.
+    settings = tmp_path / "publish.toml"
+    shipped = (Path(__file__).resolve().parent.parent / "scripts/deploy/publish.toml").read_text(encoding="utf-8")
+    settings.write_text(shipped.replace("/srv/qinglian", str(srv)), encoding="utf-8")
+    site_url = re.search(r'^site_url = "(.*)"$', shipped, re.M).group(1)
+    env = {**publish_env(EXAMPLE_BUILD_DATE), **variables, "QINGLIAN_SERVER_SETTINGS": str(settings)}
+    env.pop("QINGLIAN_SITE_URL", None)
     result = subprocess.run(["sh", "-c", command.replace("/srv/qinglian", str(srv))], env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (srv / "log/publish.log").read_text(encoding="utf-8") if (srv / "log/publish.log").exists() else result.stderr
     log = (srv / "log/publish.log").read_text(encoding="utf-8")
     assert "发布完成" in log
-    assert variables["QINGLIAN_SITE_URL"] in (srv / "www/current/calendar/feeds/all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert site_url in (srv / "www/current/calendar/feeds/all.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "--pull" not in command and "--dest" not in command
     unit = (Path(__file__).resolve().parent.parent / "scripts/deploy/systemd/qinglian-publish.service").read_text(encoding="utf-8")
-    assert "LogsDirectory=qinglian" in unit and "CacheDirectory=qinglian" in unit and "publish --pull" in unit
+    start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    assert "LogsDirectory=qinglian" in unit and "CacheDirectory=qinglian" in unit
+    # The workspace commits in this repository: neither the timer nor cron pulls (the workspace's guidance).
+    assert "--pull" not in start and "--wait 600" in start and "QINGLIAN_SITE_URL" not in unit

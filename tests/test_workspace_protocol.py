@@ -137,11 +137,19 @@ def test_deleting_a_cited_document_is_refused_with_the_citing_files(simple):
     assert status == 422
     assert "不能删除" in answer["error"] and "content/cases/2025-private-club.md" in answer["error"]
     assert simple.head() == before and (simple.root / REGULATION).exists()
-    uncited = "content/speeches/2025-transport-top-leader.md"
-    citing = [p for p in (simple.root / "content").rglob("*.md") if "2025-transport-top-leader" in p.read_text(encoding="utf-8")]
-    if not citing:
-        status, answer = simple.api("deleteFile", path=uncited, options={"commitMessage": "x"})
-        assert status == 200 and not (simple.root / uncited).exists()
+
+
+
+def test_an_uncited_document_is_deleted_and_committed_by_the_editor(simple):
+    path = "content/speeches/2026-to-be-deleted.md"
+    raw = read_entry(simple, "content/speeches/2025-transport-top-leader.md").replace(
+        "slug: 2025-transport-top-leader", "slug: 2026-to-be-deleted").replace("\ntitle: ", "\ntitle: 将被删除的", 1)
+    assert save(simple, path, raw)[0] == 200
+    status, answer = simple.api("deleteFile", path=path, options={"commitMessage": "x"})
+    assert status == 200, answer
+    assert not (simple.root / path).exists() and git(simple.root, "status", "--porcelain") == ""
+    assert git(simple.root, "log", "-1", "--format=%an|%s").strip().startswith("张三|删除领导讲话《将被删除的")
+    assert git(simple.root, "show", "--stat", "--format=", "HEAD").strip().startswith(path)
 
 
 def test_media_upload_follows_the_build_rules(simple):

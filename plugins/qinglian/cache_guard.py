@@ -56,43 +56,48 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def claim(folder: Path, kind: str, protected: Protected) -> None:
-    """Make ``folder`` a cache of ``kind`` ("project", "pages", "search"), or raise ``UnsafeCacheFolder`` naming what is in the way."""
+def problem(folder: Path, kind: str, protected: Protected) -> str | None:
+    """Why ``folder`` cannot be a cache of ``kind`` ("project", "pages", "search"), in Chinese; None when it can. Writes nothing."""
     option = OPTION_NAMES[kind]
     if folder.is_symlink():
-        raise UnsafeCacheFolder(
-            f"缓存目录 {folder}（{option}）是符号链接。为免删除链接目标中的文件，网站没有生成：请改为一个真实的空文件夹。"
-        )
+        return f"缓存目录 {folder}（{option}）是符号链接。为免删除链接目标中的文件，网站没有生成：请改为一个真实的空文件夹。"
     resolved = folder.resolve()
     for holder in protected.holders:
-        held = holder.resolve()
-        if _inside(held, resolved):
-            raise UnsafeCacheFolder(
+        if _inside(holder.resolve(), resolved):
+            return (
                 f"缓存目录 {folder}（{option}）包含 {holder}。缓存目录的内容可能被清理，不能是项目、仓库、docs、content 或网站目录"
                 "及其上级目录。网站没有生成，原有文件保持不变：请把它设为一个新的空文件夹，或删去这个选项（使用默认位置）。"
             )
     for published in protected.published:
         if _inside(resolved, published.resolve()):
-            raise UnsafeCacheFolder(
-                f"缓存目录 {folder}（{option}）位于 {published} 之中，其中的文件会被发布或清空。网站没有生成：请把缓存设在别处。"
-            )
+            return f"缓存目录 {folder}（{option}）位于 {published} 之中，其中的文件会被发布或清空。网站没有生成：请把缓存设在别处。"
     if not folder.exists():
         # Made by the cache when it first writes (a cache that is switched off makes none), and claimed
         # by the next build: it then holds only what the cache made.
-        return
+        return None
     if not folder.is_dir():
-        raise UnsafeCacheFolder(f"缓存目录 {folder}（{option}）是一个文件，不是文件夹。网站没有生成，该文件保持不变。")
+        return f"缓存目录 {folder}（{option}）是一个文件，不是文件夹。网站没有生成，该文件保持不变。"
     marker = folder / MARKER
     if marker.is_file() and not marker.is_symlink():
-        return
+        return None
     foreign = sorted(entry.name for entry in folder.iterdir() if entry.name != MARKER and not _MADE[kind].match(entry.name))
     if foreign or marker.is_symlink():
         shown = "、".join(foreign[:5]) + (f" 等 {len(foreign)} 项" if len(foreign) > 5 else "")
-        raise UnsafeCacheFolder(
+        return (
             f"缓存目录 {folder}（{option}）中已有不是缓存生成的内容（{shown or MARKER}）。缓存目录的内容可能被清理，"
             "为免删除这些文件，网站没有生成，它们保持不变：请把该选项设为一个新的空文件夹，或删去它（使用默认位置）。"
         )
-    marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    return None
+
+
+def claim(folder: Path, kind: str, protected: Protected) -> None:
+    """Make ``folder`` a cache of ``kind``, or raise ``UnsafeCacheFolder`` naming what is in the way."""
+    found = problem(folder, kind, protected)
+    if found is not None:
+        raise UnsafeCacheFolder(found)
+    marker = folder / MARKER
+    if folder.is_dir() and not marker.exists():
+        marker.write_text(_MARKER_TEXT, encoding="utf-8")
 
 
 def made_by_cache(entry: Path, kind: str) -> bool:

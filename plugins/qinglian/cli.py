@@ -16,6 +16,7 @@ from .site_config import qinglian_options, read_site_config
 from .workspace.command import accounts_command, edit, install_cms
 from .importer.metadata import KINDS, SLUG_NAME
 from .publish import command as publish_command
+from .publish.doctor import doctor as run_doctor
 from .content.hand_written import check_hand_written
 from .content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
 from .markdown.migration import dialect_problems
@@ -164,13 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--content", default="content", help="内容目录（默认 content），用于核对题目出处")
     export.set_defaults(handler=_export_quiz)
     publish = commands.add_parser("publish", help="生成并校验新版本，再原子切换为正在使用的网站")
-    publish.add_argument("--dest", required=True, type=Path, help="发布目录，网站服务器指向其中的 current")
+    publish.add_argument("--dest", type=Path, help="发布目录，网站服务器指向其中的 current（默认取本服务器发布设置文件中的 dest）")
     publish.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
-    publish.add_argument("--keep", default=5, type=int, help="保留最近几个版本（默认 5，至少 2）")
+    publish.add_argument("--keep", type=int, help="保留最近生成的几个版本（默认取发布设置文件中的 keep，没有时为 5，至少 2）")
     publish.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒（默认不等待）")
     publish.add_argument(
         "--site-url", default=os.environ.get(SITE_URL_VARIABLE) or None, metavar="地址",
-        help=f"读者访问的网站地址，代替 mkdocs.yml 中的 site_url（也可用环境变量 {SITE_URL_VARIABLE}）；每台服务器的设置不必改动仓库",
+        help=f"读者访问的网站地址，代替发布设置文件和 mkdocs.yml 中的 site_url（也可用环境变量 {SITE_URL_VARIABLE}）",
     )
     publish.add_argument("--pull", action="store_true", help="先在仓库中执行 git pull --ff-only；失败时不发布（退出码 6）")
     publish.add_argument(
@@ -181,15 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--full", action="store_true",
         help="重新组装、写入并校验全部页面，不与正在使用的版本共用未变的页面，也不按记录的依赖沿用缓存键（结果与默认方式逐字节相同）",
     )
-    publish.set_defaults(handler=lambda a: publish_command.publish(
-        a.config.resolve(), a.dest.absolute(),
-        publish_command.PublishOptions(a.keep, a.wait, a.site_url, a.pull, a.engine, a.full),
+    publish.set_defaults(handler=lambda a: publish_command.publish_as_configured(
+        a.config.resolve(), a.dest, publish_command.PublishOptions(a.keep or 0, a.wait, a.site_url, a.pull, a.engine, a.full),
     ))
     rollback = commands.add_parser("rollback", help="切换回上一个版本，或用 --to 指定的版本")
     rollback.add_argument("--dest", required=True, type=Path, help="发布目录")
     rollback.add_argument("--to", metavar="版本", help="切换到这个版本（qinglian releases 列出的名称，如 20261122-020000）")
     rollback.add_argument("--wait", default=0, type=float, metavar="秒", help="另一次发布正在进行时最多等待几秒")
     rollback.set_defaults(handler=lambda a: publish_command.rollback(a.dest.absolute(), a.wait, a.to))
+    doctor = commands.add_parser("doctor", help="检查本服务器的发布设置：设置文件、仓库、发布目录、缓存、nginx、定时任务")
+    doctor.add_argument("--config", default="mkdocs.yml", type=Path, help="网站配置文件（默认 mkdocs.yml）")
+    doctor.set_defaults(handler=lambda a: run_doctor(a.config.resolve()))
     releases = commands.add_parser("releases", help="列出发布目录中的全部版本")
     releases.add_argument("--dest", required=True, type=Path, help="发布目录")
     releases.set_defaults(handler=lambda a: publish_command.list_releases(a.dest.absolute()))

@@ -149,6 +149,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.files = files
         self.incremental.put_back()
         templates = theme_templates(config.theme.dirs)
+        page_html.refuse_unknown_templates(files, templates, self.root)
         self.inline_assets.theme_scripts = ThemeScripts.from_templates(s for n, s in templates.items() if n.endswith(".html"))
         self.pages.lay_out(templates, self.navigation, files, config.site_url or "")
         return env

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..content.html_policy import check_html
@@ -122,3 +123,14 @@ def prepared_meta(page: Page, document: Document | None) -> None:
     escape_meta(page)
     if document is not None and document.collection.name == "quizzes":
         page.meta.setdefault("hide", ["navigation"])
+
+
+def refuse_unknown_templates(files: Files, templates: dict[str, str], root: Path) -> None:
+    """A page whose ``template:`` the theme does not have would stop the engine with a traceback: name it instead."""
+    for file in files.documentation_pages():
+        wanted = file.page.meta.get("template") if file.page is not None else None
+        if wanted is not None and (not isinstance(wanted, str) or wanted not in templates):
+            shown = display_path(Path(file.abs_src_path), root) if file.abs_src_path else file.src_uri
+            raise PluginError(
+                f"{shown}: 字段“template”应为主题中已有的模板（如 main.html），实际为“{wanted}”。请删去这一行，或改为已有的模板名。"
+            )

@@ -104,7 +104,10 @@ def _work(share: list[Page], config: MkDocsConfig, files: Files, nav: Navigation
     for page in [*share, *(page for page in nav.pages if page.file.src_uri not in mine)]:
         if _populate(page, config, files):
             populated.add(page.file.src_uri)
-    env = plugins.on_env(config.theme.get_env(), config=config, files=files)
+    try:
+        env = plugins.on_env(config.theme.get_env(), config=config, files=files)
+    except Exception:  # noqa: BLE001 - nothing is finished here; the serial pass meets the same error and reports it
+        populated = set()
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     finished = set()
     for page in share:

@@ -11,16 +11,18 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..atomic import disk_message
+from ..site_config import read_site_config
 from ..cache_store import CacheError
 from ..engines import EngineError, activate, default, named
 from .carried import carry_index_versions
 from .committed import CommittedTreeError, committed_tree
 from .manifest import changes, manifest_of, read_manifest, write_manifest
+from .settings import SettingsError, local_site_url, read_settings, settings_path
 from .status import record as record_status
 from .releases import Busy, ReleaseStore, UnsafeDestination, check_destination
 from ..incremental.linked_release import LinkedRelease, page_files
@@ -66,7 +68,27 @@ class PublishOptions:
     full: bool = False
 
 
-def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
+def publish_as_configured(config_file: Path, dest: Path | None, options: PublishOptions) -> int:
+    """``qinglian publish``: the command line, then the environment, then this server's settings file, then mkdocs.yml."""
+    try:
+        settings = read_settings()
+    except SettingsError as exc:
+        complain(f"发布没有执行：{exc}")
+        return USAGE_ERROR
+    dest = dest if dest is not None else settings.dest
+    if dest is None:
+        complain(f"发布没有执行：不知道发布到哪里。请用 --dest 指定发布目录，或在本服务器的发布设置文件 {settings.path} 中写 dest = \"/srv/qinglian/www\"。")
+        return USAGE_ERROR
+    options = replace(
+        options,
+        keep=options.keep or settings.keep or 5,
+        site_url=options.site_url or settings.site_url,
+        engine=options.engine or settings.engine or "",
+    )
+    return publish(config_file, dest.absolute(), options, settings.path)
+
+
+def publish(config_file: Path, dest: Path, options: PublishOptions, settings: Path | None = None) -> int:
     """``dest`` as the operator gave it: a link there is checked before it is followed."""
     started = dt.datetime.now().astimezone()
     _said.clear()
@@ -80,12 +102,31 @@ def publish(config_file: Path, dest: Path, options: PublishOptions) -> int:
     heard = _Heard()
     engine.logger().addHandler(heard)
     try:
-        code = _publish(config_file, dest, options)
+        code = _refuse_local_site_url(config_file, options, settings or settings_path())
+        code = code if code is not None else _publish(config_file, dest, options)
     finally:
         engine.logger().removeHandler(heard)
     if config_file.is_file():
         record_status(config_file, code, list(_said), started)
     return code
+
+
+def _refuse_local_site_url(config_file: Path, options: PublishOptions, settings: Path) -> int | None:
+    """A release whose feeds and links point at the development address reaches readers as broken: refuse it."""
+    if options.site_url or not config_file.is_file():
+        effective, source = options.site_url, "--site-url 或环境变量 QINGLIAN_SITE_URL"
+    else:
+        try:
+            effective = str((read_site_config(config_file) or {}).get("site_url") or "")
+        except Exception:  # noqa: BLE001 - mkdocs.yml's own problems are reported by the build
+            return None
+        source = f"{config_file.name} 中的 site_url"
+    if not local_site_url(effective):
+        return None
+    complain(f"发布没有执行：读者访问的网站地址（site_url）仍是只有本机能打开的“{effective or '（空）'}”（来自{source}），"
+             f"发布后日历订阅和页面中的链接都会指向它。请在本服务器的发布设置文件 {settings} 中写 site_url = \"http://读者使用的地址/\"，"
+             "或用 --site-url、环境变量 QINGLIAN_SITE_URL 指定。")
+    return USAGE_ERROR
 
 
 class _Heard(logging.Handler):

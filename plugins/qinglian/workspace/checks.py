@@ -54,18 +54,21 @@ class SaveChecker:
             self._baseline = {_key(p) for p in loaded.log.errors}
             return len(loaded.sources)
 
-    def check(self, overrides: Mapping[str, bytes | None]) -> Verdict:
-        """``overrides``: repository paths under the content folder → new bytes (None: deleted)."""
+    def check(self, overrides: Mapping[str, bytes | None], ignored: frozenset[str] = frozenset()) -> Verdict:
+        """``overrides``: repository paths under the content folder → new bytes (None: deleted).
+
+        ``ignored``: paths given only so others can cite them (documents under review); their own problems are not this save's.
+        """
         paths = {self.root / name: data for name, data in overrides.items()}
         with self._lock:
             if self._baseline is None:
                 self._baseline = {_key(p) for p in self._load({}).log.errors}
             loaded = self._load(paths)
             self._last = {_key(p) for p in loaded.log.errors}
-            shown = set(overrides)
+            shown = set(overrides) - ignored
             errors = [
                 p for p in loaded.log.sorted()
-                if p.severity.name == "ERROR" and (p.path in shown or _key(p) not in self._baseline)
+                if p.severity.name == "ERROR" and p.path not in ignored and (p.path in shown or _key(p) not in self._baseline)
             ]
             return Verdict(errors)
 

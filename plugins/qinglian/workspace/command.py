@@ -23,6 +23,7 @@ from .bundle import BundleMissing, install, verified_folder
 from .checks import SaveChecker
 from .cms_config import cms_config
 from .git_store import GitError, GitStore
+from .pending import pending_documents
 from .protocol import Refused, Workspace
 from .requests import title_of
 from .server import LOOPBACK, Pages, WorkspaceServer
@@ -33,7 +34,7 @@ _PORTAL_CSS = Path(__file__).resolve().parent.parent / "assets" / "qinglian.css"
 
 
 def _references(root: Path, store: GitStore, branch: str, content: str) -> dict[str, list[tuple[str, str]]]:
-    """Regulations and quizzes by title, for the drop-downs that cite them."""
+    """Regulations and quizzes by title, for the drop-downs that cite them; those under review marked 待签发."""
     head = store.head(branch)
     found: dict[str, list[tuple[str, str]]] = {}
     for collection in ("regulations", "quizzes"):
@@ -45,6 +46,11 @@ def _references(root: Path, store: GitStore, branch: str, content: str) -> dict[
             stem = Path(path).stem
             title = title_of(blobs[oid], stem, limit=None)
             found.setdefault(collection, []).append((f"{collection}/{stem}", f"《{title}》（{stem}）"))
+    for pending in sorted(pending_documents(store, head).values(), key=lambda p: p.path) if head else []:
+        collection = pending.key.split("/")[0]
+        if collection in ("regulations", "quizzes") and pending.path.count("/") == 2:
+            stem = Path(pending.path).stem
+            found.setdefault(collection, []).append((pending.key, f"《{title_of(pending.data, stem, limit=None)}》（{stem}，待签发）"))
     return found
 
 

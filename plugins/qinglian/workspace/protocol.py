@@ -21,6 +21,7 @@ from .git_store import Author, BranchMoved, GitError, GitStore, UncommittedChang
 from .labels import problem_message
 from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
+from .pending import PendingDocument, citing_pending, pending_documents
 from .review import ReviewActions
 from .roundtrip import merged, with_implied_slug
 from .uploads import DailyUploads, check_content
@@ -139,9 +140,13 @@ class Workspace(ReviewActions):
             check_content(path, decoded[path])
         return decoded
 
-    def _check(self, changes: dict[str, bytes | None], collection: str, refusing: str) -> None:
+    def _check(
+        self, changes: dict[str, bytes | None], collection: str, refusing: str, pending: dict[str, PendingDocument] | None = None
+    ) -> None:
+        """Refuse ``changes`` that break a rule; ``pending`` documents under review count as present, so they may be cited."""
         documents = {p: d for p, d in changes.items() if p.endswith(".md")}
-        verdict = self.checker.check(documents)
+        extra = {p: d.data for p, d in (pending or {}).items() if p not in documents}
+        verdict = self.checker.check({**extra, **documents}, frozenset(extra))
         if not verdict.accepted:
             lines = [problem_message(p, collection) for p in verdict.errors[:30]]
             more = f"\n……另有 {len(verdict.errors) - 30} 个问题" if len(verdict.errors) > 30 else ""
@@ -175,12 +180,13 @@ class Workspace(ReviewActions):
             data = merged(original, raw, stem)
             if data == original and not assets:
                 return {"message": "没有改动", "id": content_id(data)}
-            self._check({path: data, **assets}, collection, "没有保存")
+            pending = pending_documents(self.store, head)
+            self._check({path: data, **assets}, collection, "没有保存", pending)
             title = title_of(data, stem)
             message = f"{'修改' if original is not None else '新增'}{label}《{title}》"
             self._commit(self.branch, head, {path: data, **assets}, message, editor)
             self.checker.written()
-        return {"message": "entry persisted", "id": content_id(data)}
+        return {"message": "entry persisted", "id": content_id(data), **citing_pending(data, pending)}
 
     def _commit(self, branch: str, base: str | None, changes: dict[str, bytes | None], message: str, editor: Editor, **kwargs: Any) -> str:
         # Counted when they are about to be committed, so a refused save costs the editor nothing.

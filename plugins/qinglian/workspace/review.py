@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..content.collections import COLLECTIONS
 from .git_store import Author, BranchMoved, GitStore
+from .pending import CMS_PREFIX, STATUSES, PendingDocument, cited, citing_pending, pending_documents
 from .paths import document_path, media_path
 from .changes import document_changes, named
 from .requests import Editor, Refused, content_id, text_param, title_of
@@ -26,9 +27,7 @@ from .roundtrip import merged
 if TYPE_CHECKING:
     from .checks import SaveChecker
 
-CMS_PREFIX = "cms"
 LABEL_PREFIX = "decap-cms/"
-STATUSES = {"draft": "草稿", "pending_review": "待审核", "pending_publish": "待发布"}
 # Kept in the entry branch's git configuration, beside its status.
 AUTHOR_KEY, APPROVED_KEY = "qinglianAuthor", "qinglianApproved"
 
@@ -46,7 +45,9 @@ class ReviewActions:
     if TYPE_CHECKING:  # provided by Workspace
         def _head(self) -> str: ...
         def _refuse_stale(self, editor: Editor, commit: str | None, path: str, base: str | None) -> bytes | None: ...
-        def _check(self, changes: dict[str, bytes | None], collection: str, refusing: str) -> None: ...
+        def _check(
+            self, changes: dict[str, bytes | None], collection: str, refusing: str, pending: dict[str, PendingDocument] | None = None
+        ) -> None: ...
         def _commit(self, branch: str, base: str | None, changes: dict[str, bytes | None], message: str, editor: Editor, **kwargs: Any) -> str: ...
         def _entries(self, editor: Editor, commit: str, paths: list[str]) -> list[dict[str, Any]]: ...
         def _media_file(self, commit: str, path: str) -> dict[str, Any]: ...
@@ -68,7 +69,8 @@ class ReviewActions:
         data = merged(original, raw, PurePosixPath(path).stem)
         if data == original and not assets:
             return {"message": "没有改动", "id": content_id(data)}
-        self._check({path: data, **assets}, collection, "没有保存")
+        pending = pending_documents(self.store, head, skip=branch)
+        self._check({path: data, **assets}, collection, "没有保存", pending)
         label = COLLECTIONS[collection][0].label
         status = self._status(branch) if under_review else (options.get("status") if options.get("status") in STATUSES else "draft")
         demoted = status == "pending_publish"
@@ -81,10 +83,11 @@ class ReviewActions:
         self.store.set_config(f"branch.{branch}.description", LABEL_PREFIX + status)
         # Whatever was approved, this text was not: the reviewer must see it again.
         self.store.unset_config(f"branch.{branch}.{APPROVED_KEY}")
+        notice = citing_pending(data, pending)
         if demoted:
             return {"message": "已保存。这篇文档原为“待发布”，审核后又有修改，已退回“待审核”，需审核人重新审核后才能签发。",
-                    "status": "pending_review", "id": content_id(data)}
-        return {"message": "entry persisted", "id": content_id(data)}
+                    "status": "pending_review", "id": content_id(data), **notice}
+        return {"message": "entry persisted", "id": content_id(data), **notice}
 
     def _status(self, branch: str) -> str:
         label = (self.store.get_config(f"branch.{branch}.description") or "").removeprefix(LABEL_PREFIX)
@@ -196,6 +199,15 @@ class ReviewActions:
         if approved != tip:
             raise Refused(f"《{title}》在审核通过后又有修改，已不是审核人看过的版本。请重新审核后再签发。", 409)
 
+    def _refuse_citing_unsigned(self, branch: str, head: str, documents: list[Any]) -> None:
+        """An entry that cites a document still under review waits for it: its citation would point nowhere."""
+        pending = pending_documents(self.store, head, skip=branch)
+        waiting = [p for document in documents if document for p in cited(document.data, pending)]
+        if waiting:
+            first = waiting[0]
+            raise Refused(f"不能签发：本文引用了尚待签发的{'、'.join(p.shown for p in waiting)}。请先签发《{first.title}》，"
+                          "再签发本文。", 409)
+
     def _refuse_moved_on(self, head: str, base: str, changed: dict[str, str | None]) -> None:
         """Refuse when the published branch changed a file of the entry since its draft began: nothing is overwritten silently."""
         moved = []
@@ -229,6 +241,7 @@ class ReviewActions:
             self._refuse_unapproved(branch, tip, title)
             self._refuse_own(editor, branch, tip, "签发")
             self._refuse_moved_on(head, base, changed)
+            self._refuse_citing_unsigned(branch, head, [self.store.read(tip, p) for p in changed if p.endswith(".md") and changed[p]])
             blobs = self.store.read_blobs(oid for oid in changed.values() if oid)
             changes: dict[str, bytes | None] = {}
             for path, oid in changed.items():

@@ -42,7 +42,8 @@
     if (action === 'persistEntry' && answer.id) {
       var map = params.options && params.options.useWorkflow ? underReview : published;
       paths.forEach(function (p) { map[p] = answer.id; });
-      if (answer.status === 'pending_review' && window.qinglianNotice) { window.qinglianNotice(answer.message); }
+      var said = [answer.status === 'pending_review' ? answer.message : '', answer.notice || ''].filter(Boolean);
+      if (said.length && window.qinglianNotice) { window.qinglianNotice(said.join('\n')); }
     }
     if (action === 'publishUnpublishedEntry' || action === 'deleteUnpublishedEntry') {
       forget(underReview, String(params.collection), String(params.slug));
