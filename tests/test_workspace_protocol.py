@@ -425,7 +425,8 @@ def test_config_follows_the_schema_and_the_live_vocabulary(simple):
     topics = next(f for f in cases["fields"] if f["name"] == "topics")
     assert topics["widget"] == "select" and topics["multiple"] and "警示教育" in topics["options"]
     date = next(f for f in cases["fields"] if f["name"] == "date")
-    assert date["widget"] == "datetime" and date["format"] == "YYYY-MM-DD" and date["time_format"] is False
+    # The workspace's own date widget (workspace.js): 2026年12月6日 on screen, 2026-12-06 in the file, no time zone.
+    assert date["widget"] == "qinglian-date" and "picker_utc" not in date
     vocabulary = simple.root / "content/vocabulary.yml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("topics:\n", "topics:\n  新增专题: new-topic\n", 1), encoding="utf-8")
     topics = next(f for f in next(c for c in simple.request("/admin/config.json")[1]["collections"] if c["name"] == "cases")["fields"] if f["name"] == "topics")

@@ -50,7 +50,7 @@ class QinglianConfig(Config):
     # Hand-written pages (paths relative to docs_dir, or folders ending in /) that may hold
     # HTML outside the raw-HTML policy. Every build reports them.
     raw_html_exempt = c.ListOfItems(c.Type(str), default=[])
-    # The editors' workspace (qinglian edit): entries wait as 草稿/待审核/待发布 until a reviewer
+    # The editors' workspace (qinglian edit): entries wait as 草稿/待审核/待签发 until a reviewer
     # signs them off (审核、签发). An office without review sets this to false: a save is published.
     review = c.Type(bool, default=True)
     # Whether a reviewer may sign off an entry they wrote themselves (an office of one person).

@@ -26,6 +26,22 @@ _LONG_TEXT = {"summary", "outcome", "question", "explanation"}
 MEDIA_FOLDER = "images"
 
 
+# A date as the portal writes it (YYYY-MM-DD), shown in Chinese; registered by workspace.js.
+DATE_WIDGET = "qinglian-date"
+
+
+# The schema guide names the vocabulary's lists and values as they are written in the files; a form says what they are.
+_FORM_WORDS = {"词表 units 中的一项": "词表中的一个发文单位", "词表 topics 中": "词表的专题中", "词表 roles 中": "词表的职务中",
+               "true 时": "勾选时"}
+
+
+def _in_form_words(hint: str) -> str:
+    hint = hint.replace("`", "")
+    for written, said in _FORM_WORDS.items():
+        hint = hint.replace(written.replace("`", ""), said)
+    return hint
+
+
 def _hints(schema_doc: Path) -> dict[str, dict[str, str]]:
     """The 含义 column of each field table in the editors' schema guide, by section."""
     hints: dict[str, dict[str, str]] = {}
@@ -56,15 +72,19 @@ class FormBuilder:
     def _hint(self, section: str, name: str) -> str:
         for place in (section, section.split(".")[0], "common"):
             if name in self.hints.get(place, {}):
-                return self.hints[place][name]
+                return _in_form_words(self.hints[place][name])
         return ""
 
     def fields(self, schema: type[Schema], section: str) -> list[dict[str, Any]]:
-        return [self.field(name, spec, section) for name, spec in schema.fields.items()]
+        labels = {name: spec.label for name, spec in schema.fields.items()}
+        return [self.field(name, spec, section, labels) for name, spec in schema.fields.items()]
 
-    def field(self, name: str, spec: Field[Any], section: str) -> dict[str, Any]:
+    def field(self, name: str, spec: Field[Any], section: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
         form: dict[str, Any] = {"name": name, "label": spec.label, "required": spec.required}
         hint = self._hint(section, name)
+        # The guide names other fields by their keys (`start`); the form shows them by their labels.
+        for key, label in (labels or {}).items():
+            hint = re.sub(rf"(?<![\w`]){re.escape(key)}(?![\w`])", f"“{label}”", hint) if key != name else hint
         if hint and hint != spec.label:
             form["hint"] = hint
         form.update(self._widget(name, spec, section))
@@ -76,8 +96,9 @@ class FormBuilder:
         if isinstance(spec, Boolean):
             return {"widget": "boolean", "default": False}
         if isinstance(spec, Date):
-            return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY年M月D日", "time_format": False,
-                    "picker_utc": True, **({} if spec.required else {"default": ""})}
+            # The workspace's own date widget (workspace.js): shown and typed as 2026年12月6日, kept as 2026-12-06,
+            # no time zone (Decap's datetime showed mm/dd/yyyy and "UTC" in an English browser).
+            return {"widget": DATE_WIDGET, **({} if spec.required else {"default": ""})}
         if isinstance(spec, Time):
             return {"widget": "string", "pattern": [r"^([01]?\d|2[0-3]):[0-5]\d$", "24 小时制，如 14:30"]}
         if isinstance(spec, Duration):

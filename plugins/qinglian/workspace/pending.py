@@ -17,7 +17,7 @@ from .requests import title_of
 
 # An entry under review lives on the branch cms/<collection>/<slug>, its status in the branch's description.
 CMS_PREFIX = "cms"
-STATUSES = {"draft": "草稿", "pending_review": "待审核", "pending_publish": "待发布"}
+STATUSES = {"draft": "草稿", "pending_review": "待审核", "pending_publish": "待签发"}
 
 
 @dataclass(frozen=True)

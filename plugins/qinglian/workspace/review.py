@@ -1,9 +1,9 @@
 """The review workflow (审核、签发) of the workspace, as Decap's git backends keep it.
 
 An entry under review lives on its own branch ``cms/<collection>/<slug>``, its status (草稿,
-待审核, 待发布) in that branch's git description, who began it and the commit a reviewer approved
+待审核, 待签发) in that branch's git description, who began it and the commit a reviewer approved
 in the branch's configuration beside it. Only a reviewer who did not write the entry moves it to
-待发布, which approves the exact commit; a later save puts it back to 待审核. Signing off merges
+待签发, which approves the exact commit; a later save puts it back to 待审核. Signing off merges
 that commit only, checked against the published branch as it is now, with the editor as author
 and the reviewer as committer, and is refused when the published branch changed the same file
 since the draft began (naming the field or paragraph), so nothing is overwritten silently.
@@ -85,7 +85,7 @@ class ReviewActions:
         self.store.unset_config(f"branch.{branch}.{APPROVED_KEY}")
         notice = citing_pending(data, pending)
         if demoted:
-            return {"message": "已保存。这篇文档原为“待发布”，审核后又有修改，已退回“待审核”，需审核人重新审核后才能签发。",
+            return {"message": "已保存。这篇文档原为“待签发”，审核后又有修改，已退回“待审核”，需审核人重新审核后才能签发。",
                     "status": "pending_review", "id": content_id(data), **notice}
         return {"message": "entry persisted", "id": content_id(data), **notice}
 
@@ -170,12 +170,12 @@ class ReviewActions:
     def update_status(self, editor: Editor, params: dict[str, Any]) -> dict[str, Any]:
         status = params.get("newStatus")
         if status not in STATUSES:
-            raise Refused("状态应为草稿、待审核或待发布")
+            raise Refused("状态应为草稿、待审核或待签发")
         with self._lock:
             _, branch, tip, _ = self._under_review(params)
             if status == "pending_publish":
                 if not editor.account.is_reviewer:
-                    raise Refused("只有审核人可以把文档移到“待发布”。", 403)
+                    raise Refused("只有审核人可以把文档移到“待签发”。", 403)
                 self._refuse_own(editor, branch, tip, "审核通过")
                 # The approval is of this commit: a later save withdraws it.
                 self.store.set_config(f"branch.{branch}.{APPROVED_KEY}", tip)
@@ -195,7 +195,7 @@ class ReviewActions:
     def _refuse_unapproved(self, branch: str, tip: str, title: str) -> None:
         approved = self.store.get_config(f"branch.{branch}.{APPROVED_KEY}")
         if self._status(branch) != "pending_publish" or not approved:
-            raise Refused(f"《{title}》还没有审核通过（不在“待发布”），不能签发。", 409)
+            raise Refused(f"《{title}》还没有审核通过（不在“待签发”），不能签发。", 409)
         if approved != tip:
             raise Refused(f"《{title}》在审核通过后又有修改，已不是审核人看过的版本。请重新审核后再签发。", 409)
 

@@ -24,6 +24,72 @@
     });
   }
 
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  // 2026年12月6日, 2026-12-06, 2026.12.6, 2026/12/6 or 20261206 as 2026-12-06; null when it is no real date.
+  function parseDate(text) {
+    var t = String(text || '').replace(/\s+/g, '');
+    var m = /^(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})日?$/.exec(t) || /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+    if (!m) { return null; }
+    var y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    var date = new Date(Date.UTC(y, mo - 1, d));
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) { return null; }
+    return y + '-' + pad(mo) + '-' + pad(d);
+  }
+
+  // A field's value as text: Decap hands a date read from YAML over as a Date (at midnight UTC).
+  function dateText(value) {
+    if (value instanceof Date) { return isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10); }
+    return value == null ? '' : String(value);
+  }
+
+  // The portal's date field: typed and shown as 2026年12月6日, kept as 2026-12-06 in the file, no time zone.
+  function dateWidget() {
+    var h = window.h;
+    var Control = window.createClass({
+      getInitialState: function () { return { text: chineseDate(dateText(this.props.value)), editing: false }; },
+      componentDidUpdate: function (previous) {
+        var now = dateText(this.props.value);
+        if (!this.state.editing && dateText(previous.value) !== now && (parseDate(this.state.text) || this.state.text) !== now) {
+          this.setState({ text: chineseDate(now) });
+        }
+      },
+      isValid: function () {
+        var text = String(this.state.text || '').trim();
+        return !text || parseDate(text) ? true : { error: { message: '日期应写成 2026年12月6日 或 2026-12-06，且是真实存在的日期' } };
+      },
+      changed: function (event) {
+        var text = event.target.value;
+        this.setState({ text: text });
+        this.props.onChange(parseDate(text) || text.trim());
+      },
+      today: function () {
+        var now = new Date();
+        var value = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(now.getDate());
+        this.setState({ text: chineseDate(value) });
+        this.props.onChange(value);
+      },
+      render: function () {
+        var self = this;
+        return h('div', { className: this.props.classNameWrapper + ' ql-date' },
+          h('input', {
+            id: this.props.forID, type: 'text', inputMode: 'numeric', value: this.state.text, placeholder: '如 2026年12月6日',
+            'aria-describedby': this.props.forID + '-format', onChange: this.changed,
+            onFocus: function () { self.setState({ editing: true }); if (self.props.setActiveStyle) { self.props.setActiveStyle(); } },
+            onBlur: function () {
+              var value = parseDate(self.state.text);
+              self.setState({ editing: false, text: value ? chineseDate(value) : self.state.text });
+              if (self.props.setInactiveStyle) { self.props.setInactiveStyle(); }
+            }
+          }),
+          h('button', { type: 'button', className: 'ql-date__today', onClick: this.today }, '今天'),
+          h('span', { id: this.props.forID + '-format', className: 'ql-date__format' }, '可写 2026年12月6日 或 2026-12-06'));
+      }
+    });
+    var Preview = window.createClass({ render: function () { return h('span', {}, chineseDate(dateText(this.props.value))); } });
+    return [Control, Preview];
+  }
+
   // The body as the site renders it (the workspace's /admin/render: CommonMark, CJK-friendly, the
   // portal's allow-list), asked for a moment after the editor stops typing.
   var BodyPreview = null;
@@ -151,7 +217,7 @@
       .then(function (r) { return r.json(); }).then(function (result) {
         body.textContent = '';
         if (result.error) { body.appendChild(el('p', { role: 'alert' }, [result.error])); return; }
-        var statusNames = { draft: '草稿', pending_review: '待审核', pending_publish: '待发布' };
+        var statusNames = { draft: '草稿', pending_review: '待审核', pending_publish: '待签发' };
         body.appendChild(el('p', {}, ['作者：' + (result.authors.join('、') || '未知') + '；状态：' + (statusNames[result.status] || result.status) +
           (result.approved ? '（已审核通过这一版）' : '')]));
         result.files.forEach(function (file) {
@@ -213,9 +279,117 @@
     kind.focus();
   }
 
+  // Decap's Chinese phrases, completed where its zh_Hans leaves English, and worded as the portal's docs
+  // and messages are: 草稿 → 待审核 → 待签发 → 已发布, and 签发 for merging into the site.
+  var PHRASES = {
+    auth: { loginWithForgejo: '使用 Forgejo 登录' },
+    collection: { collectionTop: { viewAsList: '列表视图', viewAsGrid: '网格视图' }, entries: { unpublishedHeader: '未签发的文档' } },
+    editor: {
+      editor: {
+        onPublishingNotReady: '请先由审核人把状态改为“待签发”，再签发。',
+        onPublishing: '确定签发这篇文档吗？签发后当晚发布到网站。',
+        onPublishingWithUnsavedChanges: '有尚未保存的修改，请先保存再签发。',
+        onDeleteUnpublishedChanges: '这篇文档所有未签发的修改都将撤回，确定吗？',
+        onDeleteUnpublishedChangesWithUnsavedChanges: '这篇文档所有未签发的修改以及尚未保存的修改都将撤回，确定吗？'
+      },
+      editorControl: { field: { widgetLabel: '输入框' } },
+      editorControlPane: { widget: { rangeMin: '%{fieldLabel}至少应有 %{minCount} 项。', rangeMax: '%{fieldLabel}最多 %{maxCount} 项。' } },
+      editorInterface: { toggleNotes: '显示或隐藏批注' },
+      editorNotesPane: {
+        title: '批注', emptyState: '还没有批注。', addNote: '添加批注', addPlaceholder: '写一条批注……', editPlaceholder: '修改批注……',
+        save: '保存', cancel: '取消', edit: '修改', delete: '删除', resolve: '标为已解决', unresolve: '标为未解决',
+        confirmDelete: '确定删除这条批注吗？', shortcut: '提示：按 Ctrl+Enter 可快速添加'
+      },
+      editorToolbar: {
+        status: '状态：%{status}', draft: '草稿', inReview: '待审核', ready: '待签发',
+        publish: '签发', publishNow: '立即签发', publishing: '正在签发……', published: '已发布',
+        publishAndCreateNew: '签发，然后新建', publishAndDuplicate: '签发，然后复制',
+        deleteUnpublishedChanges: '撤回未签发的修改', deleteUnpublishedEntry: '撤回这篇未签发的文档',
+        statusInfoTooltipDraft: '这篇文档是草稿。写完后把状态改为“待审核”，请审核人审阅。',
+        statusInfoTooltipInReview: '这篇文档正在等待审核。审核期间仍可修改，但修改后须重新审核。'
+      },
+      editorWidgets: {
+        markdown: { strikethrough: '删除线', toggleMode: { rich: '切换到富文本', markdown: '切换到 Markdown' } },
+        image: { chooseMultiple: '选择图片', addMore: '添加更多图片', removeAll: '移除全部图片' },
+        file: { chooseMultiple: '选择文件', addMore: '添加更多文件', removeAll: '移除全部文件' },
+        datetime: { setToNow: '设为今天' },
+        list: { add: '新增%{item}', addType: '新增%{item}' },
+        object: { expand: '展开', collapse: '折叠' }
+      }
+    },
+    mediaLibrary: { mediaLibraryModal: { close: '关闭' } },
+    ui: {
+      settingsDropdown: { account: '账户选项' },
+      errorBoundary: { reportIt: '请把这条信息报告给管理员' },
+      toast: {
+        entryPublished: '已签发', onFailToPublishEntry: '签发失败：%{details}', onFailToUpdateStatus: '没有改变状态：%{details}',
+        entryUpdated: '状态已更新', onDeleteUnpublishedChanges: '未签发的修改已撤回',
+        noteAdded: '已添加批注', onFailToAddNote: '没有添加批注：%{details}', noteUpdated: '已修改批注',
+        onFailToUpdateNote: '没有修改批注：%{details}', noteDeleted: '已删除批注', onFailToDeleteNote: '没有删除批注：%{details}',
+        noteResolved: '批注已解决', noteReopened: '批注已重新打开', onFailToToggleNote: '没有改变批注状态：%{details}'
+      }
+    },
+    workflow: {
+      workflow: { newPost: '新建文档', description: '%{smart_count} 篇待审核，%{readyCount} 篇待签发' },
+      workflowList: {
+        draftHeader: '草稿', inReviewHeader: '待审核', readyHeader: '待签发',
+        onPublishingNotReadyEntry: '只有“待签发”一列中的文档才能签发：请审核人先把它移到“待签发”。',
+        onPublishEntry: '确定签发这篇文档吗？签发后当晚发布到网站。'
+      },
+      workflowCard: { publishChanges: '签发修改', publishNewEntry: '签发新文档', deleteChanges: '撤回修改', deleteNewEntry: '撤回新文档' }
+    }
+  };
+
+  function merged(base, extra) {
+    var result = {};
+    Object.keys(base || {}).forEach(function (k) { result[k] = base[k]; });
+    Object.keys(extra).forEach(function (k) {
+      var v = extra[k];
+      result[k] = v && typeof v === 'object' ? merged(result[k] && typeof result[k] === 'object' ? result[k] : {}, v) : v;
+    });
+    return result;
+  }
+
+  // What Decap's parts write in English whatever the locale: react-select's "Remove …" labels, the workflow
+  // cards' dates ("December 6") and the "API_ERROR:" prefix of a refused save, rewritten as they appear.
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  var ENGLISH_DATE = new RegExp('\\b(' + MONTHS.join('|') + ') (\\d{1,2})(?:, (\\d{4}))?\\b', 'g');
+  function inChinese(text) {
+    return text.replace(/API_ERROR:\s*/g, '').replace(ENGLISH_DATE, function (all, month, day, year) {
+      return (year ? year + '年' : '') + (MONTHS.indexOf(month) + 1) + '月' + Number(day) + '日';
+    });
+  }
+  function rewrite(node) {
+    if (node.nodeType === 3) {
+      var text = inChinese(node.nodeValue);
+      if (text !== node.nodeValue) { node.nodeValue = text; }
+      return;
+    }
+    if (node.nodeType !== 1 || node.id === 'ql-bar') { return; }
+    var label = node.getAttribute('aria-label');
+    if (label && label.indexOf('Remove ') === 0) { node.setAttribute('aria-label', '删除 ' + label.slice(7)); }
+    for (var child = node.firstChild; child; child = child.nextSibling) { rewrite(child); }
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      if (change.type === 'characterData') { rewrite(change.target); }
+      else if (change.type === 'attributes') { rewrite(change.target); }
+      else { [].forEach.call(change.addedNodes, rewrite); }
+    });
+  }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
+
   // Signed in already (the workspace's own sign-in); Decap's proxy backend then skips its login button.
   try { window.localStorage.setItem('decap-cms-user', JSON.stringify({ backendName: 'proxy' })); } catch (e) { /* private mode */ }
   getJSON('/admin/config.json').then(function (config) {
+    var phrases = merged(window.CMS.getLocale('zh_Hans'), PHRASES);
+    if (config.publish_mode !== 'editorial_workflow') {
+      // Without review a save is published as it is: the button says 发布, not 签发.
+      phrases = merged(phrases, { editor: { editorToolbar: { publish: '发布', publishNow: '立即发布', publishing: '正在发布……' } },
+        ui: { toast: { entryPublished: '已发布', onFailToPublishEntry: '发布失败：%{details}' } } });
+    }
+    window.CMS.registerLocale('zh_Hans', phrases);
+    var date = dateWidget();
+    window.CMS.registerWidget('qinglian-date', date[0], date[1]);
     window.CMS.registerPreviewStyle('/admin/portal.css');
     config.collections.forEach(function (c) { window.CMS.registerPreviewTemplate(c.name, previewTemplate(c.name)); });
     window.CMS.init({ config: config });
