@@ -192,3 +192,18 @@ def test_a_save_never_overwrites_an_uncommitted_edit_in_the_servers_working_tree
     status, answer = save(simple, CASE, raw)
     assert status == 409 and "未提交的修改" in answer["error"], answer
     assert simple.head() == before and "手工加的一段" in simple.read(CASE).decode()
+
+
+def test_commit_messages_say_what_happened_and_the_status_it_is_in(reviewed):
+    ws = reviewed
+    path = "content/cases/2026-second-save.md"
+    raw = read_entry(ws, CASE).replace("slug: 2025-private-club", "slug: 2026-second-save").replace("\ntitle: ", "\ntitle: 新案例", 1)
+    first = ws.api("persistEntry", EDITOR, dataFiles=[{"path": path, "slug": "2026-second-save", "raw": raw}], assets=[],
+                   options={"collectionName": "cases", "useWorkflow": True, "status": "draft"})
+    assert first[0] == 200, first
+    second = ws.api("persistEntry", EDITOR, dataFiles=[{"path": path, "slug": "2026-second-save", "raw": decap_style(raw, outcome="改过")}],
+                    assets=[], qinglianBase={path: first[1]["id"]}, options={"collectionName": "cases", "useWorkflow": True})
+    assert second[0] == 200, second
+    log = git(ws.root, "log", "--format=%s", "-2", "cms/cases/2026-second-save").splitlines()
+    assert log[1].startswith("新增案例通报《新案例") and log[1].endswith("（草稿）")
+    assert log[0].startswith("修改案例通报《新案例") and log[0].endswith("（草稿）")

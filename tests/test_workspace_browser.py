@@ -369,3 +369,30 @@ def test_the_main_screens_speak_chinese(kernel, tmp_path: Path):
                     (Path(os.environ["QINGLIAN_SCREENSHOTS"]) / f"{name}.png").write_bytes((tmp_path / f"{name}.png").read_bytes())
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("kernel", [86, "current"], ids=["chromium-86", "chromium-current"])
+def test_moving_between_entries_by_address_or_back_shows_each_entrys_own_data(kernel, tmp_path: Path):
+    """Issue 37: going from one entry's form to another's with the address bar or the back button left the first one's data."""
+    repo = example_repository(tmp_path / "portal")
+    first, second = "2025-private-club", "2025-project-kickbacks"
+    titles = {slug: re.search(r"^title: (.*)$", (repo / f"content/cases/{slug}.md").read_text(encoding="utf-8"), re.M).group(1)
+              for slug in (first, second)}
+    with running_workspace(repo, review=True) as ws:
+        browser = Browser(browser_path(kernel), ["--disable-gpu", "--window-size=1280,900"])
+        try:
+            sign_in(browser, ws.url)
+            shown = "(function(){var e=document.querySelector('[id^=title-field]');return e ? e.value : '';})()"
+            for slug in (first, second):
+                browser.evaluate(f"location.hash = '#/collections/cases/entries/{slug}'")
+                browser.pump(1)
+                title = browser.wait_for(f"(function(){{var t={shown};return t === {json.dumps(titles[slug])} ? t : '';}})()", 30)
+                outcome = browser.evaluate("document.querySelector('[id^=outcome-field]').value")
+                expected = re.search(r"^outcome: (.*)$", (repo / f"content/cases/{slug}.md").read_text(encoding="utf-8"), re.M).group(1)
+                assert title == titles[slug] and outcome == expected, (slug, title, outcome)
+            browser.evaluate("history.back()")
+            browser.pump(1)
+            assert browser.wait_for(f"(function(){{var t={shown};return t === {json.dumps(titles[first])} ? t : '';}})()", 30) == titles[first]
+            assert browser.events.page_errors == [], browser.events.page_errors
+        finally:
+            browser.close()

@@ -537,3 +537,21 @@ def test_accounts_and_start_up_messages(repo: Path, tmp_path: Path):
     plain.mkdir()
     outside = run_cli(plain, "edit", "--port", "0", **accounts)
     assert outside.returncode == 2 and "git" in outside.stderr and "Traceback" not in outside.stderr
+
+
+def test_a_new_plan_session_is_written_in_the_files_own_style():
+    """Issue 37: sessions added in the form came out as [..] flow lists with '15:00', unlike the file."""
+    from qinglian.content.frontmatter import split_front_matter
+    from qinglian.workspace.roundtrip import merged
+
+    path = REPO / "content/plans/2026-city-commission-study-plan.md"
+    original = path.read_bytes()
+    front = split_front_matter(original.decode("utf-8"))
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in front.data.items()}
+    data["sessions"] = [*data["sessions"], {"date": "2026-12-20", "start": "15:00", "topic": "新的学习", "form": "集中学习",
+                                            "readings": ["cases/2025-private-club", "speeches/2025-transport-top-leader"]}]
+    raw = "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + front.body
+    written = merged(original, raw, path.stem).decode("utf-8")
+    added = written[len(original.decode("utf-8").split("\n---\n")[0]):].split("\n---\n")[0]
+    assert added == ('\n  - date: 2026-12-20\n    start: "15:00"\n    topic: 新的学习\n    form: 集中学习\n'
+                     '    readings:\n      - cases/2025-private-club\n      - speeches/2025-transport-top-leader')

@@ -75,8 +75,9 @@ class ReviewActions:
         status = self._status(branch) if under_review else (options.get("status") if options.get("status") in STATUSES else "draft")
         demoted = status == "pending_publish"
         status = "pending_review" if demoted else status
-        published = self.store.blob_id(head, path) is not None
-        message = f"{'修改' if published else '新增'}{label}《{title_of(data, path)}》（{STATUSES[status]}）"
+        # A second save of a new entry changes what its first save made.
+        existed = self.store.blob_id(head, path) is not None or original is not None
+        message = f"{'修改' if existed else '新增'}{label}《{title_of(data, path)}》（{STATUSES[status]}）"
         self._commit(branch, under_review, {path: data, **assets}, message, editor, start=head)
         if under_review is None:
             self.store.set_config(f"branch.{branch}.{AUTHOR_KEY}", editor.account.name)

@@ -37,8 +37,28 @@ def _represent_dict(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.Node
     return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=False)
 
 
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # A time must stay text (YAML 1.1 reads 15:00 as a number); the example files write it as "15:00".
+    if _TIME.match(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+class _BlockDumper(_Dumper):
+    """For entries added beside ones whose lists are written one item a line (a plan's sessions and their readings)."""
+
+
+def _represent_block_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=False)
+
+
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _represent_str)
+_BlockDumper.add_representer(list, _represent_block_list)
 
 
 def _plain(value: Any) -> Any:
@@ -71,9 +91,15 @@ def _typed(value: Any) -> Any:
     return value
 
 
-def dump(value: Any, indent: int = 0) -> list[str]:
-    text = yaml.dump(_typed(value), Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1 << 20)
+def dump(value: Any, indent: int = 0, block_lists: bool = False) -> list[str]:
+    dumper = _BlockDumper if block_lists else _Dumper
+    text = yaml.dump(_typed(value), Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1 << 20)
     return [" " * indent + line for line in text.rstrip("\n").split("\n")]
+
+
+def _writes_block_lists(spans: list[tuple[str | None, list[str]]]) -> bool:
+    """Whether the entries already there write their own lists one item a line (readings:\n  - …)."""
+    return any(re.match(r"^\s+- ", line) for _, span in spans for line in span[1:])
 
 
 def _spans(lines: list[str], indent: int, item: bool) -> tuple[list[str], list[tuple[str | None, list[str]]]]:
@@ -146,7 +172,8 @@ def _merge_list(lines: list[str], old: list[Any], new: list[Any], indent: int) -
             merged = _merge_mapping(as_mapping, old[index], value, indent + 2)
             out += [merged[0][:indent] + "- " + merged[0][indent + 2:]] + merged[1:] if merged else dump([value], indent)
         else:
-            out += dump([value], indent)
+            # A new entry is written the way its neighbours are.
+            out += dump([value], indent, _writes_block_lists(spans))
     return out
 
 

@@ -378,6 +378,17 @@
     });
   }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
 
+  // Moving from one entry's form straight to another's (address bar, back button) left the first entry's data
+  // in the second form. The page starts afresh then, so a form always shows the entry its address names
+  // (Decap asks first when there are unsaved changes, as for leaving the page).
+  var ENTRY_FORM = /^#\/collections\/([^/]+)\/(entries\/[^/?]+|new)/;
+  var lastForm = (ENTRY_FORM.exec(window.location.hash) || [''])[0];
+  window.addEventListener('hashchange', function () {
+    var form = (ENTRY_FORM.exec(window.location.hash) || [''])[0];
+    if (lastForm && form && form !== lastForm) { window.location.reload(); return; }
+    lastForm = form;
+  });
+
   // Signed in already (the workspace's own sign-in); Decap's proxy backend then skips its login button.
   try { window.localStorage.setItem('decap-cms-user', JSON.stringify({ backendName: 'proxy' })); } catch (e) { /* private mode */ }
   getJSON('/admin/config.json').then(function (config) {
