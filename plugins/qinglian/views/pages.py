@@ -23,7 +23,7 @@ from .dates import chinese_date, chinese_weekday
 from .generated import GeneratedFile, GeneratedPage, front_matter
 from .quiz_pages import QuizPages
 from .rendering import BlockMemo, PortalSettings
-from .regulation_pages import REGULATION_SCRIPT, RegulationPages, grouped_citations
+from .regulation_pages import REGULATION_SCRIPT, RegulationPages, cited_part, grouped_citations
 from .urls import page_url, relative_href
 
 
@@ -111,6 +111,7 @@ class PortalViews:
             form_class=form_class,
             slugify=settings.slugify,
         )
+        self.env.globals["cited_part"] = cited_part
 
     def render(self, template: str, here: str, **context: Any) -> str:
         """A template's HTML, held back from Markdown: the Markdown gets a placeholder paragraph.

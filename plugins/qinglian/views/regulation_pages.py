@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..structure.document import Document, Session
@@ -72,3 +73,23 @@ class RegulationPages:
             blocks.append(f"## {chapter.label}　{html.escape(chapter.title)}".rstrip())
             articles(chapter.articles)
         return "\n\n".join(blocks)
+
+
+@dataclass(frozen=True)
+class CitedPart:
+    """What a reading or basis pointing into a regulation shows: the article (第五条) or chapter, and the article's words."""
+
+    label: str
+    text: str
+
+
+def cited_part(document: Document, anchor: str | None) -> CitedPart | None:
+    """The article or chapter of ``document`` (a regulation) that ``anchor`` names; None for any other reading."""
+    text = document.fields.get("text") if document.collection.name == "regulations" and anchor else None
+    if text is None:
+        return None
+    article = text.article(anchor)
+    if article is not None:
+        return CitedPart(article.label, article.opening(120))
+    chapter = text.chapter(anchor)
+    return CitedPart(f"{chapter.label}　{chapter.title}".rstrip(), "") if chapter is not None else None
