@@ -47,3 +47,25 @@ def test_the_printed_plan_shows_the_article_and_keeps_headings_with_their_sessio
     used = (max(columns) - min(columns)) / width
     image.save(tmp_path / "plan-page-2.png")
     assert used > 0.75, used
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 375])
+def test_extra_large_text_uses_the_screen(page, served_site: str, tmp_path: Path, width: int):
+    """Issue 37: at 特大 and 1280 px the text column was 480 px, a title took four lines and the tabs were cut off."""
+    page.set_viewport_size({"width": width, "height": 800})
+    measure = """(function(){var c=document.querySelector('.md-content__inner'), h=document.querySelector('.md-typeset h1');
+      var tabs=[].slice.call(document.querySelectorAll('.md-tabs__link')).filter(function(a){return a.offsetParent !== null;});
+      return {content: c.getBoundingClientRect().width, lines: Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)),
+              tabsRight: Math.max.apply(null, [0].concat(tabs.map(function(a){return a.getBoundingClientRect().right;}))),
+              overflow: document.documentElement.scrollWidth > window.innerWidth + 1};})()"""
+    page.goto(served_site + "cases/2025-private-club/", wait_until="networkidle")
+    standard = page.evaluate(measure)
+    page.get_by_role("button", name="特大").click()
+    page.wait_for_timeout(300)
+    large = page.evaluate(measure)
+    page.screenshot(path=str(tmp_path / f"xlarge-{width}.png"))
+    assert not large["overflow"] and large["tabsRight"] <= width
+    if width == 1280:
+        assert large["content"] >= 1.6 * standard["content"], (standard, large)
+        assert large["lines"] <= max(2, standard["lines"]), (standard, large)
+    assert page.console_errors == []
