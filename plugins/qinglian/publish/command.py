@@ -29,7 +29,7 @@ from ..incremental.linked_release import LinkedRelease, page_files
 from .page_record import ReleaseRecord, read_record, write_record
 from .verify import PageLinks, probes, verify_release
 
-# Exit codes, documented for operators in docs/operators/index.md.
+# Exit codes, documented for operators in docs/operators/troubleshooting.md.
 OK = 0
 CONTENT_ERROR = 1  # the editors fix the content
 USAGE_ERROR = 2  # the operator fixes the command or the destination
