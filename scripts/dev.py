@@ -27,7 +27,7 @@ VENV = ROOT / ".venv"
 # Made on a connected machine and copied along: then nothing is fetched from a package index.
 WHEELHOUSE = ROOT / "wheelhouse"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli", "poppler-utils"]
+DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli", "poppler-utils", "libreoffice-writer-nogui"]
 # npm fetches the old Chromium kernels of the browser matrix (brotli unpacks them). A machine
 # with Node from elsewhere already has npm; Debian's npm package would conflict with it.
 TOOLS = {"npm": "npm"}

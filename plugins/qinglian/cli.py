@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dialect", action="store_true", help="只列出正文在新的 Markdown 规则下显示不同的每一处")
     check.set_defaults(handler=_check)
     importer = commands.add_parser("import", help="把 Word（.docx）或文本（.txt）文件导入为文档")
-    importer.add_argument("files", nargs="+", type=Path, metavar="文件", help="一个或多个 .docx 或 .txt 文件")
+    importer.add_argument("files", nargs="+", type=Path, metavar="文件", help="一个或多个 .docx、.doc、.wps 或 .txt 文件（.doc 和 .wps 需要安装 LibreOffice）")
     importer.add_argument("--type", required=True, choices=sorted(KINDS), dest="kind", help="文档类型：speech 讲话、case 案例、plan 计划、quiz 测试、regulation 党纪法规")
     importer.add_argument("--unit", help="发文单位（词表 units 中的一项），不写时留待填写")
     importer.add_argument("--out", type=Path, help="写入的文件夹（默认为内容目录中对应的栏目文件夹）")

@@ -157,6 +157,8 @@ def read_source(path: Path) -> list[Paragraph]:
         return read_docx(path)
     if suffix in (".txt", ".text", ".md"):
         return read_text_file(path)
-    if suffix == ".doc":
-        raise UnreadableSource("旧版 Word（.doc）文件无法读取，请在 Word 中“另存为” .docx 后再导入")
-    raise UnreadableSource(f"不支持的文件类型“{suffix or '无扩展名'}”（应为 .docx 或 .txt）")
+    if suffix in (".doc", ".wps"):
+        from .legacy import via_docx
+
+        return via_docx(path, read_docx)
+    raise UnreadableSource(f"不支持的文件类型“{suffix or '无扩展名'}”（应为 .docx、.doc、.wps 或 .txt）")

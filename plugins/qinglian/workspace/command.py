@@ -99,8 +99,8 @@ class Project:
         suffix = Path(name).suffix.lower()
         if collection not in _IMPORT_KINDS:
             raise Refused("文档类型应为领导讲话、案例通报或党纪法规")
-        if suffix not in (".docx", ".txt"):
-            raise Refused(f"只能导入 Word（.docx）或文本（.txt）文件，实际为“{Path(name).name[:80]}”")
+        if suffix not in (".docx", ".doc", ".wps", ".txt"):
+            raise Refused(f"只能导入 Word（.docx、.doc）、WPS（.wps）或文本（.txt）文件，实际为“{Path(name).name[:80]}”")
         unit = query.get("unit") or None
         vocabulary = self.vocabulary()
         if unit is not None and unit not in (vocabulary.terms("units") or []):

@@ -248,11 +248,11 @@
     var kind = el('select', { id: 'ql-import-kind', name: 'kind' }, KINDS.map(function (k) { return el('option', { value: k[0] }, [k[1]]); }));
     var unit = el('select', { id: 'ql-import-unit', name: 'unit' }, [el('option', { value: '' }, ['（稍后在表单中选择）'])].concat(
       units.map(function (u) { return el('option', { value: u }, [u]); })));
-    var file = el('input', { id: 'ql-import-file', name: 'file', type: 'file', accept: '.docx,.txt', required: 'required' });
+    var file = el('input', { id: 'ql-import-file', name: 'file', type: 'file', accept: '.docx,.doc,.wps,.txt', required: 'required' });
     var message = el('p', { 'class': 'ql-dialog__message', role: 'alert' });
     var cancel = el('button', { type: 'button', 'class': 'ql-dialog__cancel' }, ['取消']);
     var form = el('form', { 'aria-labelledby': 'ql-import-title' }, [
-      el('h2', { id: 'ql-import-title' }, ['导入 Word（.docx）或文本（.txt）文件']),
+      el('h2', { id: 'ql-import-title' }, ['导入 Word（.docx、.doc）、WPS（.wps）或文本（.txt）文件']),
       el('label', { 'for': 'ql-import-kind' }, ['文档类型']), kind,
       el('label', { 'for': 'ql-import-unit' }, ['发文单位']), unit,
       el('label', { 'for': 'ql-import-file' }, ['文件（文本文件可为 UTF-8 或 GB18030 编码）']), file,
