@@ -396,3 +396,37 @@ def test_moving_between_entries_by_address_or_back_shows_each_entrys_own_data(ke
             assert browser.events.page_errors == [], browser.events.page_errors
         finally:
             browser.close()
+
+
+def test_a_joint_official_document_imports_with_a_report_to_check(tmp_path: Path):
+    """Issue 37: the reported joint 公文 (two-line masthead, no 文件) imports into the right fields, and the editor sees what was recognised."""
+    from test_official_layouts import LAYOUTS, _docx
+
+    layout = LAYOUTS["joint masthead without 文件 (the reported one)"]
+    source = _docx(tmp_path / "联合发文.docx", layout.lines)
+    repo = example_repository(tmp_path / "portal")
+    with running_workspace(repo, review=True) as ws:
+        browser = Browser(browser_path("current"), ["--disable-gpu", "--window-size=1280,900"])
+        try:
+            sign_in(browser, ws.url)
+            press(browser, "button", "导入 Word")
+            browser.wait_for("!!document.getElementById('ql-import-file')", 10)
+            browser.evaluate("document.getElementById('ql-import-kind').value = 'cases'")
+            handle = browser.send("Runtime.evaluate", expression="document.getElementById('ql-import-file')")["result"]["objectId"]
+            browser.send("DOM.setFileInputFiles", files=[str(source)], objectId=handle)
+            mark(browser, ".ql-dialog button[type=submit]", "导入", "import")
+            browser.click("[data-ql-test=import]")
+            report = browser.wait_for("(function(){var t=document.querySelector('.ql-recognised');return t ? t.closest('form').innerText : '';})()", 30)
+            assert layout.title in report and "XX纪发〔2026〕12号" in report and "2026年4月1日" in report
+            assert "版头“中共XX市纪律检查委员会”" in report and "落款“XX市监察委员会”" in report
+            browser.screenshot(tmp_path / "import-report.png")
+            mark(browser, ".ql-dialog button", "用这些内容新建", "proceed")
+            browser.click("[data-ql-test=proceed]")
+            title = browser.wait_for(f"(function(){{var e=document.querySelector('[id^=title-field]');return e && e.value === {json.dumps(layout.title)} ? e.value : '';}})()", 30)
+            assert title == layout.title
+            assert browser.evaluate("document.querySelector('[id^=doc_number-field]').value") == "XX纪发〔2026〕12号"
+            assert browser.events.page_errors == [], browser.events.page_errors
+            if os.environ.get("QINGLIAN_SCREENSHOTS"):
+                (Path(os.environ["QINGLIAN_SCREENSHOTS"]) / "import-report.png").write_bytes((tmp_path / "import-report.png").read_bytes())
+        finally:
+            browser.close()

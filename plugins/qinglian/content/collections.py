@@ -38,6 +38,8 @@ class PublishedSchema(Schema):
     summary = Text("摘要", required=False)
     # The official document's number (XX县纪发〔2025〕5号), shown in the header and searchable.
     doc_number = Text("文号", required=False)
+    # The official document's distribution note (此件发至县处级): readers and printers see who it was for.
+    distribution = Text("发文范围", required=False)
     slug = Slug("网址名", required=False)
     draft = Boolean("草稿", required=False, default=False)
     publish_date = Date("定时发布日期", required=False)

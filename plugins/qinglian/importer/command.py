@@ -72,7 +72,8 @@ def convert(source: Path, kind: str, unit: str | None, roles: list[str], name: s
         # The document's own date (its sign-off), never a year read from the 文号.
         found.date, found.year = frame.date, frame.date.year
         found.hints.pop("date", None)
-    values = {"title": frame.title, "date": found.date, "unit": unit, "issuer": unit, "doc_number": frame.doc_number, **found.fields}
+    values = {"title": frame.title, "date": found.date, "unit": unit, "issuer": unit, "doc_number": frame.doc_number,
+              "distribution": frame.distribution, **found.fields}
     return Converted(values, found.hints, markdown, slug_for(kind, frame.title, found.year, name), notices)
 
 

@@ -21,6 +21,8 @@ CONVERT_SECONDS = 120
 MAX_LEGACY_BYTES = 30 * 1024 * 1024
 PACKAGE = "libreoffice-writer-nogui"
 LEGACY_TYPES = {".doc": "旧版 Word（.doc）", ".wps": "WPS（.wps）"}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_HEADER = 512
 
 T = TypeVar("T")
 
@@ -41,6 +43,11 @@ def via_docx(path: Path, read: Callable[[Path], T]) -> T:
         )
     if path.stat().st_size > MAX_LEGACY_BYTES:
         raise UnreadableSource(f"文件超过 {MAX_LEGACY_BYTES // 1024 // 1024} MB 的上限")
+    with path.open("rb") as stream:
+        header = stream.read(_OLE_HEADER)
+    # LibreOffice would read anything as text; a real .doc or .wps is an OLE container with a whole header.
+    if len(header) < _OLE_HEADER or not header.startswith(_OLE):
+        raise UnreadableSource(f"不是有效的{kind}文件，或文件已损坏；请在 Word/WPS 中打开后“另存为” .docx 再导入")
     with tempfile.TemporaryDirectory(prefix="qinglian-legacy-") as scratch:
         work = Path(scratch)
         source = work / f"source{path.suffix.lower()}"

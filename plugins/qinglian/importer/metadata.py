@@ -107,6 +107,7 @@ COMMON = [
     ("unit", "发文单位，须为词表 units 中的一项", True),
     ("topics", "专题，至少一项，须为词表 topics 中的项", True),
     ("doc_number", "文号，如 XX县纪发〔2025〕5号，可不写", False),
+    ("distribution", "发文范围，如 此件发至县处级，可不写", False),
     ("summary", "摘要，显示在列表和页面顶部，可不写", False),
     ("draft", "草稿：true 时不发布", False),
     ("publish_date", "定时发布：这一天起发布，可不写", False),
@@ -146,7 +147,7 @@ class RawYaml(str):
 
 
 OPTIONAL_EXAMPLES = {"basis": RawYaml("[{regulation: regulations/2023-xx, articles: [第十条]}]"),
-                     "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "full_marks": 100, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
+                     "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "distribution": "此件发至县处级", "full_marks": 100, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
                      "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx"}
 
 _LIST_FIELDS = {"topics", "lessons"}

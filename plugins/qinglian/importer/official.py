@@ -1,10 +1,12 @@
 """The frame of an official document (公文, GB/T 9704): what goes into the front matter, not the body.
 
-A 公文 opens with the issuing authority's header (…文件), the document number (文号, such as
-XX县纪发〔2025〕5号) and a title that may run over two or three lines, then the addressees
-(主送, a line ending in a colon); it closes with the sign-off (落款: the authority and the
-date, sometimes 附注 and a 抄送 line). The title is the heading after the 文号, the date is
-the sign-off's, and neither the addressees nor the sign-off belong to the body.
+A 公文 opens with the issuing authority's header (…文件, or the names of one or more organs
+jointly issuing it, one a line), the document number (文号, such as XX县纪发〔2025〕5号) and a
+title that may run over up to four lines, then the addressees (主送, a line ending in a colon);
+it closes with the attachment notes (附件：…), the sign-off (落款: one or more authorities, the
+seal's text, the date), the distribution note (（此件发至县处级）) and the 抄送 and 印发 lines.
+The title is the heading after the 文号, the date is the sign-off's, the distribution note
+becomes a field, and none of the rest belongs to the body.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ from .sources import Paragraph
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,20}[〔［\[（(]\s*(\d{4})\s*[〕］\]）)]\s*\d{1,4}\s*号$")
 _MASTHEAD = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}(?:文件|通报|简报|函)$")
+# An issuing organ's name on a line of its own: a joint masthead is several, with or without 文件.
+_ORGAN = re.compile(r"^[\u4e00-\u9fff（）()XxＸ\s]{2,40}(?:委员会|纪委|监委|纪委监委|办公室|办公厅|委|局|厅|部|院|处|室|政府|党组|工委)(?:\s*文件)?$")
+# The 印发 line: the office that printed it and the day (XX市纪委监委办公室　2026年8月3日印发).
+_PRINTED = re.compile(r"\d{1,2}\s*日\s*印发$|^\S{2,30}\s+印发$")
+_SEAL = re.compile(r"^[（(]\s*(?:印章|盖章|公章|章)\s*[）)]$")
+_DISTRIBUTION = re.compile(r"^[（(]\s*(此件[^）)]{1,40})\s*[）)]$")
+_ATTACHMENT = re.compile(r"^附件[：:\d１-９一二三四五六七八九十]")
+_ATTACHMENT_MORE = re.compile(r"^\d{1,2}[.．、]\S")
 _RECIPIENTS = re.compile(r"^[^。！？]{2,120}[：:]$")
 _SALUTATION = re.compile(r"^(?:同志们|各位(?:领导|同志)?|大家)[：:，,]?$")
 _SIGNER = re.compile(r"^[\u4e00-\u9fff（）()XxＸ]{2,40}$")
@@ -34,6 +44,8 @@ class OfficialFrame:
     recipients: str | None = None
     signer: str | None = None
     date: dt.date | None = None
+    # The distribution note (此件发至县处级), without its brackets.
+    distribution: str | None = None
     # What was taken out of the body, for the import's report.
     removed: list[str] = field(default_factory=list)
 
@@ -48,7 +60,7 @@ def official_frame(paragraphs: list[Paragraph]) -> OfficialFrame:
     items = list(paragraphs)
     frame = OfficialFrame(title=items[0].text if items else "", body=items[1:])
     start = 0
-    while start < len(items) and start < 4 and _is_masthead(items, start):
+    while start < len(items) and start < 4 and (_is_masthead(items, start) or _joint_masthead(items, start)):
         frame.removed.append(f"版头“{items[start].text}”")
         start += 1
     if start < len(items) and _DOC_NUMBER.match(items[start].text):
@@ -91,6 +103,14 @@ def _is_masthead(items: list[Paragraph], index: int) -> bool:
     return True
 
 
+def _joint_masthead(items: list[Paragraph], index: int) -> bool:
+    """An organ's name at the top, in a run of such lines (or 文件) that a 文号 follows: a joint masthead."""
+    end = index
+    while end < len(items) and end < 5 and (_ORGAN.match(items[end].text) or items[end].text.strip() == "文件"):
+        end += 1
+    return end > index and end < len(items) and bool(_DOC_NUMBER.match(items[end].text.replace(" ", "")))
+
+
 def _recipients_follow(items: list[Paragraph], start: int) -> bool:
     """A title of one to three short lines followed by an addressee line: a 公文 without a 文号."""
     for index in range(start, min(start + 3, len(items))):
@@ -102,18 +122,43 @@ def _recipients_follow(items: list[Paragraph], start: int) -> bool:
 
 
 def _take_sign_off(frame: OfficialFrame) -> None:
-    """The 落款 (authority, date) and what follows it (抄送, 印发) leave the body; the date is the document's."""
+    """The 落款 (authorities, seal, date) and what follows it (发文范围, 抄送, 印发) leave the body; the date is the document's.
+
+    Attachment notes (附件：…) just before the sign-off leave it too: the attachments are separate files.
+    """
     body = frame.body
     end = len(body)
-    while end > 0 and _TRAILER.match(body[end - 1].text):
-        frame.removed.append(f"版记“{body[end - 1].text}”")
+    while end > 0:
+        text = body[end - 1].text.strip()
+        if (match := _DISTRIBUTION.match(text)) is not None:
+            frame.distribution = match.group(1)
+            frame.removed.append(f"发文范围“{text}”（已写入“发文范围”字段）")
+        elif (_TRAILER.match(text) and not text.startswith("附件")) or _PRINTED.search(text):
+            frame.removed.append(f"版记“{text}”")
+        elif _SEAL.match(text):
+            frame.removed.append(f"印章“{text}”")
+        else:
+            break
         end -= 1
     if end > 0 and (found := date_of(body[end - 1].text)) is not None:
         frame.date = found
         frame.removed.append(f"成文日期“{body[end - 1].text}”")
         end -= 1
-        if end > 0 and _SIGNER.match(body[end - 1].text) and len(body[end - 1].text) <= 30:
-            frame.signer = body[end - 1].text
-            frame.removed.append(f"落款“{body[end - 1].text}”")
+        while end > 0 and _SEAL.match(body[end - 1].text.strip()):
+            frame.removed.append(f"印章“{body[end - 1].text}”")
             end -= 1
+        signers: list[str] = []
+        while end > 0 and len(signers) < 4 and _SIGNER.match(body[end - 1].text.strip()) and len(body[end - 1].text) <= 30:
+            signers.insert(0, body[end - 1].text.strip())
+            end -= 1
+        if signers:
+            frame.signer = signers[0]
+            frame.removed += [f"落款“{signer}”" for signer in signers]
+    # 附件：1.…, then 2.… on the lines below: the whole note goes.
+    probe = end
+    while probe > 0 and _ATTACHMENT_MORE.match(body[probe - 1].text.strip()):
+        probe -= 1
+    if probe > 0 and _ATTACHMENT.match(body[probe - 1].text.strip()):
+        frame.removed += [f"附件说明“{item.text}”" for item in body[probe - 1:end]]
+        end = probe - 1
     frame.body = body[:end]

@@ -117,7 +117,9 @@ class Project:
         for key, value in converted.values.items():
             if key in schema.fields and value not in (None, "", []):
                 prefill[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
-        return {"collection": collection, "prefill": prefill, "notices": converted.notices}
+        # The notices name the file as the editor chose it, not the workspace's scratch copy.
+        notices = [notice.replace(f"upload{suffix}", Path(name).name[:80]) for notice in converted.notices]
+        return {"collection": collection, "prefill": prefill, "notices": notices}
 
 
 def edit(root: Path, host: str, port: int) -> int:

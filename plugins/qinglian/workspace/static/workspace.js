@@ -244,6 +244,28 @@
     update();
   }
 
+  // What the import recognised, for the editor to check before the entry is made (every value can still be
+  // corrected in the form that follows).
+  function showRecognised(form, result, proceed, cancel) {
+    var p = result.prefill;
+    var rows = [['标题', p.title], ['文号', p.doc_number], ['日期', chineseDate(p.date)], ['发文单位', p.unit], ['发文范围', p.distribution], ['网址名', p.slug]];
+    form.textContent = '';
+    form.appendChild(el('h2', { id: 'ql-import-title' }, ['导入的结果：请核对']));
+    form.appendChild(el('table', { 'class': 'ql-recognised' }, [el('tbody', {}, rows.map(function (row) {
+      return el('tr', {}, [el('th', { scope: 'row' }, [row[0]]), el('td', {}, [row[1] ? String(row[1]) : '（没有识别出，请在表单中填写）'])]);
+    }))]));
+    if (result.notices && result.notices.length) {
+      form.appendChild(el('p', {}, ['没有放进正文的内容：']));
+      form.appendChild(el('ul', { 'class': 'ql-recognised__removed' }, result.notices.map(function (n) { return el('li', {}, [n]); })));
+    }
+    var go = el('button', { type: 'button' }, ['用这些内容新建（可在表单中修改）']);
+    var back = el('button', { type: 'button', 'class': 'ql-dialog__cancel' }, ['取消']);
+    go.addEventListener('click', proceed);
+    back.addEventListener('click', cancel);
+    form.appendChild(el('p', {}, [go, back]));
+    go.focus();
+  }
+
   function openImport(units) {
     var kind = el('select', { id: 'ql-import-kind', name: 'kind' }, KINDS.map(function (k) { return el('option', { value: k[0] }, [k[1]]); }));
     var unit = el('select', { id: 'ql-import-unit', name: 'unit' }, [el('option', { value: '' }, ['（稍后在表单中选择）'])].concat(
@@ -269,10 +291,12 @@
         return fetch('/admin/import?' + query, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream' }, body: data });
       }).then(function (r) { return r.json(); }).then(function (result) {
         if (result.error) { message.textContent = result.error; return; }
-        var params = new URLSearchParams();
-        Object.keys(result.prefill).forEach(function (k) { params.append(k, result.prefill[k]); });
-        dialog.remove();
-        window.location.hash = '#/collections/' + result.collection + '/new?' + params.toString();
+        showRecognised(form, result, function () {
+          var params = new URLSearchParams();
+          Object.keys(result.prefill).forEach(function (k) { params.append(k, result.prefill[k]); });
+          dialog.remove();
+          window.location.hash = '#/collections/' + result.collection + '/new?' + params.toString();
+        }, function () { dialog.remove(); });
       }).catch(function () { message.textContent = '导入失败：无法连接工作台，请稍后重试。'; });
     });
     document.body.appendChild(dialog);
