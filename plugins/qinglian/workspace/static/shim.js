@@ -42,6 +42,9 @@
     if (action === 'persistEntry' && answer.id) {
       var map = params.options && params.options.useWorkflow ? underReview : published;
       paths.forEach(function (p) { map[p] = answer.id; });
+      // A new entry's first save: Decap itself moves from …/new to …/entries/<slug> (workspace.js keeps that page).
+      var saved = /\/([^/]+)\/([^/]+)\.md$/.exec(paths[0] || '');
+      window.qinglianSaved = saved ? '#/collections/' + saved[1] + '/entries/' + saved[2] : '';
       var said = [answer.status === 'pending_review' ? answer.message : '', answer.notice || ''].filter(Boolean);
       if (said.length && window.qinglianNotice) { window.qinglianNotice(said.join('\n')); }
     }

@@ -409,7 +409,8 @@
   var lastForm = (ENTRY_FORM.exec(window.location.hash) || [''])[0];
   window.addEventListener('hashchange', function () {
     var form = (ENTRY_FORM.exec(window.location.hash) || [''])[0];
-    if (lastForm && form && form !== lastForm) { window.location.reload(); return; }
+    var afterFirstSave = /\/new$/.test(lastForm) && form === window.qinglianSaved;
+    if (lastForm && form && form !== lastForm && !afterFirstSave) { window.location.reload(); return; }
     lastForm = form;
   });
 
