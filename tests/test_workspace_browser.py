@@ -390,6 +390,8 @@ def test_moving_between_entries_by_address_or_back_shows_each_entrys_own_data(ke
                 outcome = browser.evaluate("document.querySelector('[id^=outcome-field]').value")
                 expected = re.search(r"^outcome: (.*)$", (repo / f"content/cases/{slug}.md").read_text(encoding="utf-8"), re.M).group(1)
                 assert title == titles[slug] and outcome == expected, (slug, title, outcome)
+                # A date read from the file shows in Chinese, in the field and in the preview.
+                assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", browser.evaluate("document.querySelector('[id^=date-field]').value"))
             browser.evaluate("history.back()")
             browser.pump(1)
             assert browser.wait_for(f"(function(){{var t={shown};return t === {json.dumps(titles[first])} ? t : '';}})()", 30) == titles[first]

@@ -6,8 +6,9 @@
   var KINDS = [['speeches', '领导讲话'], ['cases', '案例通报'], ['regulations', '党纪法规']];
 
   function chineseDate(value) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value || ''));
-    return m ? Number(m[1]) + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : String(value || '');
+    var text = dateText(value);
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+    return m ? Number(m[1]) + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : text;
   }
 
   function el(tag, attrs, children) {
