@@ -114,8 +114,8 @@ def test_sessions_have_an_absolute_lifetime(monkeypatch):
     for _ in range(5):
         clock[0] += 6 * 3600  # used every six hours: never idle for eight
         if clock[0] - 1000 <= sessions.LIFETIME_SECONDS:
-            assert store.name_of(token) == "张三"
-    assert store.name_of(token) is None
+            assert store.session_of(token).name == "张三"
+    assert store.session_of(token) is None
 
 
 def test_the_sign_in_page_shows_only_its_own_messages(ws):

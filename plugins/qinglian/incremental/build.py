@@ -369,11 +369,11 @@ class IncrementalBuild:
         self.release()
         if self.folders is None:
             return
-        folders = [self.folders.project, self.folders.pages, self.folders.search]
-        claim_all(dict(zip(("project", "pages", "search"), folders)), self.folders.protected)
-        refuse_tracked(folders, self._root)
+        folders = self.folders.by_kind()
+        claim_all(folders, self.folders.protected)
+        refuse_tracked(list(folders.values()), self._root)
         stack = contextlib.ExitStack()
-        stack.enter_context(cache_lock(folders[0], self.lock_wait, purpose, self.waiting))
+        stack.enter_context(cache_lock(folders["project"], self.lock_wait, purpose, self.waiting))
         self._lock = stack
 
     def _memo_file(self) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..cache_guard import Protected
 from ..cache_store import cache_folder, project_cache
+from ..site_config import plugin_options
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,16 @@ class CacheFolders:
             cache_folder(root, cache_dir, search_cache_dir, "search"),
             Protected.of(root, published),
         )
+
+    @classmethod
+    def configured(cls, config_file: Path, published: tuple[Path, ...] = ()) -> CacheFolders:
+        """The caches a site's configuration names (its qinglian options), read without running anything it names."""
+        options = plugin_options(config_file)
+
+        def named(key: str) -> str:
+            return str(options.get(key) or "")
+
+        return cls.of(config_file.parent.resolve(), named("cache_dir"), named("page_cache_dir"), named("search_cache_dir"), published)
+
+    def by_kind(self) -> dict[str, Path]:
+        return {"project": self.project, "pages": self.pages, "search": self.search}

@@ -36,7 +36,7 @@ _INLINE_ASSET = re.compile(re.escape(INLINE_FOLDER) + r"/([0-9a-f]{20}\.(?:js|cs
 # Inline and reference links and HTML attributes: what Markdown may turn into a link to a file.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.M)
 # What renders a page besides the engine itself (whose name and version come from engines.running()).
-_RENDERERS = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+_RENDERERS = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "comrak")
 
 
 @dataclass(frozen=True)

@@ -61,19 +61,25 @@ def _joined(part: str) -> str:
     return "\n".join(kept)
 
 
-def _options() -> tuple[comrak.ExtensionOptions, comrak.ParseOptions, comrak.RenderOptions]:
+def _extension() -> comrak.ExtensionOptions:
     extension = comrak.ExtensionOptions()
     extension.table = True
     extension.strikethrough = True
     extension.cjk_friendly_emphasis = True
-    parse = comrak.ParseOptions()
+    return extension
+
+
+def _render(sourcepos: bool) -> comrak.RenderOptions:
     render = comrak.RenderOptions()
     # Raw HTML goes on to the portal's allow-list (content.html_policy), which names what it refuses.
     render.unsafe_ = True
-    return extension, parse, render
+    # Source lines on every block (data-sourcepos), for the migration's report; never on a page.
+    render.sourcepos = sourcepos
+    return render
 
 
-_EXTENSION, _PARSE, _RENDER = _options()
+_EXTENSION, _PARSE = _extension(), comrak.ParseOptions()
+_RENDER = {False: _render(False), True: _render(True)}
 
 
 def join_cjk_breaks(html: str) -> str:
@@ -84,10 +90,7 @@ def join_cjk_breaks(html: str) -> str:
     return "".join(part if index % 2 else _joined(part) for index, part in enumerate(parts))
 
 
-def render_body(markdown: str) -> str:
+def render_body(markdown: str, *, sourcepos: bool = False) -> str:
     """A document body's HTML, as the site, the workspace preview and search all show it."""
-    html = comrak.render_markdown(markdown, extension_options=_EXTENSION, parse_options=_PARSE, render_options=_RENDER)
+    html = comrak.render_markdown(markdown, extension_options=_EXTENSION, parse_options=_PARSE, render_options=_RENDER[sourcepos])
     return join_cjk_breaks(html)
-
-
-RENDERER = f"comrak {getattr(comrak, '__version__', '')}".strip()

@@ -16,12 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import comrak
 import markdown as python_markdown
 
 from ..structure.document import Document
 from ..structure.problems import Problem, Severity, display_path
-from .dialect import _EXTENSION, _PARSE, join_cjk_breaks
+from .dialect import render_body
 from .tree import append_html
 
 _KINDS = {"p": "段落", "ol": "编号列表", "ul": "项目列表", "pre": "代码块", "blockquote": "引用", "table": "表格", "hr": "分隔线",
@@ -40,14 +39,6 @@ class DialectChange:
 def _old_html(body: str) -> str:
     # What bodies were rendered with before: the engine's Python-Markdown with the portal's extensions.
     return python_markdown.markdown(body, extensions=["tables", "attr_list", "md_in_html", "fenced_code"])
-
-
-def _new_html(body: str) -> str:
-    render = comrak.RenderOptions()
-    render.unsafe_ = True
-    render.sourcepos = True
-    html = comrak.render_markdown(body, extension_options=_EXTENSION, parse_options=_PARSE, render_options=render)
-    return join_cjk_breaks(html)
 
 
 def _blocks(html: str) -> list[etree.Element]:
@@ -86,7 +77,7 @@ def _line(element: etree.Element) -> int | None:
 
 def dialect_changes(body: str, first_line: int = 1) -> list[DialectChange]:
     """Blocks of ``body`` (whose first line is file line ``first_line``) that the two dialects read differently."""
-    old, new = _blocks(_old_html(body)), _blocks(_new_html(body))
+    old, new = _blocks(_old_html(body)), _blocks(render_body(body, sourcepos=True))
     matcher = difflib.SequenceMatcher(a=[_signature(e) for e in old], b=[_signature(e) for e in new], autojunk=False)
     changes = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():

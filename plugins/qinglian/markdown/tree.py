@@ -21,15 +21,14 @@ _ENCODED_TEXT = re.compile(r"(?:%[C-Fc-f][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f])+)+"
 
 
 def _as_typed(value: str) -> str:
-    return _ENCODED_TEXT.sub(lambda m: unquote(m.group(0), errors="strict") if _decodes(m.group(0)) else m.group(0), value)
+    return _ENCODED_TEXT.sub(_decoded, value)
 
 
-def _decodes(encoded: str) -> bool:
+def _decoded(match: re.Match[str]) -> str:
     try:
-        unquote(encoded, errors="strict")
+        return unquote(match.group(0), errors="strict")
     except UnicodeDecodeError:
-        return False
-    return True
+        return match.group(0)
 
 
 def _attributes(attrs: list[tuple[str, str | None]]) -> dict[str, str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import write_atomically
-from ..cache_store import cache_folder, project_cache, refuse_tracked, user_cache_root
-from ..site_config import plugin_options
+from ..cache_store import project_cache, refuse_tracked, user_cache_root
+from ..incremental.folders import CacheFolders
 from ..workspace.git_store import GitError, GitStore, refuse_links
 
 TREE_INDEX = ".qinglian-tree.json"
@@ -63,7 +63,7 @@ def committed_tree(config_file: Path, say: Callable[[str], None]) -> Committed:
             raise CommittedTreeError(f"分支 {branch} 还没有任何提交，没有可发布的内容。")
         prefix = store.prefix()
         # A commit must never reach a cache: the copy would carry a tracked cache file into the build's cache.
-        refuse_tracked(_cache_folders(config_file, root), root)
+        refuse_tracked(list(CacheFolders.configured(config_file).by_kind().values()), root)
         left_out = store.differing_files()
         wanted = store.list_files(commit, prefix) if prefix else store.all_files(commit)
         folder = tree_folder(root)
@@ -77,16 +77,6 @@ def committed_tree(config_file: Path, say: Callable[[str], None]) -> Committed:
     say(f"  发布分支 {branch} 的提交 {commit[:10]}（更新了 {written} 个文件，删除了 {removed} 个）。")
     relative = config_file.resolve().relative_to(root)
     return Committed(folder / relative, branch, commit, tuple(left_out))
-
-
-def _cache_folders(config_file: Path, root: Path) -> list[Path]:
-    options = plugin_options(config_file)
-    named = {key: str(options.get(key) or "") for key in ("cache_dir", "page_cache_dir", "search_cache_dir")}
-    return [
-        project_cache(root, named["cache_dir"]),
-        cache_folder(root, named["cache_dir"], named["page_cache_dir"], "pages"),
-        cache_folder(root, named["cache_dir"], named["search_cache_dir"], "search"),
-    ]
 
 
 def _sync(store: GitStore, wanted: dict[str, str], folder: Path) -> tuple[int, int]:

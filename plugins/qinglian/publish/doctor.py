@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache_guard import Protected, problem
-from ..cache_store import cache_folder, project_cache
+from ..cache_guard import problem
+from ..incremental.folders import CacheFolders
 from ..site_config import plugin_options, read_site_config
 from ..workspace.git_store import GitError, GitStore
 from .settings import ServerSettings, SettingsError, local_site_url, read_settings
@@ -137,14 +137,9 @@ def _caches(config_file: Path, dest: Path | None, findings: Findings) -> None:
     if not config_file.is_file():
         return
     root = config_file.parent.resolve()
-    options = plugin_options(config_file)
-    named = {key: str(options.get(key) or "") for key in ("cache_dir", "page_cache_dir", "search_cache_dir")}
-    folders = {
-        "project": project_cache(root, named["cache_dir"]),
-        "pages": cache_folder(root, named["cache_dir"], named["page_cache_dir"], "pages"),
-        "search": cache_folder(root, named["cache_dir"], named["search_cache_dir"], "search"),
-    }
-    protected = Protected.of(root, (root / "docs", root / str(options.get("content_dir") or "content"), *((dest,) if dest else ())))
+    content = root / str(plugin_options(config_file).get("content_dir") or "content")
+    caches = CacheFolders.configured(config_file, (root / "docs", content, *((dest,) if dest else ())))
+    folders, protected = caches.by_kind(), caches.protected
     found = [text for kind, folder in folders.items() if (text := problem(folder, kind, protected))]
     for text in found:
         findings.fix(text)

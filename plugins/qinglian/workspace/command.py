@@ -64,6 +64,8 @@ class Project:
         self.vocabulary_file = str(options.get("vocabulary") or DEFAULT_VOCABULARY_FILE)
         self.review = bool(options.get("review", True)) if review is None else review
         self.review_self = options.get("review_self") is True
+        proxies = options.get("trusted_proxies")
+        self.trusted_proxies = tuple(str(p) for p in proxies) if isinstance(proxies, list) else LOOPBACK
         self.store = GitStore(root)
         branch = self.store.current_branch()
         if branch is None:
@@ -140,9 +142,7 @@ def edit(root: Path, host: str, port: int) -> int:
     pages = Pages(bundle, _PORTAL_CSS, project.config, project.status, project.import_file)
     print("正在读取全部文档（只在启动时读一次）……", flush=True)
     documents = project.checker.warm()
-    proxies = plugin_options(root / "mkdocs.yml").get("trusted_proxies")
-    trusted = tuple(str(p) for p in proxies) if isinstance(proxies, list) else LOOPBACK
-    server = WorkspaceServer((host, port), project.workspace, project.accounts, pages, trusted)
+    server = WorkspaceServer((host, port), project.workspace, project.accounts, pages, project.trusted_proxies)
     print(f"编辑工作台已启动：http://{host}:{server.server_address[1]}/admin/ （{documents} 篇文档，分支 {project.branch}，"
           f"{'发布前须审核签发' if project.review else '不经审核'}）。按 Ctrl+C 停止。", flush=True)
     try:

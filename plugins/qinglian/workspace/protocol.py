@@ -21,7 +21,7 @@ from .git_store import Author, BranchMoved, GitError, GitStore, UncommittedChang
 from .labels import problem_message
 from .requests import Editor, Refused, content_id, title_of
 from .paths import PathRefused, collection_folder, document_path, media_folder, media_path
-from .pending import PendingDocument, citing_pending, pending_documents
+from .pending import CMS_PREFIX, PendingDocument, citing_pending, pending_documents
 from .review import ReviewActions
 from .roundtrip import merged, with_implied_slug
 from .uploads import DailyUploads, check_content
@@ -246,7 +246,7 @@ class Workspace(ReviewActions):
         """Refuse to delete an attachment a published document, or one waiting for review, shows."""
         if not media:
             return
-        tips = {"已发布": head, **{f"待审核（{b.split('/', 1)[1]}）": self.store.head(b) or head for b in self.store.branches("cms/")}}
+        tips = {"已发布": head, **{f"待审核（{b.split('/', 1)[1]}）": self.store.head(b) or head for b in self.store.branches(CMS_PREFIX + "/")}}
         showing = []
         for path in media:
             needle = "/".join(path.split("/")[-2:])

@@ -32,6 +32,13 @@ LABEL_PREFIX = "decap-cms/"
 AUTHOR_KEY, APPROVED_KEY = "qinglianAuthor", "qinglianApproved"
 
 
+def _labels(path: str) -> dict[str, str]:
+    """The form's labels of the fields of the collection ``path`` (content/<collection>/…) is in."""
+    parts = path.split("/")
+    collection = parts[1] if len(parts) > 2 else ""
+    return {name: spec.label for name, spec in COLLECTIONS[collection][1].fields.items()} if collection in COLLECTIONS else {}
+
+
 class ReviewActions:
     """The review actions of :class:`~qinglian.workspace.protocol.Workspace`."""
 
@@ -106,9 +113,9 @@ class ReviewActions:
         if not editor.account.is_reviewer and editor.account.name not in authors:
             raise Refused(f"只有这篇文档的作者（{'、'.join(authors) or '未知'}）或审核人可以{doing}。", 403)
 
-    def _refuse_own(self, editor: Editor, branch: str, tip: str, doing: str) -> None:
-        """A reviewer may not approve or sign off their own text, unless the office allows it (review_self)."""
-        if not self.review_self and editor.account.name in self._authors(branch, tip):
+    def _refuse_own(self, editor: Editor, authors: list[str], doing: str) -> None:
+        """A reviewer may not approve or sign off their own text (``authors``), unless the office allows it (review_self)."""
+        if not self.review_self and editor.account.name in authors:
             raise Refused(f"不能{doing}自己编写或修改过的文档：请由另一位审核人{doing}。"
                           "（只有一个人的单位可在 mkdocs.yml 的 qinglian 设置中写 review_self: true。）", 403)
 
@@ -157,8 +164,7 @@ class ReviewActions:
                 files.append({"path": path, "changes": [{"kind": "file", "what": "附件", "before": "有" if published else "无",
                                                          "after": "有" if proposed else "删除"}]})
                 continue
-            labels = {name: spec.label for name, spec in COLLECTIONS[collection][1].fields.items()}
-            changes = document_changes(published.data if published else None, proposed.data if proposed else None, labels)
+            changes = document_changes(published.data if published else None, proposed.data if proposed else None, _labels(path))
             files.append({"path": path, "new": published is None, "changes": [c.as_json() for c in changes]})
         return {"collection": collection, "slug": slug, "status": self._status(branch),
                 "approved": self.store.get_config(f"branch.{branch}.{APPROVED_KEY}") == tip,
@@ -177,7 +183,7 @@ class ReviewActions:
             if status == "pending_publish":
                 if not editor.account.is_reviewer:
                     raise Refused("只有审核人可以把文档移到“待签发”。", 403)
-                self._refuse_own(editor, branch, tip, "审核通过")
+                self._refuse_own(editor, self._authors(branch, tip), "审核通过")
                 # The approval is of this commit: a later save withdraws it.
                 self.store.set_config(f"branch.{branch}.{APPROVED_KEY}", tip)
             else:
@@ -200,10 +206,10 @@ class ReviewActions:
         if approved != tip:
             raise Refused(f"《{title}》在审核通过后又有修改，已不是审核人看过的版本。请重新审核后再签发。", 409)
 
-    def _refuse_citing_unsigned(self, branch: str, head: str, documents: list[Any]) -> None:
+    def _refuse_citing_unsigned(self, branch: str, head: str, documents: list[bytes]) -> None:
         """An entry that cites a document still under review waits for it: its citation would point nowhere."""
         pending = pending_documents(self.store, head, skip=branch)
-        waiting = [p for document in documents if document for p in cited(document.data, pending)]
+        waiting = [p for document in documents for p in cited(document, pending)]
         if waiting:
             first = waiting[0]
             raise Refused(f"不能签发：本文引用了尚待签发的{'、'.join(p.shown for p in waiting)}。请先签发《{first.title}》，"
@@ -219,10 +225,9 @@ class ReviewActions:
             if now is None:
                 moved.append(f"{path} 已在发布的分支上被删除")
                 continue
-            before, after = self.store.read(base, path), self.store.read(head, path)
-            collection = path.split("/")[1]
-            labels = {name: spec.label for name, spec in COLLECTIONS[collection][1].fields.items()} if collection in COLLECTIONS else {}
-            what = named(document_changes(before.data if before else None, after.data if after else None, labels)) if path.endswith(".md") else ""
+            blobs = self.store.read_blobs(oid for oid in (then, now) if oid)
+            before = blobs[then] if then else None
+            what = named(document_changes(before, blobs[now], _labels(path))) if path.endswith(".md") else ""
             who, when = self.store.last_author(head, path)
             moved.append(f"{path} 在草稿开始后已被 {who} 于 {when} 修改" + (f"（{what}）" if what else ""))
         if moved:
@@ -237,12 +242,6 @@ class ReviewActions:
             head = self._head()
             base = self.store.merge_base(head, tip) or head
             changed = self.store.changed_paths(base, tip)
-            proposed = next((self.store.read(tip, p) for p in changed if p.endswith(".md") and changed[p]), None)
-            title = title_of(proposed.data, slug) if proposed else slug
-            self._refuse_unapproved(branch, tip, title)
-            self._refuse_own(editor, branch, tip, "签发")
-            self._refuse_moved_on(head, base, changed)
-            self._refuse_citing_unsigned(branch, head, [self.store.read(tip, p) for p in changed if p.endswith(".md") and changed[p]])
             blobs = self.store.read_blobs(oid for oid in changed.values() if oid)
             changes: dict[str, bytes | None] = {}
             for path, oid in changed.items():
@@ -251,12 +250,17 @@ class ReviewActions:
                 else:
                     media_path(path, self.content)
                 changes[path] = blobs[oid] if oid else None
-            self._check(changes, collection, "无法签发")
-            document = next((d for p, d in changes.items() if p.endswith(".md") and d), b"")
+            documents = [data for path, data in changes.items() if path.endswith(".md") and data]
+            title = title_of(documents[0], slug) if documents else slug
             authors = self._authors(branch, tip)
+            self._refuse_unapproved(branch, tip, title)
+            self._refuse_own(editor, authors, "签发")
+            self._refuse_moved_on(head, base, changed)
+            self._refuse_citing_unsigned(branch, head, documents)
+            self._check(changes, collection, "无法签发")
             who = authors[0] if authors else ""
             label = COLLECTIONS[collection][0].label
-            message = f"签发{label}《{title_of(document, slug)}》\n\n编辑：{who}\n审核：{editor.account.name}\n"
+            message = f"签发{label}《{title}》\n\n编辑：{who}\n审核：{editor.account.name}\n"
             author = Author(who or editor.account.name, f"{who}@qinglian.invalid" if who else editor.account.email)
             reviewer = Author(editor.account.name, editor.account.email)
             try:

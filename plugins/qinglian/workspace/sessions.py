@@ -68,10 +68,6 @@ class SessionStore:
             session.last_used = now
             return session
 
-    def name_of(self, token: str | None) -> str | None:
-        session = self.session_of(token)
-        return session.name if session is not None else None
-
     def close(self, token: str | None) -> None:
         with self._lock:
             self._sessions.pop(token or "", None)
