@@ -555,3 +555,27 @@ def test_a_new_plan_session_is_written_in_the_files_own_style():
     added = written[len(original.decode("utf-8").split("\n---\n")[0]):].split("\n---\n")[0]
     assert added == ('\n  - date: 2026-12-20\n    start: "15:00"\n    topic: 新的学习\n    form: 集中学习\n'
                      '    readings:\n      - cases/2025-private-club\n      - speeches/2025-transport-top-leader')
+
+
+def test_the_preview_endpoint_renders_like_the_site_and_refuses_what_it_must(simple):
+    """/admin/render: the body as the site renders it, behind the same login, origin and size checks as /api/v1."""
+    body = json.dumps({"markdown": "**要求：**严格执行\n中文换行\n\n<script>alert(1)</script>"}).encode()
+    headers = {"Content-Type": "application/json"}
+    status, answer = simple.request("/admin/render", json.dumps({"markdown": "**要求：**严格执行\n中文换行"}).encode(), headers)
+    assert status == 200 and answer["html"] == "<p><strong>要求：</strong>严格执行中文换行</p>\n"
+    status, answer = simple.request("/admin/render", body, headers)
+    assert status == 200 and answer["html"] == "" and "script" in answer["problems"][0]
+    assert simple.request("/admin/render", body, headers, user=None)[0] == 401
+    assert simple.request("/admin/render", body, {**headers, "Origin": "http://evil.example"})[0] == 403
+    assert simple.request("/admin/render", b"{not json", headers)[0] == 400
+    # A body over the bound is refused from its length, before it is read.
+    host, port = simple.url.removeprefix("http://").split(":")
+    auth = base64.b64encode(f"{EDITOR[0]}:{EDITOR[1]}".encode()).decode()
+    with socket.create_connection((host, int(port))) as huge:
+        huge.sendall(f"POST /admin/render HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\nContent-Type: application/json\r\n"
+                     f"Content-Length: {20 * 1024 * 1024}\r\n\r\n{{\"markdown\": \"".encode())
+        received = b""
+        while chunk := huge.recv(4096):
+            received += chunk
+        assert received.startswith(b"HTTP/1.0 413")
+    assert simple.api("info")[0] == 200
