@@ -181,8 +181,13 @@ def main() -> int:
     parser.add_argument("--workers", metavar="LIST", help="only compare full builds with these worker counts, e.g. 1,2 (with stock below 10,000)")
     parser.add_argument("--publish", action="store_true", help="only time qinglian publish after one edit against --full")
     parser.add_argument("--renderers", action="store_true", help="only compare Markdown renderers on the corpus's bodies (speed and conformance)")
+    parser.add_argument("--align", action="store_true", help="only time aligning two versions of a 160-article regulation")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.align:
+        from bench_align import align_report
+
+        return align_report(args.seed, args.runs)
     if args.workers:
         stock = (args.docs < 10_000 or args.with_stock) and not args.no_stock
         return workers_report(args.docs, args.seed, args.runs, [int(n) for n in args.workers.split(",")], stock)

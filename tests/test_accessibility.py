@@ -31,6 +31,8 @@ PAGE_TYPES = {
     "cases-with-charts": "cases/",
     "regulation": "regulations/2023-organ-staff-integrity/",
     "regulations": "regulations/",
+    "old-regulation": "regulations/2018-organ-staff-integrity/",
+    "comparison": "regulations/2023-organ-staff-integrity/compare/",
     "plan": "plans/2026-city-commission-study-plan/",
     "calendar": "calendar/",
     "month": "calendar/2026-11/",

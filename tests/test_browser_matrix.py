@@ -151,6 +151,22 @@ def test_quiz(kernel, matrix_site: str):
     assert "最高分" in text(browser, ".ql-quiz__result")
 
 
+def test_revision_comparison(kernel, matrix_site: str, tmp_path: Path):
+    """Issue 40: the 新旧条文对照 page reads in two columns when wide, one below the other when narrow."""
+    version, browser = kernel
+    browser.goto(matrix_site + "regulations/2023-organ-staff-integrity/compare/")
+    assert count(browser, ".ql-compare__row--deleted") == 2 and count(browser, ".ql-compare__row ins") > 5
+    columns = "(function(){var r=document.querySelector('.ql-compare__row--modified');var a=r.children[0].getBoundingClientRect(),b=r.children[1].getBoundingClientRect();return [a.left<b.left&&Math.abs(a.top-b.top)<2, b.top>=a.bottom-1];})()"
+    assert browser.evaluate(columns) == [True, False]
+    browser.send("Emulation.setDeviceMetricsOverride", width=375, height=800, deviceScaleFactor=1, mobile=True)
+    browser.reload()
+    assert browser.evaluate(columns) == [False, True]
+    assert browser.evaluate("getComputedStyle(document.querySelector('.ql-compare__side')).display") == "block"
+    browser.goto(matrix_site + "cases/2022-festival-cards/")
+    assert "已在" in text(browser, ".ql-basis") and "现为" in text(browser, ".ql-basis")
+    (tmp_path / f"compare-{version}.pdf").write_bytes(browser.pdf())
+
+
 def test_calendar(kernel, matrix_site: str):
     _, browser = kernel
     browser.goto(matrix_site + "calendar/2026-11/")

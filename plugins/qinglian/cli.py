@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--name", type=_short_name, metavar="英文名",
         help="文件名中年份之后的部分，小写英文字母、数字和连字符，如 work-points（默认取标题前几个字的拼音）",
     )
-    importer.set_defaults(handler=lambda a: import_files(a.files, a.kind, a.unit, a.content, a.out, a.force, a.name))
+    importer.add_argument("--revises", metavar="旧版本", help="导入修订后的法规时，写明它修订的旧版本，如 regulations/2018-xx（两个文件的修订关系都会写好）")
+    importer.set_defaults(handler=lambda a: import_files(a.files, a.kind, a.unit, a.content, a.out, a.force, a.name, a.revises))
     new = commands.add_parser("new", help="按模板新建一篇文档")
     new.add_argument("kind", choices=sorted(KINDS), help="speech 讲话、case 案例、plan 计划、quiz 测试、regulation 党纪法规")
     new.add_argument("title", help="标题")

@@ -488,7 +488,8 @@
     return (
       '<a class="ql-result__link" href="' + escapeHtml(this.link(item)) + '">' +
       '<span class="ql-result__title">' + markPhrases(data.title || data.url, parts) + "</span></a>" +
-      '<span class="ql-result__meta">' + escapeHtml([data.collection, data.date].filter(Boolean).join(" · ")) + "</span>" +
+      '<span class="ql-result__meta">' + escapeHtml([data.collection, data.date].filter(Boolean).join(" · ")) +
+      (data.status ? ' <span class="ql-result__status">' + escapeHtml(data.status) + "</span>" : "") + "</span>" +
       (parts.length ? '<span class="ql-result__excerpt">' + excerpt(data.text, parts) + "</span>" : "")
     );
   };

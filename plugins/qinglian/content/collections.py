@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Any
 
 from ..structure.document import Collection
-from .frontmatter import KeyPath
+from .frontmatter import KeyPath, type_name
 from .quizzes import ALL_OR_NOTHING, HALF_FOR_PARTIAL, QuestionSchema, check_bank
 from .recurrence import RULE_EXAMPLES, RecurrenceRule, RuleError
+from ..structure.regulation import normalise_anchor
 from .schema import (
     Boolean,
+    Field,
+    Invalid,
     Choice,
     Date,
     Duration,
@@ -143,6 +146,22 @@ class CaseSchema(DocumentSchema):
     basis = ListOf("处理依据", Nested("处理依据", BasisSchema), required=False, default=[])
 
 
+class ArticleMap(Field[dict[str, str]]):
+    """``article_map`` of a revised regulation: old article → new article, or 删除."""
+
+    expected = "旧条号到新条号的对照，如 article_map: {第十条: 第十二条, 第十五条: 删除}"
+
+    def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> dict[str, str]:
+        if not isinstance(value, dict) or not value:
+            raise Invalid(self.expected, type_name(value))
+        pairs: dict[str, str] = {}
+        for old, new in value.items():
+            if not isinstance(old, str) or not isinstance(new, str) or not old.strip() or not new.strip():
+                raise Invalid(self.expected, f"“{old}: {new}”")
+            pairs[normalise_anchor(old)] = normalise_anchor(new)
+        return pairs
+
+
 class RegulationSchema(PublishedSchema):
     issuer = Term("制定机关", "units")
     adopted = Date("通过日期")
@@ -150,6 +169,9 @@ class RegulationSchema(PublishedSchema):
     revised = ListOf("修订日期", Date("修订日期"), required=False, default=[])
     status = Choice("效力状态", REGULATION_STATUSES, required=False, default="现行有效")
     replaced_by = Ref("新版本", required=False)
+    # The version this one revises, and corrections to the automatic alignment of their articles.
+    revises = Ref("修订的旧版本", required=False)
+    article_map = ArticleMap("新旧条号对照", required=False)
 
     @classmethod
     def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from ..structure.regulation import parse_regulation
 from .collections import COLLECTIONS, REGULATIONS
 from .frontmatter import FrontMatterError, KeyPath, split_front_matter
 from .citations import check_regulation_links, link_regulations, resolve_bases
+from ..revisions.links import link_revisions
 from .comments import comment_problems
 from .scan import RESERVED_HINT, Finding, scan
 from .schema import RESERVED_SLUGS, SLUG_PATTERN, ValidationContext, format_key_path
@@ -152,6 +153,7 @@ def load_content(
     resolve_bases(references.documents_of("cases"), references.resolve, references.log)
     check_regulation_links([*references.corpus.documents, *references.withheld.values()], regulations, references.log)
     link_regulations(regulations, references.corpus.by_collection["cases"], references.corpus.sessions)
+    link_revisions(regulations, set(corpus.by_key), references.resolve, references.log)
     return LoadResult(corpus, log, withheld, sources, today, attachments, vocabulary, context)
 
 

@@ -17,6 +17,7 @@ from .markdown import regulation_markdown, to_markdown
 from .metadata import KINDS, front_matter, guess, slug_for
 from .official import OfficialFrame, official_frame
 from .sources import Paragraph, UnreadableSource, read_source
+from ..revisions.importing import RevisionImportError, mark_revised, old_version, summary
 
 
 def _roles(content_dir: Path) -> list[str]:
@@ -78,10 +79,16 @@ def convert(source: Path, kind: str, unit: str | None, roles: list[str], name: s
 
 
 def import_files(
-    files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool, name: str | None = None
+    files: list[Path], kind: str, unit: str | None, content_dir: Path, out: Path | None, force: bool, name: str | None = None,
+    revises: str | None = None,
 ) -> int:
     roles = _roles(content_dir)
     failed = 0
+    try:
+        old = revision_target(kind, files, content_dir, revises)
+    except RevisionImportError as exc:
+        print(f"{exc}。", file=sys.stderr)
+        return 2
     for source in files:
         shown = display_path(source.resolve(), Path.cwd())
         try:
@@ -93,13 +100,35 @@ def import_files(
         for notice in converted.notices:
             print(notice, file=sys.stderr)
         note = f"由 qinglian import 从 {source.name} 导入（{_today()}）。\n标有“待填写”的字段请补全后再提交，qinglian check 会逐一指出。"
+        if old is not None:
+            converted.values["revises"] = f"regulations/{old.stem}"
         text = front_matter(kind, converted.values, converted.hints, note) + "\n" + converted.markdown
         target = _target(kind, converted.slug, content_dir, out)
         if _write(target, text, force):
             print(display_path(target.resolve(), Path.cwd()))
+            if old is not None:
+                report = link_old_version(old, f"regulations/{converted.slug}", converted.markdown)
+                print(report, file=sys.stderr)
         else:
             failed += 1
     return 1 if failed else 0
+
+
+def revision_target(kind: str, files: list[Path], content_dir: Path, revises: str | None) -> Path | None:
+    """The old version's file for ``--revises``; raises RevisionImportError when it cannot be used."""
+    if revises is None:
+        return None
+    if kind != "regulation" or len(files) != 1:
+        raise RevisionImportError("--revises 只用于导入一个党纪法规文件（--type regulation）")
+    return old_version(content_dir, revises)
+
+
+def link_old_version(old: Path, new_key: str, new_body: str) -> str:
+    try:
+        old_body = mark_revised(old, new_key)
+    except (OSError, RevisionImportError) as exc:
+        return f"{old.name}：没有写入修订关系（{exc}），请手工写明 status: 已修订 和 replaced_by: {new_key}。"
+    return f"{old.name}：已写明 status: 已修订、replaced_by: {new_key}。与旧版本对照：{summary(old_body, new_body)}。"
 
 
 def regulation_body(body: list[Paragraph], shown: str, from_word: bool, notices: list[str]) -> str:

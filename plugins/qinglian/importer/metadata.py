@@ -127,6 +127,8 @@ BY_KIND = {
         ("status", "效力状态：现行有效、已修订、已废止之一，不写即为现行有效", False),
         ("revised", "修订日期列表，可不写", False),
         ("replaced_by", "已修订时写新版本，如 regulations/2025-xx", False),
+        ("revises", "本版本修订的旧版本，如 regulations/2018-xx，可不写", False),
+        ("article_map", "新旧条号对照：自动对照有误时写明，可不写", False),
     ],
 }
 # A regulation names its issuer and its adoption and effective dates instead of a unit and a date.
@@ -148,7 +150,8 @@ class RawYaml(str):
 
 OPTIONAL_EXAMPLES = {"basis": RawYaml("[{regulation: regulations/2023-xx, articles: [第十条]}]"),
                      "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "distribution": "此件发至县处级", "full_marks": 100, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
-                     "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx"}
+                     "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx",
+                     "revises": "regulations/2018-xx", "article_map": RawYaml("{第十条: 第十二条}")}
 
 _LIST_FIELDS = {"topics", "lessons"}
 _PLAN_SESSION = """\

@@ -45,6 +45,8 @@ class SearchRecord:
     order_key: str = ""
     # Pages written by hand (help, guides) are listed after every document.
     hand_written: bool = False
+    # A regulation no longer in force says so in results (已修订, 已废止).
+    status: str = ""
 
     def indexed_text(self) -> str:
         """Title, metadata and body as one text: what a query is matched against."""
@@ -53,11 +55,12 @@ class SearchRecord:
 
     def shown(self) -> dict[str, str]:
         """What a result shows: title, collection, date, and the text its excerpt comes from."""
-        return {"url": self.url, "title": self.title, "collection": self.collection, "date": self.date, "text": self.text}
+        shown = {"url": self.url, "title": self.title, "collection": self.collection, "date": self.date, "text": self.text}
+        return {**shown, "status": self.status} if self.status else shown
 
     @cached_property
     def fingerprint(self) -> str:
-        fields = [self.url, self.title, self.collection, self.date, self.text, self.filters, self.hand_written]
+        fields = [self.url, self.title, self.collection, self.date, self.text, self.filters, self.hand_written, self.status]
         return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -127,6 +130,7 @@ def document_record(document: Document, url: str, scheduled: Sequence[Session] =
         text="\n".join(part for part in (summary, body_text(document.body), *additions, " ".join(details)) if part),
         filters=filters,
         order_key=document.date.isoformat(),
+        status=status if isinstance(status := document.fields.get("status"), str) and status != "现行有效" else "",
     )
 
 

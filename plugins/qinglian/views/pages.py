@@ -25,6 +25,8 @@ from .quiz_pages import QuizPages
 from .rendering import BlockMemo, PortalSettings
 from .regulation_pages import REGULATION_SCRIPT, RegulationPages, cited_part, grouped_citations
 from .urls import page_url, relative_href
+from ..revisions.links import successor
+from ..revisions.pages import RevisionPages
 
 
 COLLECTION_INTRO = "按发布日期从新到旧排列。"
@@ -93,6 +95,7 @@ class PortalViews:
         self.calendar = CalendarPages(self, StudyCalendar(corpus.sessions, clock.today), clock, settings.site_url)
         self.quizzes = QuizPages(self)
         self.regulations = RegulationPages(self.render, self.calendar.session_target)
+        self.revisions = RevisionPages(self.render)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
             autoescape=True,
@@ -111,7 +114,7 @@ class PortalViews:
             form_class=form_class,
             slugify=settings.slugify,
         )
-        self.env.globals["cited_part"] = cited_part
+        self.env.globals.update(cited_part=cited_part, successor=successor)
 
     def render(self, template: str, here: str, **context: Any) -> str:
         """A template's HTML, held back from Markdown: the Markdown gets a placeholder paragraph.
@@ -272,6 +275,7 @@ class PortalViews:
             *self.topic_pages(),
             *self.unit_pages(),
             *self.archive_pages(),
+            *self.revisions.pages(self.corpus.by_collection["regulations"]),
         ]
 
     def generated_files(self) -> list[GeneratedFile]:
@@ -302,6 +306,8 @@ class PortalViews:
         if doc.collection.name == "regulations":
             body = self.regulations.body_markdown(doc)
             header += "\n\n" + self.render("regulation_script.html", doc.src_uri, script=REGULATION_SCRIPT)
+            notice = self.revisions.notice(doc)
+            header = f"{notice}\n\n{header}" if notice else header
         parts = [header, body.strip()]
         if doc.collection.name == "quizzes":
             parts.append(self.quizzes.quiz_html(doc))

@@ -10,6 +10,7 @@ from typing import Any
 from ..content.quizzes import BLANK_MARK, HALF_FOR_PARTIAL, LETTERS, MULTIPLE, SINGLE, TRUE_FALSE
 from ..structure.document import Document
 from ..structure.quiz import Question, QuizBank, bank_of
+from ..revisions.links import successor
 from .rendering import Rendering
 from .generated import GeneratedPage, front_matter
 
@@ -48,7 +49,9 @@ class QuizPages:
             return None
         reference, document = question.source
         anchor = f"#{self.views.settings.slugify(reference.anchor)}" if reference.anchor else ""
-        return document.src_uri + anchor, document.title + (f"（{reference.anchor}）" if reference.anchor else "")
+        now = successor(document, reference.anchor)
+        revised = "" if now is None else f"，现为《{now.regulation.title}》{now.article.label}" if now.article else f"，已在《{now.regulation.title}》中删除"
+        return document.src_uri + anchor, document.title + (f"（{reference.anchor}{revised}）" if reference.anchor else "")
 
     def answer_key(self, bank: QuizBank, href: Any) -> str:
         """What the script needs to score an attempt, encoded so it is not readable page text."""

@@ -46,7 +46,7 @@ class RegulationPages:
         here = regulation.src_uri
         cited: dict[str, list[Document]] = regulation.fields.get("cited_by", {})
         assigned: dict[str, list[Session]] = regulation.fields.get("assigned_in", {})
-        common: dict[str, Any] = {"session_target": self.session_target}
+        common: dict[str, Any] = {"session_target": self.session_target, "regulation": regulation}
         per_chapter = bar_chart(
             f"cited-{regulation.slug}", "各章被案例引用的次数", "次",
             [(f"{c.label} {c.title}", sum(len(cited.get(a.anchor, [])) for a in c.articles)) for c in text.chapters],

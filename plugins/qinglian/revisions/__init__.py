@@ -1,0 +1,1 @@
+"""Revised regulations: the old and new text aligned article by article (新旧条文对照), and where a cited article went."""
