@@ -123,7 +123,8 @@ def regulations(project: Project, old_extra: str = "status: 已修订\nreplaced_
 
 
 def test_comparison_page_and_citations_that_follow(project: Project):
-    regulations(project, new_extra="revises: regulations/2018-rules\narticle_map: {第6条: 第五条}")
+    # The form's list of {old, new} (the short mapping form is checked below).
+    regulations(project, new_extra="revises: regulations/2018-rules\narticle_map:\n  - {old: 第6条, new: 第五条}")
     project.write("content/cases/2020-card.md", """\
 ---
 title: 某局XX用公款购买贺年卡问题
@@ -168,6 +169,7 @@ basis:
     # An article_map naming an article the old version lacks, and one the new version lacks.
     ("status: 已修订\nreplaced_by: regulations/2023-rules", "revises: regulations/2018-rules\narticle_map: {第九条: 第一条}", ["2023-rules.md", "article_map.第九条", "旧版本没有这一条"]),
     ("status: 已修订\nreplaced_by: regulations/2023-rules", "revises: regulations/2018-rules\narticle_map: {第一条: 第九十条}", ["2023-rules.md", "article_map.第一条", "本版本没有这一条"]),
+    ("status: 已修订\nreplaced_by: regulations/2023-rules", "revises: regulations/2018-rules\narticle_map:\n  - {old: 第一条, new: 第二条}\n  - {old: 第一条, new: 删除}", ["2023-rules.md", "article_map", "每个旧条号只写一次"]),
 ])
 def test_revision_link_errors_name_both_files(project: Project, old_extra: str, new_extra: str, expected: list[str]):
     regulations(project, old_extra, new_extra)

@@ -149,9 +149,16 @@ class CaseSchema(DocumentSchema):
 class ArticleMap(Field[dict[str, str]]):
     """``article_map`` of a revised regulation: old article → new article, or 删除."""
 
-    expected = "旧条号到新条号的对照，如 article_map: {第十条: 第十二条, 第十五条: 删除}"
+    expected = "旧条号到新条号的对照列表，每项如 {old: 第十条, new: 第十二条}（或 new: 删除）"
 
     def convert(self, value: Any, ctx: ValidationContext, key_path: KeyPath) -> dict[str, str]:
+        # The workspace's form writes a list of {old: …, new: …}; a hand-written mapping is the short form.
+        if isinstance(value, list) and all(isinstance(item, dict) and set(item) == {"old", "new"} for item in value):
+            olds = [item["old"] for item in value]
+            repeated = next((old for old in olds if olds.count(old) > 1), None)
+            if repeated is not None:
+                raise Invalid("每个旧条号只写一次", f"“{repeated}”写了 {olds.count(repeated)} 次")
+            value = {item["old"]: item["new"] for item in value}
         if not isinstance(value, dict) or not value:
             raise Invalid(self.expected, type_name(value))
         pairs: dict[str, str] = {}

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..content.collections import COLLECTIONS
+from ..content.collections import COLLECTIONS, ArticleMap
 from ..content.quizzes import BLANKS, MULTIPLE, QUESTION_TYPES, QuestionSchema, SINGLE, TRUE_FALSE
 from ..content.schema import (
     SLUG_PATTERN, Boolean, Choice, Date, Duration, Field, Integer, ListOf, Nested, Ref, Schema, Slug, Term, Text, Time,
@@ -19,7 +19,7 @@ from ..content.schema import (
 from ..content.vocabulary import Vocabulary
 
 # Reference fields whose targets are few enough for a drop-down; others take typed text.
-_REF_TARGETS = {"regulation": "regulations", "replaced_by": "regulations", "quiz": "quizzes"}
+_REF_TARGETS = {"regulation": "regulations", "replaced_by": "regulations", "revises": "regulations", "quiz": "quizzes"}
 _REF_PATTERN = r"^(speeches|cases|plans|quizzes|regulations)/[a-z0-9][a-z0-9-]*(#.+)?$"
 _REF_HINT = "写“栏目/文件名”，如 speeches/2024-warning-education，可加“#小标题”"
 _LONG_TEXT = {"summary", "outcome", "question", "explanation"}
@@ -111,6 +111,11 @@ class FormBuilder:
             return {"widget": "select", "options": self._terms(spec.kind)}
         if isinstance(spec, Ref):
             return self._reference(name)
+        if isinstance(spec, ArticleMap):
+            return {"widget": "list", "collapsed": False, "fields": [
+                {"name": "old", "label": "旧版本条号", "widget": "string"},
+                {"name": "new", "label": "新版本条号（或“删除”）", "widget": "string"},
+            ]}
         if isinstance(spec, Nested):
             fields = self.fields(spec.schema, f"{section}.{name}")
             if not spec.required:
