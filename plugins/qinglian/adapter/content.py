@@ -23,6 +23,7 @@ from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
 from ..views.rendering import BlockMemo, PortalSettings
 from ..views.search_box import SEARCH_SCRIPT
+from ..learning.pages import LEARNING_SCRIPT
 
 log = get_plugin_logger(__name__)
 
@@ -59,6 +60,9 @@ def configure(config: MkDocsConfig, options: QinglianConfig) -> None:
     # Documents' bodies are CommonMark (qinglian.markdown); hand-written pages keep Python-Markdown.
     if not any(isinstance(e, CommonMarkBodies) for e in config.markdown_extensions):
         config.markdown_extensions.append(CommonMarkBodies())
+    # Every page: 已学 marks on links and quizzes passed, and the learning pages' own views.
+    if LEARNING_SCRIPT not in config.extra_javascript:
+        config.extra_javascript.append(LEARNING_SCRIPT)
     if options.search:
         if SEARCH_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SEARCH_SCRIPT)
@@ -149,7 +153,7 @@ def hand_written_paths(docs_dir: Path) -> set[str]:
 def own_assets(config: MkDocsConfig) -> list[str]:
     """The site's own stylesheets and scripts in docs/, which may be published as they are."""
     names = [*config.extra_css, *(getattr(script, "path", script) for script in config.extra_javascript)]
-    return [str(name) for name in names if name not in (STYLESHEET, SEARCH_SCRIPT)]
+    return [str(name) for name in names if name not in (STYLESHEET, SEARCH_SCRIPT, LEARNING_SCRIPT)]
 
 
 def heading_slugify(config: MkDocsConfig) -> Callable[[str], str]:

@@ -1,38 +1,42 @@
 /* Qinglian self-test quizzes: draw, shuffle, score and remember attempts in this browser.
- * Plain ES2015 with no dependencies, so it runs in the older Chromium browsers of an intranet.
- * The answer key arrives base64-encoded and reaches the page only after the reader submits. */
+ * Plain ES2017 classic script with no dependencies, so it runs in the older Chromium browsers of an intranet.
+ * The answer key arrives base64-encoded (an exam's sealed too, see learning/sealing.py) and reaches
+ * the page only after the reader submits. Attempts and wrong answers go to the reader's learning
+ * record (learning.js); an exam's timer and answer sheet are in exam.js. */
 (function () {
   "use strict";
 
   var STORE = "qinglian.quiz.";
 
-  function normalise(text) {
-    return String(text == null ? "" : text).normalize("NFKC").replace(/\s+/g, " ").trim().toLowerCase();
-  }
+  // One scoring for quizzes, the daily question and the 错题本 (learning.js runs first on every page).
+  var score = window.QinglianLearning.score;
+  var normalise = window.QinglianLearning.normalise;
 
-  /* Points for one answered question. q: {kind, c, t, b, p}; response as read from the form. */
-  function score(q, response, multipleMode) {
-    var full = q.p;
-    if (q.kind === "single") return response !== null && Number(response) === q.c[0] ? full : 0;
-    if (q.kind === "truefalse") return response !== null && response === q.t ? full : 0;
-    if (q.kind === "multiple") {
-      var chosen = (response || []).map(Number);
-      var wrong = chosen.some(function (i) { return q.c.indexOf(i) < 0; });
-      if (wrong || chosen.length === 0) return 0;
-      if (chosen.length === q.c.length) return full;
-      return multipleMode === "half" ? full / 2 : 0;
+  /* FNV-1a over UTF-16 code units and a xorshift32 byte stream: seed_of and _stream in sealing.py. */
+  function seedOf(text) {
+    var value = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      value ^= text.charCodeAt(i);
+      value = Math.imul(value, 0x01000193) >>> 0;
     }
-    var right = q.b.filter(function (accepted, i) {
-      var given = normalise((response || [])[i]);
-      return given !== "" && accepted.some(function (a) { return normalise(a) === given; });
-    }).length;
-    return Math.round((full * right / q.b.length) * 100) / 100;
+    return value || 1;
   }
 
-  function decodeKey(text) {
+  function unseal(array, seedText) {
+    var state = seedOf(seedText);
+    for (var i = 0; i < array.length; i++) {
+      state ^= state << 13; state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5; state >>>= 0;
+      array[i] ^= state & 0xff;
+    }
+  }
+
+  function decodeKey(text, seedText) {
     var bytes = atob(text);
     var array = new Uint8Array(bytes.length);
     for (var i = 0; i < bytes.length; i++) array[i] = bytes.charCodeAt(i);
+    if (seedText) unseal(array, seedText);
     var key = JSON.parse(new TextDecoder("utf-8").decode(array));
     Object.keys(key.q).forEach(function (number) {
       var q = key.q[number];
@@ -46,7 +50,17 @@
   }
 
   function save(slug, state) {
-    try { localStorage.setItem(STORE + slug, JSON.stringify(state)); } catch (e) { /* private mode: no memory */ }
+    try {
+      localStorage.setItem(STORE + slug, JSON.stringify(state));
+    } catch (e) {
+      /* Disabled or full storage: the attempt lasts for this page; learning.js says so once. */
+      if (window.QinglianLearning) window.QinglianLearning.storageFailed();
+    }
+  }
+
+  /* The inputs that hold an answer (an exam's 标记 box is not one). */
+  function answerInputs(fieldset) {
+    return Array.prototype.slice.call(fieldset.querySelectorAll(".ql-q__options input, input.ql-q__blank"));
   }
 
   function shuffled(items) {
@@ -70,14 +84,19 @@
     this.pass = Number(form.getAttribute("data-pass"));
     this.draw = form.hasAttribute("data-draw") ? Number(form.getAttribute("data-draw")) : null;
     this.multiple = form.getAttribute("data-multiple");
+    this.exam = form.hasAttribute("data-exam") ? Number(form.getAttribute("data-exam")) : null;
     this.fieldsets = Array.prototype.slice.call(form.querySelectorAll(".ql-q"));
     this.result = form.querySelector(".ql-quiz__result");
     this.state = load(this.slug);
     if (this.state.version !== this.version) this.state = { version: this.version };
     if (!this.state.attempt) this.newAttempt();
+    if (this.exam !== null) this.examView = window.QinglianExam(this);
     this.render();
     var self = this;
-    form.addEventListener("submit", function (event) { event.preventDefault(); self.submit(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (self.examView) self.examView.confirm(); else self.submit();
+    });
     form.addEventListener("change", function () { self.remember(); });
     form.addEventListener("input", function () { self.remember(); });
     form.querySelector(".ql-quiz__restart").addEventListener("click", function () {
@@ -101,6 +120,7 @@
       }
     });
     this.state.attempt = { questions: chosen, order: order, answers: {}, submitted: false };
+    if (this.examView) this.examView.reset();
     save(this.slug, this.state);
   };
 
@@ -131,7 +151,7 @@
         });
       }
       var saved = attempt.answers[number];
-      Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (input) {
+      answerInputs(fieldset).forEach(function (input) {
         input.disabled = attempt.submitted;
         if (input.type === "text") {
           input.value = saved ? (saved[Number(input.getAttribute("data-blank"))] || "") : "";
@@ -143,11 +163,12 @@
     this.form.querySelector(".ql-quiz__submit").disabled = attempt.submitted;
     this.form.querySelector(".ql-quiz__progress").textContent = "本次作答共 " + shown + " 题。";
     if (attempt.submitted) this.review(); else this.result.hidden = true;
+    if (this.examView) this.examView.render();
   };
 
   Quiz.prototype.responses = function (fieldset) {
     var kind = fieldset.getAttribute("data-kind");
-    var inputs = Array.prototype.slice.call(fieldset.querySelectorAll("input"));
+    var inputs = answerInputs(fieldset);
     if (kind === "blanks") return inputs.map(function (input) { return input.value; });
     var checked = inputs.filter(function (input) { return input.checked; }).map(function (input) { return input.value; });
     if (kind === "multiple") return checked;
@@ -166,7 +187,7 @@
 
   /* Each question of the attempt with its key and the points it earned; the key is decoded once. */
   Quiz.prototype.marks = function () {
-    if (!this.key) this.key = decodeKey(this.form.getAttribute("data-key"));
+    if (!this.key) this.key = decodeKey(this.form.getAttribute("data-key"), this.exam !== null ? this.slug + ":" + this.version : null);
     var attempt = this.state.attempt;
     var self = this;
     return attempt.questions.map(function (number) {
@@ -189,9 +210,27 @@
     this.state.best = Math.max(this.state.best || 0, attempt.score);
     this.state.completed = true;
     this.state.passed = this.state.passed || attempt.score >= this.pass;
+    if (this.examView) this.examView.finish(attempt);
     save(this.slug, this.state);
+    this.record(attempt);
     this.render();
     this.result.focus();
+  };
+
+  /* The attempt in the reader's learning record, and each question in or out of the 错题本. */
+  Quiz.prototype.record = function (attempt) {
+    var learning = window.QinglianLearning;
+    if (!learning) return;
+    var self = this;
+    learning.recordAttempt({
+      quiz: this.slug, title: this.form.getAttribute("aria-label"), url: location.pathname,
+      score: attempt.score, total: this.total, pass: this.pass, passed: attempt.score >= this.pass,
+      exam: this.exam !== null, seconds: attempt.seconds === undefined ? null : attempt.seconds
+    });
+    this.marks().forEach(function (mark) {
+      var item = learning.questionFromPage(self, mark.fieldset, mark.q, attempt.answers[mark.fieldset.getAttribute("data-number")]);
+      learning.answered(item, mark.got >= mark.q.p);
+    });
   };
 
   Quiz.prototype.review = function () {
@@ -233,6 +272,7 @@
     this.result.appendChild(heading);
     var details = document.createElement("p");
     details.textContent = "答错或未全对 " + wrong + " 题，每题下方有正确答案、解析和出处。本机保存的最高分：" + formatPoints(this.state.best) + " 分。点击“重新作答”可以再做一次。";
+    if (this.examView) details.textContent = this.examView.summary(wrong);
     this.result.appendChild(details);
     this.result.hidden = false;
   };

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..structure.document import Collection
 from .frontmatter import KeyPath, type_name
-from .quizzes import ALL_OR_NOTHING, HALF_FOR_PARTIAL, QuestionSchema, check_bank
+from .quizzes import ALL_OR_NOTHING, HALF_FOR_PARTIAL, PRACTICE, QUIZ_MODES, QuestionSchema, check_bank, check_mode
 from .recurrence import RULE_EXAMPLES, RecurrenceRule, RuleError
 from ..structure.regulation import normalise_anchor
 from .schema import (
@@ -115,7 +115,11 @@ class PlanSchema(DocumentSchema):
 
 
 class QuizBankSchema(DocumentSchema):
-    pass_mark = Integer("及格分", minimum=0, maximum=10000)
+    # pass_score is the same mark under the name an exam's settings use; a quiz writes one of the two.
+    pass_mark = Integer("及格分", minimum=0, maximum=10000, required=False)
+    pass_score = Integer("及格分", minimum=0, maximum=10000, required=False)
+    mode = Choice("作答方式", QUIZ_MODES, required=False, default=PRACTICE)
+    time_limit = Integer("考试限时（分钟）", minimum=1, maximum=600, required=False)
     # What the pass mark was set against; a change of questions that changes the total is then noticed.
     full_marks = Integer("满分", minimum=1, maximum=10000, required=False)
     draw = Integer("每次抽题数", minimum=1, maximum=1000, required=False)
@@ -124,7 +128,7 @@ class QuizBankSchema(DocumentSchema):
 
     @classmethod
     def check(cls, values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
-        if super().check(values, ctx, base) is None:
+        if super().check(values, ctx, base) is None or check_mode(values, ctx, base) is None:
             return None
         return check_bank(values, ctx, base)
 

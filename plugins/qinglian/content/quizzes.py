@@ -14,6 +14,10 @@ from .schema import Choice, Field, Integer, ListOf, Ref, Schema, Text, Validatio
 SINGLE, MULTIPLE, TRUE_FALSE, BLANKS = "单选题", "多选题", "判断题", "填空题"
 QUESTION_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE, BLANKS)
 ALL_OR_NOTHING, HALF_FOR_PARTIAL = "全对得分", "少选得一半"
+# A practice quiz shows each answer after submitting and may be retried; an exam is timed, has an
+# answer sheet and shows nothing about the answers until it is handed in.
+PRACTICE, EXAM = "practice", "exam"
+QUIZ_MODES = (PRACTICE, EXAM)
 TRUE_WORDS = {"正确", "对", "√", "是"}
 FALSE_WORDS = {"错误", "错", "×", "否"}
 LETTERS = string.ascii_uppercase
@@ -126,6 +130,26 @@ def _blanks(values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> No
     if marks != len(blanks):
         _fail(ctx, base + ("question",), f"题目中有 {len(blanks)} 处“___”，与 blanks 的项数相同", f"{marks} 处“___”")
     values["blanks"] = blanks
+
+
+def check_mode(values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:
+    """One pass mark under either name, and a time limit exactly when the quiz is an exam."""
+    if values["pass_mark"] is not None and values["pass_score"] is not None:
+        ctx.report(base + ("pass_score",), "pass_mark 和 pass_score 只写一个（两者都是及格分）", f"pass_mark: {values['pass_mark']}，pass_score: {values['pass_score']}")
+        return None
+    if values["pass_mark"] is None and values["pass_score"] is None:
+        ctx.report(base + ("pass_mark",), "及格分（pass_mark，考试也可写 pass_score）", "缺少该字段")
+        return None
+    if values["pass_mark"] is None:
+        values["pass_mark"] = values["pass_score"]
+    exam = values["mode"] == EXAM
+    if exam and values["time_limit"] is None:
+        ctx.report(base + ("time_limit",), "考试的限时分钟数，如 time_limit: 30", "缺少该字段")
+        return None
+    if not exam and values["time_limit"] is not None:
+        ctx.report(base + ("time_limit",), "只有考试（mode: exam）才写限时", f"练习中写了 time_limit: {values['time_limit']}", "要限时作答，请加一行 mode: exam。")
+        return None
+    return values
 
 
 def check_bank(values: dict[str, Any], ctx: ValidationContext, base: KeyPath) -> dict[str, Any] | None:

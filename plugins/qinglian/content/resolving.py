@@ -82,7 +82,7 @@ def build_banks(references: References) -> None:
                 )
             )
         fields = document.fields
-        fields["bank"] = QuizBank(document, tuple(questions), fields["pass_mark"], fields["total"], fields["draw"], fields["multiple_scoring"])
+        fields["bank"] = QuizBank(document, tuple(questions), fields["pass_mark"], fields["total"], fields["draw"], fields["multiple_scoring"], fields["time_limit"])
 
 
 def session_order(session: Session) -> tuple[dt.date, dt.time, str, int]:

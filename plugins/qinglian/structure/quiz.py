@@ -35,6 +35,12 @@ class QuizBank:
     total: int
     draw: int | None
     multiple_scoring: str
+    # An exam: timed (minutes), with an answer sheet and no answers shown before it is handed in.
+    time_limit: int | None = None
+
+    @property
+    def exam(self) -> bool:
+        return self.time_limit is not None
 
     @property
     def version(self) -> str:

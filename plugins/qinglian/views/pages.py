@@ -27,6 +27,7 @@ from .regulation_pages import REGULATION_SCRIPT, RegulationPages, cited_part, gr
 from .urls import page_url, relative_href
 from ..revisions.links import successor
 from ..revisions.pages import RevisionPages
+from ..learning.pages import LearningPages
 
 
 COLLECTION_INTRO = "按发布日期从新到旧排列。"
@@ -96,6 +97,7 @@ class PortalViews:
         self.quizzes = QuizPages(self)
         self.regulations = RegulationPages(self.render, self.calendar.session_target)
         self.revisions = RevisionPages(self.render)
+        self.learning = LearningPages(self.render, self.site_url, self.quizzes.source_target)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("qinglian.views", "templates"),
             autoescape=True,
@@ -146,6 +148,11 @@ class PortalViews:
         if blocks is not None and inputs is not None:
             blocks.note(inputs, marker)
         return marker
+
+    def site_url(self, target: str) -> str:
+        """A page's address from the site's root, with the fragment of ``target`` kept."""
+        src_uri, hash_mark, fragment = target.partition("#")
+        return page_url(src_uri, self.settings.directory_urls) + hash_mark + fragment
 
     def _html(self, template: str, here: str, context: dict[str, Any]) -> str:
         here_url = page_url(here, self.settings.directory_urls)
@@ -276,10 +283,11 @@ class PortalViews:
             *self.unit_pages(),
             *self.archive_pages(),
             *self.revisions.pages(self.corpus.by_collection["regulations"]),
+            *self.learning.pages(),
         ]
 
     def generated_files(self) -> list[GeneratedFile]:
-        return list(self.calendar.feeds())
+        return [*self.calendar.feeds(), self.learning.daily_file(self.quizzes.banks())]
 
     # Additions to pages whose text editors write
 
@@ -311,6 +319,9 @@ class PortalViews:
         parts = [header, body.strip()]
         if doc.collection.name == "quizzes":
             parts.append(self.quizzes.quiz_html(doc))
+        done = self.learning.done_block(doc)
+        if done:
+            parts.append(done)
         if doc.session_entries:
             parts += ["## 学习安排", self.render("sessions_table.html", doc.src_uri, doc=doc, cal=self.calendar)]
         related = [] if withheld else self.corpus.related(doc, self.settings.related_count)
@@ -329,7 +340,7 @@ class PortalViews:
             for c in self.corpus.collections
         ]
         latest = self.render("home_latest.html", here, sections=sections)
-        blocks = [body.rstrip()]
+        blocks = [body.rstrip(), self.learning.home_block(here, any(not bank.exam for bank in self.quizzes.banks()))]
         if self.calendar.calendar.sessions:
             week, next_session = self.calendar.this_week()
             blocks.append(self.render("week.html", here, week=week, next_session=next_session, cal=self.calendar, calendar_uri=CALENDAR_URI))

@@ -11,11 +11,14 @@ from ..content.quizzes import BLANK_MARK, HALF_FOR_PARTIAL, LETTERS, MULTIPLE, S
 from ..structure.document import Document
 from ..structure.quiz import Question, QuizBank, bank_of
 from ..revisions.links import successor
+from ..learning.ids import question_id
+from ..learning.sealing import seal
 from .rendering import Rendering
 from .generated import GeneratedPage, front_matter
 
 
 QUIZ_SCRIPT = "assets/qinglian/quiz.js"
+EXAM_SCRIPT = "assets/qinglian/exam.js"
 KIND_CODES = {SINGLE: "single", MULTIPLE: "multiple", TRUE_FALSE: "truefalse"}
 
 
@@ -35,6 +38,11 @@ def answer_text(question: Question) -> str:
     if question.kind == TRUE_FALSE:
         return "正确" if question.truth else "错误"
     return "；".join(f"第{n}空：{' / '.join(accepted)}" for n, accepted in enumerate(question.blanks, start=1))
+
+
+def exam_seed(bank: QuizBank) -> str:
+    """What quiz.js seeds the exam key's stream with: the quiz and its version, both on the form."""
+    return f"{bank.document.slug}:{bank.version}"
 
 
 class QuizPages:
@@ -73,8 +81,10 @@ class QuizPages:
                     sources.append(source)
                 entry["s"] = sources.index(source)
             questions[str(q.number)] = entry
-        data = json.dumps({"q": questions, "s": sources}, ensure_ascii=False, separators=(",", ":"))
-        return base64.b64encode(data.encode("utf-8")).decode("ascii")
+        data = json.dumps({"q": questions, "s": sources}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if bank.exam:
+            return seal(data, exam_seed(bank))
+        return base64.b64encode(data).decode("ascii")
 
     def quiz_html(self, document: Document) -> str:
         bank = bank_of(document)
@@ -88,12 +98,17 @@ class QuizPages:
             parts=question_parts,
             letters=LETTERS,
             multiple_mode="half" if bank.multiple_scoring == HALF_FOR_PARTIAL else "all",
+            qid=lambda q: question_id(document.slug, q),
             script=QUIZ_SCRIPT,
+            exam_script=EXAM_SCRIPT,
             answers=answers_uri(document),
         )
 
     def answer_pages(self) -> Iterator[GeneratedPage]:
         for bank in self.banks():
+            if bank.exam:
+                # An exam's answers are shown after it is handed in, never on a page of their own.
+                continue
             document = bank.document
             uri = answers_uri(document)
             title = f"{document.title}：答案及解析"
