@@ -21,7 +21,7 @@ def test_example_portal_pages_exist(example_site: Path):
                  "topics/index.html", "units/index.html", "archive/index.html", "archive/2024/index.html",
                  "topics/warning-education/index.html", "units/city-commission/index.html"):
         assert (example_site / page).is_file(), page
-    assert len(document_html_files(example_site)) == 15
+    assert len(document_html_files(example_site)) == 16
 
 
 def test_document_header_shows_chinese_date_people_and_topics(example_site: Path):

@@ -20,17 +20,17 @@ from conftest import REPO, build_site, serving
 # plan's sessions, a quiz's questions and options, and the back-link blocks (列入学习计划, the
 # cases citing an article). Written down by reading the example content and its pages.
 EXPECTED = {
-    "八项规定": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "plans/2024-city-organs-study-plan/", "plans/2026-city-commission-study-plan/", "quizzes/2024-eight-rules-self-test/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/"],
+    "八项规定": ["cases/2022-festival-cards/", "cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "plans/2024-city-organs-study-plan/", "plans/2026-city-commission-study-plan/", "quizzes/2024-eight-rules-self-test/", "quizzes/2026-integrity-rules-exam/", "regulations/2018-organ-staff-integrity/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/"],
     "以案促改": ["cases/2024-hiring-interference/", "cases/2025-school-meal-funds/", "plans/2025-district-study-plan/", "quizzes/2025-grassroots-cases-quiz/", "quizzes/2026-weekly-discipline-pool/", "speeches/2024-warning-education-conference/", "speeches/2025-transport-top-leader/"],
     "一把手": ["cases/2024-hiring-interference/", "cases/2025-project-kickbacks/", "plans/2025-district-study-plan/", "plans/2026-city-commission-study-plan/", "speeches/2024-warning-education-conference/", "speeches/2025-transport-top-leader/"],
-    "四风": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "plans/2026-city-commission-study-plan/", "quizzes/2024-eight-rules-self-test/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/", "speeches/2024-warning-education-conference/", "speeches/2025-education-grassroots/"],
+    "四风": ["cases/2022-festival-cards/", "cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "plans/2026-city-commission-study-plan/", "quizzes/2024-eight-rules-self-test/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/", "speeches/2024-warning-education-conference/", "speeches/2025-education-grassroots/"],
     "警示教育": ["cases/2024-hiring-interference/", "cases/2024-subsidy-embezzlement/", "cases/2025-project-kickbacks/", "plans/2024-city-organs-study-plan/", "plans/2025-district-study-plan/", "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/", "speeches/2024-warning-education-conference/", "speeches/2025-discipline-study-mobilisation/", "speeches/2025-transport-top-leader/"],
     "2024年 警示教育": ["cases/2024-hiring-interference/", "cases/2024-subsidy-embezzlement/", "plans/2024-city-organs-study-plan/", "speeches/2024-warning-education-conference/"],
     "党纪学习教育": ["cases/2025-private-club/", "cases/2025-project-kickbacks/", "cases/2025-school-meal-funds/", "plans/2024-city-organs-study-plan/", "plans/2025-district-study-plan/", "plans/2026-city-commission-study-plan/", "quizzes/2026-weekly-discipline-pool/", "regulations/2026-after-hours-conduct/", "speeches/2024-organs-clean-culture/", "speeches/2025-discipline-study-mobilisation/", "speeches/2025-education-grassroots/", "speeches/2025-transport-top-leader/"],
     "违规吃喝": ["cases/2024-banquet-in-canteen/"],
     "吃喝": ["cases/2024-banquet-in-canteen/", "cases/2025-private-club/", "speeches/2024-warning-education-conference/"],
-    "红包": ["quizzes/2024-eight-rules-self-test/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/"],
-    "纪律处分": ["plans/2025-district-study-plan/", "quizzes/2026-weekly-discipline-pool/", "regulations/2023-organ-staff-integrity/", "speeches/2025-discipline-study-mobilisation/"],
+    "红包": ["quizzes/2024-eight-rules-self-test/", "quizzes/2026-integrity-rules-exam/", "regulations/2018-organ-staff-integrity/", "regulations/2023-organ-staff-integrity/", "speeches/2024-eight-rules-deployment/"],
+    "纪律处分": ["plans/2025-district-study-plan/", "quizzes/2026-weekly-discipline-pool/", "regulations/2018-organ-staff-integrity/", "regulations/2023-organ-staff-integrity/", "speeches/2025-discipline-study-mobilisation/"],
     "XX区 食堂": ["cases/2024-banquet-in-canteen/", "cases/2025-school-meal-funds/", "plans/2024-city-organs-study-plan/", "plans/2026-city-commission-study-plan/", "regulations/2023-organ-staff-integrity/"],
 }
 
