@@ -48,6 +48,10 @@ PAGE_TYPES = {
     "archive": "archive/2024/",
     "help": "help/",
     "not-found": "no-such-page/",
+    "exam": "quizzes/2026-integrity-rules-exam/",
+    "learning-record": "learning/",
+    "mistakes": "learning/mistakes/",
+    "past-daily": "learning/daily/",
 }
 
 
@@ -93,6 +97,30 @@ def test_axe_finds_nothing_on_any_page_type(browser, served_site: str, axe_scrip
     page.locator(".ql-quiz__submit").click()
     page.locator(".ql-quiz__result").wait_for()
     found["quiz-submitted"] = violations(page, axe_script)
+    # Issue 38: the daily question answered, the 错题本 and 学习记录 with entries, an exam under way and handed in.
+    page.goto(served_site, wait_until="networkidle")
+    first_input = page.locator(".ql-daily form input").first
+    if first_input.get_attribute("type") == "text":
+        first_input.fill("答案")
+    else:
+        first_input.check()
+    page.locator(".ql-daily .ql-practice__submit").click()
+    found["daily-answered"] = violations(page, axe_script)
+    page.goto(served_site + "speeches/2024-eight-rules-deployment/", wait_until="networkidle")
+    page.locator(".ql-done__button").click()
+    page.goto(served_site + "quizzes/2026-integrity-rules-exam/", wait_until="networkidle")
+    page.locator(".ql-exam__begin").click()
+    page.locator(".ql-q:not([hidden]) .ql-q__flag-box").first.check()
+    page.locator(".ql-quiz__submit").click()
+    found["exam-sheet-and-warning"] = violations(page, axe_script)
+    page.locator(".ql-exam__hand-in").click()
+    page.locator(".ql-quiz__result").wait_for()
+    # The pointer rests where the button was, now over a link in its hover colour (a state, not the page).
+    page.mouse.move(0, 0)
+    found["exam-handed-in"] = violations(page, axe_script)
+    for name, path in (("mistakes-filled", "learning/mistakes/"), ("record-filled", "learning/")):
+        page.goto(served_site + path, wait_until="networkidle")
+        found[name] = violations(page, axe_script)
     page.goto(served_site, wait_until="networkidle")
     page.locator(".ql-search__input").focus()
     page.keyboard.insert_text("八项规定")

@@ -221,3 +221,36 @@ def test_care_toolbar(kernel, matrix_site: str):
     browser.click("#ql-care [data-ql-size='']")
     browser.click("#ql-care [data-ql-toggle='contrast']")
     assert browser.evaluate(root_size) == pytest.approx(standard)
+
+
+def test_learning_loop(kernel, matrix_site: str):
+    """Issue 38: 每日一题, 已学, plan progress, an exam handed in, 错题本 and 学习记录 on every kernel."""
+    _, browser = kernel
+    browser.goto(matrix_site)
+    browser.wait_for("!!document.querySelector('.ql-daily form.ql-practice')")
+    if browser.evaluate("document.querySelector('.ql-daily form input').type") == "text":
+        browser.type_text(".ql-daily form input", "答案")
+    else:
+        browser.click(".ql-daily form input")
+    browser.click(".ql-daily .ql-practice__submit")
+    browser.wait_for("!!document.querySelector('.ql-daily .ql-practice__verdict')")
+    assert "已连续答题 1 天" in text(browser, ".ql-daily")
+    browser.goto(matrix_site + DOCUMENT)
+    browser.click(".ql-done__button")
+    assert "标记为已学" in text(browser, ".ql-done__status")
+    browser.goto(matrix_site + "plans/2024-city-organs-study-plan/")
+    assert "已学 1 项" in browser.wait_for("document.querySelector('.ql-plan-progress').textContent")
+    browser.goto(matrix_site + "quizzes/2026-integrity-rules-exam/")
+    browser.click(".ql-exam__begin")
+    assert count(browser, ".ql-exam__cell") == 10 and text(browser, ".ql-exam__clock") in ("20:00", "19:59")
+    browser.click(".ql-q:not([hidden]) .ql-q__option input")
+    browser.click(".ql-quiz__submit")
+    assert "还有 9 题未作答" in text(browser, ".ql-exam__confirm")
+    browser.click(".ql-exam__hand-in")
+    browser.wait_for("!document.querySelector('.ql-quiz__result').hidden")
+    assert "用时" in text(browser, ".ql-quiz__result")
+    browser.goto(matrix_site + "learning/mistakes/")
+    assert "错题本中共有" in text(browser, ".ql-mistakes")
+    browser.goto(matrix_site + "learning/")
+    table = text(browser, ".ql-record__table")
+    assert "已学文档" in table and "考试" in table and "每日一题" in table
