@@ -16,6 +16,8 @@ from ..views.generated import GeneratedFile, GeneratedPage, front_matter
 from .ids import question_id
 
 LEARNING_SCRIPT = "assets/qinglian/learning.js"
+# The views of the home page's daily question and of the learning pages (after learning.js).
+PRACTICE_SCRIPT = "assets/qinglian/practice.js"
 # Every practice question, as a classic script: the home page draws the day's question from it.
 DAILY_DATA = "assets/qinglian/daily-questions.js"
 RECORD_URI = "learning/index.md"
@@ -75,7 +77,7 @@ class LearningPages:
         return GeneratedFile(DAILY_DATA, script.encode("utf-8"))
 
     def _page(self, uri: str, title: str, template: str, in_nav: bool = False, **context: Any) -> GeneratedPage:
-        html = self.render(template, uri, links=self.links(), data=DAILY_DATA, **context)
+        html = self.render(template, uri, links=self.links(), data=DAILY_DATA, script=PRACTICE_SCRIPT, **context)
         # A reader's own record is not content: nothing here is for the search index.
         return GeneratedPage(uri, title, front_matter(title, hide=("toc",), search_exclude=True) + html + "\n", in_nav)
 
@@ -90,7 +92,7 @@ class LearningPages:
         return {"record": RECORD_URI, "mistakes": MISTAKES_URI, "daily": PAST_DAILY_URI}
 
     def home_block(self, here: str, has_questions: bool) -> str:
-        return self.render("learning_daily.html", here, links=self.links(), data=DAILY_DATA, has_questions=has_questions)
+        return self.render("learning_daily.html", here, links=self.links(), data=DAILY_DATA, script=PRACTICE_SCRIPT, has_questions=has_questions)
 
     def done_block(self, doc: Document) -> str | None:
         """The 已学 button at the end of a reading."""
