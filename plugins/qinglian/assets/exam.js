@@ -157,6 +157,8 @@
   Exam.prototype.jump = function (number) {
     var fieldset = this.quiz.form.querySelector('.ql-q[data-number="' + number + '"]');
     fieldset.scrollIntoView();
+    // The sticky header and answer sheet would cover the question's first lines.
+    window.scrollBy(0, -(this.bar.getBoundingClientRect().bottom + 8));
     var input = fieldset.querySelector(".ql-q__options input, input.ql-q__blank");
     if (input) input.focus();
   };
