@@ -210,3 +210,22 @@ def test_storage_disabled_or_full_is_said_in_chinese_without_errors(page, served
     page.fill(".ql-record__field input >> nth=0", "张XX")
     assert page.locator(".ql-learning-warning").count() == 1
     assert page.console_errors == []
+
+
+def test_an_exam_in_care_mode_on_a_phone_leaves_the_questions_the_screen(browser, served_site: str):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served_site + EXAM)
+    page.click("#ql-care [data-ql-size='xlarge']")
+    page.click("#ql-care [data-ql-toggle='contrast']")
+    page.click(".ql-exam__begin")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator(".ql-exam__bar").bounding_box()["height"] < 800 * 0.3
+    # A jump from the sheet shows the question below the sticky sheet, not under it.
+    page.locator(".ql-exam__cell").nth(6).click()
+    below = page.evaluate("""() => document.querySelectorAll('.ql-q:not([hidden])')[6].getBoundingClientRect().top
+                             >= document.querySelector('.ql-exam__bar').getBoundingClientRect().bottom""")
+    assert below and errors == []
+    context.close()
