@@ -122,7 +122,13 @@ BY_KIND = {
         ("basis", "处理依据：所依据的党纪法规和条款，可不写", False),
     ],
     "plan": [("year", "计划年度", True), ("sessions", "学习安排，至少一次", True)],
-    "quiz": [("pass_mark", "及格分", True), ("full_marks", "满分：各题分值之和不是 100 分时写明，可不写", False), ("questions", "题目，至少一题", True)],
+    "quiz": [
+        ("pass_mark", "及格分", True),
+        ("full_marks", "满分：各题分值之和不是 100 分时写明，可不写", False),
+        ("mode", "作答方式：practice 为练习，exam 为限时考试，不写即为练习", False),
+        ("time_limit", "考试限时（分钟）：mode 为 exam 时必填", False),
+        ("questions", "题目，至少一题", True),
+    ],
     "regulation": [
         ("status", "效力状态：现行有效、已修订、已废止之一，不写即为现行有效", False),
         ("revised", "修订日期列表，可不写", False),
@@ -149,7 +155,7 @@ class RawYaml(str):
 
 
 OPTIONAL_EXAMPLES = {"basis": RawYaml("[{regulation: regulations/2023-xx, articles: [第十条]}]"),
-                     "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "distribution": "此件发至县处级", "full_marks": 100, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
+                     "summary": "一句话介绍本文", "doc_number": "XX县纪发〔2025〕5号", "distribution": "此件发至县处级", "full_marks": 100, "mode": "exam", "time_limit": 30, "draft": True, "publish_date": "2025-01-06", "expire_date": "2025-12-31",
                      "status": "现行有效", "revised": ["2025-06-30"], "replaced_by": "regulations/2025-xx",
                      "revises": "regulations/2018-xx", "article_map": RawYaml("{第十条: 第十二条}")}
 
