@@ -440,12 +440,12 @@
   Search.prototype.order = function () {
     // Pages with the phrase first (a page counts as one until its text shows otherwise), then the
     // pages with its words apart, then near misses (most of the phrase's pairs first); in each
-    // group documents before quizzes that hold the phrase only in their options, hand-written
-    // pages last, titles holding the words first, then newest.
+    // group documents, then quizzes whose questions do not hold the phrase (only an option or a
+    // topic does), then hand-written pages; titles holding the words first, then newest.
     function group(item) { return item.near ? 2 : item.exact === true || (item.exact === undefined && item.likely) ? 0 : 1; }
     this.results.sort(function (a, b) {
-      return group(a) - group(b) || (b.score || 0) - (a.score || 0) || (a.quizOnly ? 1 : 0) - (b.quizOnly ? 1 : 0) ||
-        a.handWritten - b.handWritten || b.inTitle - a.inTitle || a.page - b.page;
+      return group(a) - group(b) || (b.score || 0) - (a.score || 0) || a.handWritten - b.handWritten ||
+        (a.quizOnly ? 1 : 0) - (b.quizOnly ? 1 : 0) || b.inTitle - a.inTitle || a.page - b.page;
     });
   };
 
