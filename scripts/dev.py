@@ -27,7 +27,9 @@ VENV = ROOT / ".venv"
 # Made on a connected machine and copied along: then nothing is fetched from a package index.
 WHEELHOUSE = ROOT / "wheelhouse"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli", "poppler-utils", "libreoffice-writer-nogui"]
+# Every build typesets the study packs: WeasyPrint (from PyPI) draws with Debian's Pango and these fonts.
+PACK_PACKAGES = ["fonts-noto-cjk", "fonts-lxgw-wenkai", "fonts-dejavu-core", "libpango-1.0-0", "libpangoft2-1.0-0"]
+DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli", "poppler-utils", "libreoffice-writer-nogui", *PACK_PACKAGES]
 # npm fetches the old Chromium kernels of the browser matrix (brotli unpacks them). A machine
 # with Node from elsewhere already has npm; Debian's npm package would conflict with it.
 TOOLS = {"npm": "npm"}
@@ -82,9 +84,9 @@ def ensure_cms() -> None:
     run(BIN / "qinglian", "edit", "--install-cms", *(["--from", archives[-1]] if archives else []))
 
 
-def ensure_debian_packages() -> None:
-    missing = [name for name in DEBIAN_PACKAGES if subprocess.run(["dpkg", "-s", name], capture_output=True).returncode != 0]
-    missing += [package for tool, package in TOOLS.items() if shutil.which(tool) is None]
+def ensure_debian_packages(names: list[str] = DEBIAN_PACKAGES, tools: dict[str, str] = TOOLS) -> None:
+    missing = [name for name in names if subprocess.run(["dpkg", "-s", name], capture_output=True).returncode != 0]
+    missing += [package for tool, package in tools.items() if shutil.which(tool) is None]
     if not missing:
         return
     if not shutil.which("apt-get"):
@@ -101,12 +103,15 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if action == "serve":
         ensure_venv("")
+        ensure_debian_packages(PACK_PACKAGES, {})
         run(BIN / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", cwd=ROOT, env=env)
     elif action == "build":
         ensure_venv("")
+        ensure_debian_packages(PACK_PACKAGES, {})
         run(BIN / "mkdocs", "build", "--strict", cwd=ROOT, env=env)
     elif action == "edit":
         ensure_venv("")
+        ensure_debian_packages(PACK_PACKAGES, {})
         ensure_cms()
         run(BIN / "qinglian", "edit", *argv[1:], cwd=ROOT, env=env)
     elif action == "test":

@@ -25,6 +25,11 @@ class QinglianConfig(Config):
     build_date = c.Optional(c.Type((str, dt.date)))  # type: ignore[arg-type]
     # Site search with the portal's own Chinese index; replaces Material's built-in search plugin.
     search = c.Type(bool, default=True)
+    # Study packs (PDF): each plan's 学习资料汇编, each year's 典型案例汇编 and each regulation's
+    # booklet, typeset beside the pages. Topic packs and one PDF per document cost more; on request.
+    packs = c.Type(bool, default=True)
+    topic_packs = c.Type(bool, default=False)
+    document_pdfs = c.Type(bool, default=False)
     # From the Pagefind era: the index is no longer cut into shards.
     search_shard_size = c.Deprecated(message="search_shard_size 已不再使用（搜索索引不再分片），请从 mkdocs.yml 中删除。")
     # Where this project's caches live (relative to mkdocs.yml, or absolute). Empty: a folder of

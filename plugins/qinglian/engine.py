@@ -121,7 +121,7 @@ def build_site(
         pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.corpus.documents},
         withheld_pages={d.key: html_file(d.src_uri, directory_urls) for d in plugin.loaded.withheld},
         feeds=[f.uri for f in plugin.generated_files if f.uri.startswith(FEED_FOLDER)],
-        search_indexes=plugin.search_report.files if plugin.search_report else [],
+        search_indexes=plugin.beside.search_report.files if plugin.beside.search_report else [],
         site_url=config.site_url or "",
         theme_scripts=plugin.inline_assets.theme_scripts,
         made_by=linked.made_by,

@@ -15,8 +15,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .adapter import content, page_html
+from .adapter.beside import BesideRendering
 from .adapter.files import add_portal_files
-from .adapter.search_feed import finish_index, search_records
 from .cache_store import CacheBusy, CacheError
 from .config import QinglianConfig
 from .content.comments import without_comments
@@ -31,7 +31,6 @@ from .incremental.watcher import watch_saves
 from .inline_assets import InlineAssets, ThemeScripts
 from .markdown import MARKER
 from .preview_errors import PreviewErrors
-from .search.indexer import IndexReport, SearchIndexer
 from .search.text import remember_texts
 from .structure.document import Document
 from .views.compiled import COMPILED_TEMPLATES
@@ -53,8 +52,8 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         self.generated_files: list[GeneratedFile] = []
         self.root = Path.cwd()
         self.inline_assets = InlineAssets()
-        self.indexer: SearchIndexer | None = None
-        self.search_report: IndexReport | None = None
+        # The search index and the study packs, made while the pages render.
+        self.beside = BesideRendering()
         self.navigation: Navigation | None = None
         self.files: Files | None = None
         # Defining on_startup keeps this object, and with it what the last rebuild of
@@ -130,10 +129,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
             loaded, site_files, lambda document: bool(views.calendar.calendar.scheduling(document)), self.generated
         )
         content.log_kept(kept)
-        if self.config.search and build.folders is not None:
-            # Indexing runs beside the page rendering, on the second core.
-            self.indexer = SearchIndexer(build.folders.search)
-            self.indexer.start(search_records(files, loaded, views, self.generated, config.use_directory_urls, self.root, build))
+        self.beside.start(files, config, self.config, loaded, views, self.generated, build, self.root)
         return files
 
     @event_priority(-100)  # last: the workers render with the navigation as every plugin left it
@@ -210,12 +206,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
         build = self.incremental
         self.inline_assets.write(Path(config.site_dir))
         content.log_reused(build.finish_pages())
-        if self.indexer is not None:
-            indexer, self.indexer = self.indexer, None
-            live = build.linked.live if build.linked is not None else None
-            self.search_report = finish_index(
-                indexer, Path(config.site_dir), build.serving, self.documents, config.use_directory_urls, live
-            )
+        self.beside.finish(Path(config.site_dir), build, self.documents, config.use_directory_urls)
         if self.files is not None:
             files = self.files
             build.finish_site(lambda: produced_files(config, files, self.inline_assets.files))
@@ -229,9 +220,7 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         # MkDocs turns the error into its own Abort; qinglian publish asks what it was.
         self.build_error = error
-        if self.indexer is not None:
-            self.indexer.cancel()
-            self.indexer = None
+        self.beside.cancel()
         self.incremental.fail()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:

@@ -17,6 +17,7 @@ from ..content.hand_written import check_hand_written
 from ..content.loader import LoadResult
 from ..incremental import CacheFolders
 from ..markdown import CommonMarkBodies
+from ..packs import PackOptions, pack_catalog
 from ..structure.clock import BUILD_DATE_VARIABLE, BuildClock, ClockError, build_clock
 from ..structure.problems import ProblemLog, Severity, display_path
 from ..views.generated import GeneratedFile, GeneratedPage
@@ -105,6 +106,10 @@ def refusal(problems: ProblemLog) -> PluginError:
     return PluginError(f"内容检查未通过：{errors} 个错误，{warnings} 个警告（见上文）。网站没有生成，原有输出保持不变。")
 
 
+def pack_options(options: QinglianConfig) -> PackOptions:
+    return PackOptions(topics=options.topic_packs, documents=options.document_pdfs)
+
+
 def portal_views(
     loaded: LoadResult, config: MkDocsConfig, options: QinglianConfig, clock: BuildClock, blocks: BlockMemo | None = None
 ) -> tuple[PortalViews, list[GeneratedPage], list[GeneratedFile]]:
@@ -122,6 +127,7 @@ def portal_views(
         ),
         clock,
         blocks,
+        pack_catalog(loaded.corpus, pack_options(options)) if options.packs else (),
     )
     if loaded.corpus.sessions and not config.site_url:
         log.warning("mkdocs.yml 没有设置 site_url：日历订阅（.ics）中的链接将是相对地址，Outlook 无法打开。")

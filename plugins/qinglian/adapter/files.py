@@ -20,7 +20,7 @@ from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import hand_written_navigation, navigation
 from .content import ASSETS
 
-_ASSET_FILES = ("qinglian.css", "quiz.js", "exam.js", "learning.js", "practice.js", "search.js", "early.js", "regulation.js")
+_ASSET_FILES = ("qinglian.css", "quiz.js", "exam.js", "learning.js", "practice.js", "search.js", "early.js", "regulation.js", "packs.js")
 
 
 def add_portal_files(

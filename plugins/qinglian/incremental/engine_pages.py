@@ -31,6 +31,7 @@ from ..cache_store import CacheError
 from ..engines import running
 from ..failures import InfrastructureFailure
 from ..inline_assets import FOLDER as INLINE_FOLDER
+from ..packs.catalog import PACK_FOLDER
 from ..search.indexer import SEARCH_FOLDER
 from .build import IncrementalBuild
 from .page_cache import RenderedBody, TocEntry
@@ -222,7 +223,7 @@ def produced_files(config: MkDocsConfig, files: Files, inline_assets: Iterable[s
     for template in config.theme.static_templates:
         produced |= {str(site / template), str(site / f"{template}.gz")}
     produced |= {str(site / INLINE_FOLDER / name) for name in inline_assets}
-    return produced, {str(site / SEARCH_FOLDER)}
+    return produced, {str(site / SEARCH_FOLDER), str(site / PACK_FOLDER)}
 
 def _navigation_titles(items: Iterable[Any]) -> Iterator[tuple[str, str]]:
     """(source path, title) of every page that mkdocs.yml's ``nav`` names with a title."""

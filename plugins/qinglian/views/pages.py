@@ -28,9 +28,11 @@ from .urls import page_url, relative_href
 from ..revisions.links import successor
 from ..revisions.pages import RevisionPages
 from ..learning.pages import LearningPages
+from ..packs.catalog import Pack, packs_by_page
 
 
 COLLECTION_INTRO = "按发布日期从新到旧排列。"
+PACKS_SCRIPT = "assets/qinglian/packs.js"
 TOPICS_URI = "topics/index.md"
 UNITS_URI = "units/index.md"
 ARCHIVE_URI = "archive/index.md"
@@ -83,8 +85,13 @@ _SLOT = re.compile(rf"(?:<p>)?({_SLOT_PREFIX}[0-9a-f]{{32}})(?:</p>)?")
 class PortalViews:
     """Renders the corpus with the templates beside this module."""
 
-    def __init__(self, corpus: Corpus, settings: PortalSettings, clock: BuildClock, blocks: BlockMemo | None = None) -> None:
+    def __init__(
+        self, corpus: Corpus, settings: PortalSettings, clock: BuildClock, blocks: BlockMemo | None = None, packs: Sequence[Pack] = ()
+    ) -> None:
         self.corpus = corpus
+        # The study packs (PDF) of this build, and the pages that link each.
+        self.pack_catalog = list(packs)
+        self._packs_on = packs_by_page(self.pack_catalog)
         self.settings = settings
         self.clock = clock
         # Listings made from the same documents as in an earlier build keep its placeholders.
@@ -230,6 +237,7 @@ class PortalViews:
                 html = self.render("listing.html", here, chart_list=charts, docs=shown, **context)
             else:
                 html = self.render_recorded("listing.html", here, shown, chart_list=[], **context)
+            html = self.pack_links(here) + html
             page_title = title if number == 1 else f"{title}（第 {number} 页）"
             # Listings repeat the documents' titles and summaries; search should find the documents.
             yield GeneratedPage(here, page_title, front_matter(page_title, search_exclude=True) + html + "\n", in_nav and number == 1)
@@ -264,7 +272,9 @@ class PortalViews:
             counts = [sum(1 for d in docs if d.collection is c) for c in self.corpus.collections]
             years.append((year, listing_uri(f"archive/{year}", 1), counts, len(docs)))
         charts = case_charts(self.corpus.by_collection["cases"], DISCIPLINES)
-        html = self.render("archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years, chart_list=charts)
+        html = self.pack_links(ARCHIVE_URI) + self.render(
+            "archive_index.html", ARCHIVE_URI, collections=self.corpus.collections, years=years, chart_list=charts
+        )
         yield GeneratedPage(ARCHIVE_URI, "归档", front_matter("归档", search_exclude=True) + html + "\n", True)
         for year, docs in self.corpus.by_year.items():
             yield from self._listing(f"archive/{year}", f"{year}年归档", docs, f"{year}年发布的全部文档，" + COLLECTION_INTRO, False)
@@ -304,6 +314,7 @@ class PortalViews:
             citations=grouped_citations(doc),
             replaced_by=self._replacement(doc),
         )
+        header += "\n\n" + self.pack_links(doc.src_uri)
         withheld = doc.withheld(self.clock.today)
         if withheld is not None:
             header = self.render("withheld_banner.html", doc.src_uri, doc=doc, reason=withheld) + "\n\n" + header
@@ -328,6 +339,11 @@ class PortalViews:
         if related:
             parts += ["## 相关文档", self.render("related.html", doc.src_uri, related=related)]
         return "\n\n".join(parts) + "\n"
+
+    def pack_links(self, here: str) -> str:
+        """Links to the PDFs of the packs this page offers; their sizes come from the packs' index."""
+        packs = self._packs_on.get(here)
+        return self.render("pack_links.html", here, packs=packs, script=PACKS_SCRIPT) + "\n\n" if packs else ""
 
     def _replacement(self, doc: Document) -> Document | None:
         reference = doc.fields.get("replaced_by")
