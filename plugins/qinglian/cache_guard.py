@@ -20,11 +20,13 @@ _MARKER_TEXT = "This folder is a cache of qinglian (the portal builder). Everyth
 # What each kind of cache folder holds, for folders made before the marker existed (then adopted).
 _ATOMIC = r"\.part-\d+-.+"
 _MADE = {
-    "project": re.compile(rf"^(\.lock|pages|search|publish-tree|last-publish\.json|{_ATOMIC})$"),
+    "project": re.compile(rf"^(\.lock|pages|search|packs|publish-tree|last-publish\.json|{_ATOMIC})$"),
     "pages": re.compile(rf"^([0-9a-f]{{2}}|assets|index\.json|documents\.json|dependencies\.json|{_ATOMIC})$"),
     "search": re.compile(r"^([0-9a-f]{16}(\.partial-\d+)?|state)$"),
+    "packs": re.compile(rf"^([0-9a-f]{{64}}\.(pdf|json)|{_ATOMIC})$"),
 }
-OPTION_NAMES = {"project": "cache_dir", "pages": "page_cache_dir", "search": "search_cache_dir"}
+# The packs' cache has no option of its own: it is a folder of the project's cache (cache_dir).
+OPTION_NAMES = {"project": "cache_dir", "pages": "page_cache_dir", "search": "search_cache_dir", "packs": "cache_dir"}
 
 
 class UnsafeCacheFolder(CacheError):

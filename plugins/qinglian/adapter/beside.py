@@ -44,7 +44,7 @@ class BesideRendering:
         packs = pack_catalog(loaded.corpus, pack_options(options)) if options.packs else []
         if packs:
             roots = (Path(config.docs_dir).resolve(), Path(root / options.content_dir).resolve())
-            self.packs = PackBuilder(build.folders.project / "packs")
+            self.packs = PackBuilder(build.folders.packs)
             try:
                 self.packs.start(pack_jobs(packs, loaded.corpus, config.site_name, roots))
             except PackToolMissing as exc:

@@ -41,5 +41,10 @@ class CacheFolders:
 
         return cls.of(config_file.parent.resolve(), named("cache_dir"), named("page_cache_dir"), named("search_cache_dir"), published)
 
+    @property
+    def packs(self) -> Path:
+        """The typeset study packs, by the hash of their inputs (packs/builder.py)."""
+        return self.project / "packs"
+
     def by_kind(self) -> dict[str, Path]:
-        return {"project": self.project, "pages": self.pages, "search": self.search}
+        return {"project": self.project, "pages": self.pages, "search": self.search, "packs": self.packs}

@@ -24,7 +24,7 @@ from ..cache_store import file_hash, read_json, read_verified, write_json
 from .catalog import PACK_FOLDER, PACK_INDEX
 from .typeset import tool_fingerprint, typeset
 
-_ENTRY = re.compile(r"^[0-9a-f]{64}\.(pdf|json)$")
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.(pdf|json)$")  # cache_guard lets the packs' cache hold only these
 
 
 class PackFailure(Exception):

@@ -66,7 +66,7 @@ def year_pack(year: int, cases: list[Document]) -> Pack:
     oldest_first = tuple(sorted(cases, key=lambda d: (d.date, d.title, d.slug)))
     return Pack(
         f"{PACK_FOLDER}/cases-{year}.pdf", f"{year}年典型案例汇编", "cases", _main_unit(cases), year, oldest_first,
-        (CASES_LISTING, ARCHIVE_INDEX, archive_year_listing(year)),
+        (CASES_LISTING, ARCHIVE_INDEX, archive_year_listing(year), *(case.src_uri for case in oldest_first)),
     )
 
 
