@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import unicodedata
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,3 +256,26 @@ def test_learning_loop(kernel, matrix_site: str):
     browser.goto(matrix_site + "learning/")
     table = text(browser, ".ql-record__table")
     assert "已学文档" in table and "考试" in table and "每日一题" in table
+
+
+def test_official_print_and_pack_links(kernel, matrix_site: str, tmp_path: Path):
+    """Issue 39: a 公文 prints with its red masthead above the title and 仿宋 at 3号; pack links show their size."""
+    version, browser = kernel
+    browser.goto(matrix_site + "cases/2025-private-club/")
+    browser.wait_for("document.querySelector('.ql-pack__size').textContent.indexOf('页') > 0")
+    assert "2025年典型案例汇编" in text(browser, ".ql-packs") and "KB" in text(browser, ".ql-pack__size")
+    assert browser.evaluate("getComputedStyle(document.querySelector('.ql-masthead')).display") == "none"
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    style = "(function(s){var e=document.querySelector(s);var c=getComputedStyle(e);return [c.display,c.color,c.fontFamily,c.fontSize];})"
+    masthead = browser.evaluate(style + "('.ql-masthead__issuer')")
+    assert masthead[1] == "rgb(230, 0, 18)" and masthead[2].strip('"').startswith('方正小标宋简体'), masthead
+    assert browser.evaluate(style + "('.ql-doc-meta ~ p')")[2:] == [browser.evaluate(style + "('.md-typeset')")[2], "21.3333px"]
+    assert browser.evaluate(style + "('.md-header')")[0] == "none"
+    order = "(function(){var m=document.querySelector('.ql-masthead').getBoundingClientRect(),h=document.querySelector('.md-content h1').getBoundingClientRect();return m.bottom<=h.top;})()"
+    assert browser.evaluate(order) is True
+    pdf = tmp_path / f"official-{version}.pdf"
+    pdf.write_bytes(browser.pdf())
+    printed = subprocess.run(["pdftotext", "-enc", "UTF-8", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # Chromium's Type 3 fonts map some characters to their Kangxi radicals (⽂ for 文).
+    printed = unicodedata.normalize("NFKC", printed)
+    assert printed.index("XX市纪委监委文件") < printed.index("XX纪通〔2025〕7号") < printed.index("XX市某局原四级调研员")
