@@ -6,6 +6,7 @@
     .venv/bin/python scripts/bench.py --quiz-page 20      # weigh a 20-question quiz page
     .venv/bin/python scripts/bench.py --docs 1000 --check # time qinglian check
     .venv/bin/python scripts/bench.py --docs 1000 --serve # page cache: builds, cache size, save-to-page under mkdocs serve
+    .venv/bin/python scripts/bench.py --docs 1000 --packs # study packs: builds with packs off and on, the longest pack alone
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
@@ -181,9 +182,14 @@ def main() -> int:
     parser.add_argument("--workers", metavar="LIST", help="only compare full builds with these worker counts, e.g. 1,2 (with stock below 10,000)")
     parser.add_argument("--publish", action="store_true", help="only time qinglian publish after one edit against --full")
     parser.add_argument("--renderers", action="store_true", help="only compare Markdown renderers on the corpus's bodies (speed and conformance)")
+    parser.add_argument("--packs", action="store_true", help="only compare builds with study packs off and on, and time the longest pack")
     parser.add_argument("--align", action="store_true", help="only time aligning two versions of a 160-article regulation")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.packs:
+        from bench_packs import packs_report
+
+        return packs_report(args.docs, args.seed, args.runs)
     if args.align:
         from bench_align import align_report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import random
 import re
 import shutil
@@ -78,12 +79,17 @@ def generate_corpus(count: int, seed: int, target: Path) -> list[tuple[str, str,
     return documents
 
 
-def qinglian_project(corpus_dir: Path, target: Path, workers: int | None = None) -> None:
-    """The example portal's configuration and docs/ over the corpus; ``workers`` set when given."""
+def qinglian_project(corpus_dir: Path, target: Path, workers: int | None = None, packs: bool = False) -> None:
+    """The example portal's configuration and docs/ over the corpus; ``workers`` set when given.
+
+    Study packs are off unless ``packs``: the build figures compare page building with stock
+    Material, which makes no PDFs; ``bench.py --packs`` measures what packs add.
+    """
     target.mkdir(parents=True)
     shutil.copytree(ROOT / "docs", target / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     setting = f"content_dir: {corpus_dir / 'content'}" + (f"\n      workers: {workers}" if workers is not None else "")
+    setting += f"\n      packs: {'true' if packs else 'false'}"
     config = config.replace("content_dir: content", setting)
     (target / "mkdocs.yml").write_text(config, encoding="utf-8")
 
@@ -134,10 +140,15 @@ class BuildRun:
     index_seconds: float | None
     # What the workers took to render the pages, as the build logs it (None: stock, or one process).
     parallel_seconds: float | None = None
+    # User and system CPU seconds of the build and every process it started.
+    cpu_seconds: float = 0.0
+    # What typesetting the study packs took, as the build logs it (None: packs off or all cached).
+    packs_seconds: float | None = None
 
 
 INDEX_LOG = re.compile(r"搜索索引：.*?用时 ([\d.]+) 秒")
 PARALLEL_LOG = re.compile(r"并行生成：.*?用时 ([\d.]+) 秒")
+PACKS_LOG = re.compile(r"学习资料汇编：.*?用时 ([\d.]+) 秒")
 
 
 def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> BuildRun:
@@ -146,6 +157,7 @@ def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> Bu
     if fresh_cache:
         shutil.rmtree(project_cache(project.resolve()), ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # The log goes to a file: a pipe read only at the end fills up and stalls the build.
     log = tempfile.TemporaryFile()
@@ -170,9 +182,12 @@ def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> Bu
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build of {project} failed:\n{stderr}")
     # The sampler can miss a short spike; the kernel's own peak RSS of the largest single process cannot.
-    indexed, parallel = INDEX_LOG.search(stderr), PARALLEL_LOG.search(stderr)
+    indexed, parallel, packs = INDEX_LOG.search(stderr), PARALLEL_LOG.search(stderr), PACKS_LOG.search(stderr)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return BuildRun(
-        seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None, float(parallel[1]) if parallel else None
+        seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None, float(parallel[1]) if parallel else None,
+        cpu, float(packs[1]) if packs else None,
     )
 
 

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 
 from ..structure.corpus import Corpus
 from ..structure.document import Document
+from ..structure.regulation import chinese_numeral
 
 PACK_FOLDER = "packs"
+# A pack is bound like a book: a year of a large portal's cases (or a topic) comes in volumes, which also
+# bounds what one typesetting holds in memory (about 200 pages at the longest cases).
+DOCUMENTS_PER_VOLUME = 40
 PACK_INDEX = f"{PACK_FOLDER}/index.json"
 
 # Pages that link packs without being a document: the case listing and the archive.
@@ -45,7 +49,7 @@ class Pack:
     def link_text(self) -> str:
         return {
             "plan": "学习资料汇编",
-            "cases": f"{self.year}年典型案例汇编",
+            "cases": self.title,
             "regulation": "单行本",
             "topic": "专题资料汇编",
             "document": "本文 PDF 版",
@@ -62,12 +66,25 @@ def plan_pack(plan: Document) -> Pack:
     return Pack(f"{PACK_FOLDER}/plan-{plan.slug}.pdf", f"{plan.title}学习资料汇编", "plan", plan.unit, plan.year, (plan,), (plan.src_uri,))
 
 
-def year_pack(year: int, cases: list[Document]) -> Pack:
-    oldest_first = tuple(sorted(cases, key=lambda d: (d.date, d.title, d.slug)))
-    return Pack(
-        f"{PACK_FOLDER}/cases-{year}.pdf", f"{year}年典型案例汇编", "cases", _main_unit(cases), year, oldest_first,
-        (CASES_LISTING, ARCHIVE_INDEX, archive_year_listing(year), *(case.src_uri for case in oldest_first)),
-    )
+def _volumes(stem: str, title: str, kind: str, documents: list[Document], linked: tuple[str, ...], by_document: bool) -> list[Pack]:
+    """Documents oldest first; many of them in volumes (第一册, 第二册 …) of at most ``DOCUMENTS_PER_VOLUME``."""
+    oldest_first = sorted(documents, key=lambda d: (d.date, d.title, d.slug))
+    volumes = [tuple(oldest_first[i : i + DOCUMENTS_PER_VOLUME]) for i in range(0, len(oldest_first), DOCUMENTS_PER_VOLUME)]
+    packs = []
+    for number, volume in enumerate(volumes, start=1):
+        single = len(volumes) == 1
+        packs.append(Pack(
+            f"{PACK_FOLDER}/{stem}.pdf" if single else f"{PACK_FOLDER}/{stem}-{number}.pdf",
+            title if single else f"{title}（第{chinese_numeral(number)}册）",
+            kind, _main_unit(list(volume)), max(d.year for d in volume), volume,
+            linked + (tuple(d.src_uri for d in volume) if by_document else ()),
+        ))
+    return packs
+
+
+def year_packs(year: int, cases: list[Document]) -> list[Pack]:
+    linked = (CASES_LISTING, ARCHIVE_INDEX, archive_year_listing(year))
+    return _volumes(f"cases-{year}", f"{year}年典型案例汇编", "cases", cases, linked, by_document=True)
 
 
 def regulation_pack(regulation: Document) -> Pack:
@@ -77,13 +94,8 @@ def regulation_pack(regulation: Document) -> Pack:
     )
 
 
-def topic_pack(topic: str, slug: str, documents: list[Document]) -> Pack:
-    oldest_first = tuple(sorted(documents, key=lambda d: (d.date, d.title, d.slug)))
-    year = max(d.year for d in documents)
-    return Pack(
-        f"{PACK_FOLDER}/topic-{slug}.pdf", f"“{topic}”专题学习资料汇编", "topic", _main_unit(documents), year, oldest_first,
-        (f"topics/{slug}/index.md",),
-    )
+def topic_packs(topic: str, slug: str, documents: list[Document]) -> list[Pack]:
+    return _volumes(f"topic-{slug}", f"“{topic}”专题学习资料汇编", "topic", documents, (f"topics/{slug}/index.md",), by_document=False)
 
 
 def document_pdf(document: Document) -> Pack:
@@ -99,10 +111,10 @@ def pack_catalog(corpus: Corpus, options: PackOptions) -> list[Pack]:
     cases_by_year: dict[int, list[Document]] = {}
     for case in corpus.by_collection.get("cases", []):
         cases_by_year.setdefault(case.year, []).append(case)
-    packs += [year_pack(year, cases) for year, cases in sorted(cases_by_year.items(), reverse=True)]
+    packs += [pack for year, cases in sorted(cases_by_year.items(), reverse=True) for pack in year_packs(year, cases)]
     packs += [regulation_pack(regulation) for regulation in corpus.by_collection.get("regulations", [])]
     if options.topics:
-        packs += [topic_pack(topic, slug, corpus.by_topic[topic]) for topic, slug in corpus.topics.items() if corpus.by_topic[topic]]
+        packs += [pack for topic, slug in corpus.topics.items() if corpus.by_topic[topic] for pack in topic_packs(topic, slug, corpus.by_topic[topic])]
     if options.documents:
         packs += [
             document_pdf(document) for document in corpus.documents
