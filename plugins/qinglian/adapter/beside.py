@@ -12,6 +12,7 @@ from ..config import QinglianConfig
 from ..content.loader import LoadResult
 from ..failures import InfrastructureFailure
 from ..incremental import IncrementalBuild
+from ..incremental.engine_workers import worker_count
 from ..packs import PackBuilder, PackFailure, PackToolMissing, pack_catalog, pack_jobs
 from ..search.indexer import IndexReport, SearchIndexer
 from ..structure.document import Document
@@ -44,7 +45,7 @@ class BesideRendering:
         packs = pack_catalog(loaded.corpus, pack_options(options)) if options.packs else []
         if packs:
             roots = (Path(config.docs_dir).resolve(), Path(root / options.content_dir).resolve())
-            self.packs = PackBuilder(build.folders.packs)
+            self.packs = PackBuilder(build.folders.packs, 1 if build.serving else worker_count(options.workers))
             try:
                 self.packs.start(pack_jobs(packs, loaded.corpus, config.site_name, roots))
             except PackToolMissing as exc:

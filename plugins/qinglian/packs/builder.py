@@ -67,12 +67,12 @@ def _typeset_in_child(jobs: list[tuple[str, PackJob]], cache_dir: Path, report: 
 class PackBuilder:
     """Starts typesetting the packs a build needs; ``finish`` places them in the site with their index."""
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, processes: int = 1) -> None:
         self.cache_dir = cache_dir
+        self.processes = max(1, processes)
         self._keys: dict[str, str] = {}
         self._typeset = 0
-        self._child: BaseProcess | None = None
-        self._report: Connection | None = None
+        self._children: list[tuple[BaseProcess, Connection]] = []
 
     def start(self, jobs: list[PackJob]) -> None:
         """Raises ``PackToolMissing`` when WeasyPrint or a font is not installed."""
@@ -85,15 +85,21 @@ class PackBuilder:
             if self._cached(key) is None:
                 waiting.append((key, job))
         self._typeset = len(waiting)
-        if not waiting:
-            return
-        # Fork: the child starts at once with the HTML in hand, nothing pickled.
+        # Longest first, each to the least loaded process: the packs finish about together.
+        shares: list[list[tuple[str, PackJob]]] = [[] for _ in range(min(self.processes, len(waiting)))]
+        loads = [0] * len(shares)
+        for key, job in sorted(waiting, key=lambda pair: (-len(pair[1].html), pair[1].uri)):
+            least = loads.index(min(loads))
+            shares[least].append((key, job))
+            loads[least] += len(job.html)
+        # Fork: each child starts at once with its HTML in hand, nothing pickled.
         context = multiprocessing.get_context("fork")
-        receiving, sending = context.Pipe(duplex=False)
-        self._child = context.Process(target=_typeset_in_child, args=(waiting, self.cache_dir, sending), name="qinglian-packs", daemon=True)
-        self._child.start()
-        sending.close()
-        self._report = receiving
+        for number, share in enumerate(shares, start=1):
+            receiving, sending = context.Pipe(duplex=False)
+            child = context.Process(target=_typeset_in_child, args=(share, self.cache_dir, sending), name=f"qinglian-packs-{number}", daemon=True)
+            child.start()
+            sending.close()
+            self._children.append((child, receiving))
 
     def _cached(self, key: str) -> tuple[bytes, int] | None:
         record = read_json(self.cache_dir / f"{key}.json")
@@ -107,17 +113,20 @@ class PackBuilder:
 
         A pack with the same bytes in the ``live`` release of a publish is a hard link to it.
         """
-        seconds = 0.0
-        if self._child is not None and self._report is not None:
+        seconds, failures = 0.0, []
+        children, self._children = self._children, []
+        for child, report in children:
             try:
-                outcome, detail = self._report.recv()
+                outcome, detail = report.recv()
             except EOFError:
-                outcome, detail = "failed", f"排版进程意外退出（退出码 {self._child.exitcode}）"
-            self._child.join()
-            self._child = None
+                outcome, detail = "failed", f"排版进程意外退出（退出码 {child.exitcode}）"
+            child.join()
             if outcome != "done":
-                raise PackFailure(f"学习资料汇编没有生成：{detail}")
-            seconds = detail
+                failures.append(detail)
+            else:
+                seconds = max(seconds, detail)
+        if failures:
+            raise PackFailure(f"学习资料汇编没有生成：{'；'.join(failures)}")
         folder = site_dir / PACK_FOLDER
         index: dict[str, dict[str, int]] = {}
         try:
@@ -137,10 +146,10 @@ class PackBuilder:
         return PackReport(len(index), self._typeset, seconds)
 
     def cancel(self) -> None:
-        if self._child is not None:
-            self._child.terminate()
-            self._child.join()
-            self._child = None
+        children, self._children = self._children, []
+        for child, _ in children:
+            child.terminate()
+            child.join()
 
     @staticmethod
     def _remove_stale(folder: Path, keep: set[str]) -> None:
