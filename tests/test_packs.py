@@ -239,3 +239,31 @@ def test_hostile_metadata_prints_as_text(portal: Project):
     portal.build_ok(build_date=EXAMPLE_BUILD_DATE)
     printed = squeezed(text_of(portal.root / "site/packs/cases-2022.pdf"))
     assert squeezed(hostile) in printed
+
+
+def test_bookmarks_follow_the_contents(example_site: Path):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(example_site / PLAN))
+    try:
+        marks = [squeezed(item.get_title()) for item in pdf.get_toc()]
+    finally:
+        pdf.close()
+    for title, _ in contents_entries(example_site / PLAN):
+        assert title in marks, title
+
+
+def test_topic_packs_and_one_pdf_per_document_on_request(portal: Project):
+    config = portal.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      content_dir: content", "      content_dir: content\n      topic_packs: true\n      document_pdfs: true"), encoding="utf-8")
+    portal.build_ok(build_date=EXAMPLE_BUILD_DATE)
+    page = portal.html("cases/2025-private-club/index.html")
+    assert 'href="../../packs/cases-2025-private-club.pdf"' in page and "本文 PDF 版" in page
+    own = portal.root / "site/packs/cases-2025-private-club.pdf"
+    printed = text_of(own)
+    # A 公文 keeps its masthead and 文号 above the title, as on paper.
+    assert printed.index("XX市纪委监委文件") < printed.index("XX纪通〔2025〕7号") < printed.index("XX市某局原四级调研员")
+    topic = portal.html("topics/eight-rules/index.html")
+    assert 'href="../../packs/topic-eight-rules.pdf"' in topic
+    assert page_count(portal.root / "site/packs/topic-eight-rules.pdf") > 3
