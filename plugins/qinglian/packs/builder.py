@@ -8,11 +8,13 @@ hash and page count; a damaged or foreign entry is typeset again.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
 import re
+import signal
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -24,6 +26,7 @@ from ..cache_store import file_hash, read_json, read_verified, write_json
 from .catalog import PACK_FOLDER, PACK_INDEX
 from .typeset import tool_fingerprint, typeset
 
+_PR_SET_PDEATHSIG = 1
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.(pdf|json)$")  # cache_guard lets the packs' cache hold only these
 
 
@@ -48,7 +51,20 @@ class PackReport:
     seconds: float
 
 
-def _typeset_in_child(jobs: list[tuple[str, PackJob]], cache_dir: Path, report: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """End this child when the build that forked it ends, even by kill -9: typesetting takes
+    seconds, and the child holds the build's inherited cache and publish locks meanwhile."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child finishes its packs and exits
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _typeset_in_child(jobs: list[tuple[str, PackJob]], cache_dir: Path, report: Connection, parent: int) -> None:
+    _die_with(parent)
     began = time.perf_counter()
     for key, job in jobs:
         try:
@@ -96,7 +112,9 @@ class PackBuilder:
         context = multiprocessing.get_context("fork")
         for number, share in enumerate(shares, start=1):
             receiving, sending = context.Pipe(duplex=False)
-            child = context.Process(target=_typeset_in_child, args=(share, self.cache_dir, sending), name=f"qinglian-packs-{number}", daemon=True)
+            child = context.Process(
+                target=_typeset_in_child, args=(share, self.cache_dir, sending, os.getpid()), name=f"qinglian-packs-{number}", daemon=True
+            )
             child.start()
             sending.close()
             self._children.append((child, receiving))
