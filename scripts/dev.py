@@ -28,7 +28,7 @@ VENV = ROOT / ".venv"
 WHEELHOUSE = ROOT / "wheelhouse"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # Every build typesets the study packs: WeasyPrint (from PyPI) draws with Debian's Pango and these fonts.
-PACK_PACKAGES = ["fonts-noto-cjk", "fonts-lxgw-wenkai", "fonts-dejavu-core", "libpango-1.0-0", "libpangoft2-1.0-0"]
+PACK_PACKAGES = ["fonts-noto-cjk", "fonts-lxgw-wenkai", "fonts-dejavu-core", "fontconfig", "libpango-1.0-0", "libpangoft2-1.0-0"]
 DEBIAN_PACKAGES = ["chromium", "fonts-wqy-zenhei", "nginx", "brotli", "poppler-utils", "libreoffice-writer-nogui", *PACK_PACKAGES]
 # npm fetches the old Chromium kernels of the browser matrix (brotli unpacks them). A machine
 # with Node from elsewhere already has npm; Debian's npm package would conflict with it.

@@ -31,7 +31,7 @@ def stylesheet() -> str:
 
 def _font_file(family: str) -> Path | None:
     """The file fontconfig gives for ``family``, when it really is that family (fontconfig substitutes otherwise)."""
-    if shutil.which("fc-match") is None:
+    if shutil.which("fc-match") is None:  # fontconfig's tools: the message then names the fonts' packages
         return None
     found = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, check=False)
     names, _, file = found.stdout.partition("\n")
@@ -41,7 +41,7 @@ def _font_file(family: str) -> Path | None:
 def font_files() -> dict[str, Path]:
     """Each font family the packs print with, and its file; ``PackToolMissing`` names what to install."""
     files = {family: _font_file(family) for family in FONTS}
-    missing = sorted({FONTS[family] for family, file in files.items() if file is None})
+    missing = sorted({FONTS[family] for family, file in files.items() if file is None} | (set() if shutil.which("fc-match") else {"fontconfig"}))
     if missing:
         names = "、".join(family for family, file in files.items() if file is None)
         raise PackToolMissing(f"生成学习资料汇编需要字体 {names}，本机没有。" + INSTALL_HINT.format(packages=" ".join(missing)))
