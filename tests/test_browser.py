@@ -35,7 +35,7 @@ def test_listing_page_paginates_in_the_browser(page, served_site: str):
     page.goto(served_site + "speeches/", wait_until="networkidle")
     assert page.locator("ul.ql-cards > li").count() == 6
     page.goto(served_site + "archive/", wait_until="networkidle")
-    page.get_by_role("link", name="2025年").click()
+    page.get_by_role("link", name="2025年", exact=True).click()  # not 下载2025年典型案例汇编
     assert page.url.endswith("/archive/2025/")
     assert page.console_errors == []
 

@@ -269,7 +269,9 @@ def test_official_print_and_pack_links(kernel, matrix_site: str, tmp_path: Path)
     style = "(function(s){var e=document.querySelector(s);var c=getComputedStyle(e);return [c.display,c.color,c.fontFamily,c.fontSize];})"
     masthead = browser.evaluate(style + "('.ql-masthead__issuer')")
     assert masthead[1] == "rgb(230, 0, 18)" and masthead[2].strip('"').startswith('方正小标宋简体'), masthead
-    assert browser.evaluate(style + "('.ql-doc-meta ~ p')")[2:] == [browser.evaluate(style + "('.md-typeset')")[2], "21.3333px"]
+    body = browser.evaluate(style + "('.ql-doc-meta ~ p')")
+    assert body[2].strip('"').startswith("仿宋_GB2312") and body[3] == "21.3333px", body
+    assert browser.evaluate(style + "('h1.ql-doc-title')")[2].strip('"').startswith("方正小标宋简体")
     assert browser.evaluate(style + "('.md-header')")[0] == "none"
     order = "(function(){var m=document.querySelector('.ql-masthead').getBoundingClientRect(),h=document.querySelector('.md-content h1').getBoundingClientRect();return m.bottom<=h.top;})()"
     assert browser.evaluate(order) is True

@@ -277,11 +277,16 @@ def test_rich_text_bold_and_nested_lists_read_the_same_in_the_editor_the_preview
             sign_in(browser, ws.url)
             fill_new_case(browser, slug)
             browser.click("[data-slate-editor=true]")
+            # Type only once the editor has the focus: an old kernel under load can take a moment to give it.
+            browser.wait_for("document.activeElement && document.activeElement.getAttribute('data-slate-editor') === 'true'", 20)
+            typed = "document.querySelector('[data-slate-editor=true]').textContent.indexOf({}) >= 0"
             for bold, plain in (("要求：", "严格执行。"), ("“硬杠杠”", "不能碰。")):
                 browser.click("button[title='粗体']")
                 browser.send("Input.insertText", text=bold)
+                browser.wait_for(typed.format(json.dumps(bold)), 20)
                 browser.click("button[title='粗体']")
                 browser.send("Input.insertText", text=plain)
+                browser.wait_for(typed.format(json.dumps(plain)), 20)
                 key(browser, "Enter", "Enter", 13, "\r")
             browser.click("button[title='无序列表']")
             browser.send("Input.insertText", text="一级")
