@@ -46,6 +46,17 @@ def cache_of(root: Path, name: str = "") -> Path:
     folder = project_cache(root.resolve())
     return folder / name if name else folder
 
+
+def cache_rows(root: Path, sql: str, parameters: tuple = ()) -> list[tuple]:
+    """Run ``sql`` on the project's cache database (pages/cache.sqlite), as another process would; its rows."""
+    import sqlite3
+
+    connection = sqlite3.connect(cache_of(root, "pages/cache.sqlite"), isolation_level=None)
+    try:
+        return connection.execute(sql, parameters).fetchall()
+    finally:
+        connection.close()
+
 VOCABULARY = """\
 units:
   XX市纪委监委: city-commission
@@ -167,7 +178,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     build_site(root, "--strict", "-d", "site-cold")
     cold = root / "site-cold"
-    assert cache_of(root, "pages/index.json").is_file()
+    assert cache_of(root, "pages/cache.sqlite").is_file()
     warm = build_site(root, "--strict")
     assert_same_site(cold, warm)
     return warm

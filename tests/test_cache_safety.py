@@ -101,12 +101,12 @@ def test_a_cache_file_that_git_tracks_stops_the_build(project: Project, tmp_path
     project.write(".gitignore", ".cache/\nsite/\n")
     git(project.root, "init", "-q")
     git(project.root, "add", "-A")
-    git(project.root, "add", "-f", ".cache/qinglian/pages/index.json")
+    git(project.root, "add", "-f", ".cache/qinglian/pages/cache.sqlite")
     git(project.root, "commit", "-qm", "oops")
     site_before = (project.root / "site/index.html").read_bytes()
     result = build(project.root)
     assert result.returncode != 0
-    assert "被 git 跟踪" in result.stderr and ".cache/qinglian/pages/index.json" in result.stderr
+    assert "被 git 跟踪" in result.stderr and ".cache/qinglian/pages/cache.sqlite" in result.stderr
     assert "Traceback" not in result.stderr
     assert (project.root / "site/index.html").read_bytes() == site_before
     published = publish(project.root, tmp_path / "www")

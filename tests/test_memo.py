@@ -1,4 +1,4 @@
-"""Documents remembered between builds (incremental/memo.py): in one process and, through a file, across them."""
+"""Documents remembered between builds (incremental/memo.py): in one process and, through the cache database, across them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import Project, cache_of
+from qinglian.incremental.database import CacheDatabase
 from qinglian.incremental.memo import DocumentMemo
 from qinglian.structure.problems import Problem, ProblemLog
 
@@ -62,9 +63,9 @@ def test_the_memo_file_serves_another_process_and_another_checkout(tmp_path: Pat
     for page in pages:
         load(memo, page, reader)
     memo.forget_unseen()
-    stored = tmp_path / "cache/documents.json"
+    stored = CacheDatabase(tmp_path / "cache")
     memo.write(stored)
-    assert stored.is_file()
+    assert stored.path.is_file()
     # A fresh clone at the same place: new inodes and times, the same bytes.
     shutil.rmtree(checkout)
     checkout.mkdir()
@@ -78,9 +79,20 @@ def test_the_memo_file_serves_another_process_and_another_checkout(tmp_path: Pat
     for page in pages:
         load(other, page, reader)
     assert reader.reads == 3
-    # A damaged file is an empty memo, not an error.
-    stored.write_bytes(b"not a memo")
-    assert len(DocumentMemo.read(stored, "code-1")) == 0
+    # A damaged file is an empty memo, not an error; another process opens it anew and finds it damaged.
+    stored.close()
+    stored.path.write_bytes(b"not a memo" * 1000)
+    assert len(DocumentMemo.read(CacheDatabase(tmp_path / "cache"), "code-1")) == 0
+    # A damaged row is dropped on its own; the other rows serve.
+    rewritten = CacheDatabase(tmp_path / "cache")
+    memo.write(rewritten)
+    rewritten.write("UPDATE documents SET entry = '[1, 2' WHERE path = ?", (str(pages[1]),))
+    rewritten.commit()
+    again, reader = DocumentMemo.read(rewritten, "code-1"), Reader()
+    for page in pages:
+        load(again, page, reader)
+    # The edited first file and the damaged row are read again.
+    assert len(again) == 3 and reader.reads == 2
 
 
 def test_an_unchanged_memo_is_not_written_again(tmp_path: Path):
@@ -89,15 +101,14 @@ def test_an_unchanged_memo_is_not_written_again(tmp_path: Path):
     memo = DocumentMemo("code-1")
     load(memo, page, Reader())
     memo.forget_unseen()
-    stored = tmp_path / "documents.json"
+    stored = CacheDatabase(tmp_path / "cache")
     memo.write(stored)
-    written = stored.stat().st_mtime_ns
+    written = stored.total_changes
     again = DocumentMemo.read(stored, "code-1")
     load(again, page, Reader())
     again.forget_unseen()
-    os.utime(stored, ns=(written - 10**9, written - 10**9))
     again.write(stored)
-    assert stored.stat().st_mtime_ns == written - 10**9
+    assert stored.total_changes == written
     # A file gone from the content is dropped from the memo.
     page.unlink()
     again.forget_unseen()
@@ -112,7 +123,7 @@ def test_a_build_from_the_memo_reports_the_same_problems(project: Project):
     broken.write_text("---\ntitle: 缺少日期的讲话\n---\n\n正文。\n", encoding="utf-8")
     first = project.build()
     assert first.returncode != 0 and "2099-broken.md" in first.stderr
-    assert cache_of(project.root, "pages/documents.json").is_file()
+    assert cache_of(project.root, "pages/cache.sqlite").is_file()
     second = project.build()
     assert second.returncode != 0
     messages = [line for line in first.stderr.splitlines() if "2099-broken.md" in line]
@@ -141,8 +152,8 @@ def test_files_read_ahead_by_workers_load_as_files_read_here(tmp_path: Path):
     assert [load(memo, page, reader) for page in pages] == expected and reader.reads == 1
     # What the workers read is kept as read here: in the memo file, and known to the next build.
     memo.forget_unseen()
-    memo.write(tmp_path / "documents.json")
-    again, reader = DocumentMemo.read(tmp_path / "documents.json", "code-1"), Reader()
+    memo.write(CacheDatabase(tmp_path / "cache"))
+    again, reader = DocumentMemo.read(CacheDatabase(tmp_path / "cache"), "code-1"), Reader()
     assert [load(again, page, reader) for page in pages] == expected and reader.reads == 0
     # Known files are not read ahead again; nor are too few to be worth a fork.
     assert again.read_ahead(pages, CONTEXT, read_with_problem, 2) is None
@@ -170,32 +181,30 @@ def test_the_files_of_a_worker_that_dies_are_read_by_the_loader(tmp_path: Path):
     assert reader.reads == 120 - done[0]
 
 
-def test_a_large_memo_is_not_rewritten_for_a_few_changed_files(tmp_path: Path):
+def test_one_changed_file_writes_one_row(tmp_path: Path):
     pages = [tmp_path / f"{number}.md" for number in range(600)]
     for number, page in enumerate(pages):
         page.write_text(f"第{number}篇", encoding="utf-8")
-    stored = tmp_path / "documents.json"
+    stored = CacheDatabase(tmp_path / "cache")
     memo = DocumentMemo("code-1")
     for page in pages:
         load(memo, page, Reader())
     memo.forget_unseen()
     memo.write(stored)
-    written = stored.read_bytes()
-    # One edit in 600 files: the memo file stays as it was, and the next build reads only that file again.
+    rows = dict(stored.rows("SELECT path, entry FROM documents"))
+    assert len(rows) == 600
+    # One edit and one deletion: the next build reads only the edited file, and writes two rows.
     pages[5].write_text("改过的第5篇", encoding="utf-8")
-    for round_ in range(2):
-        memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
-        assert [load(memo, page, reader)[0] for page in pages][5] == "改过的第5篇" and reader.reads == 1
-        memo.forget_unseen()
-        memo.write(stored)
-        assert stored.read_bytes() == written
-    # Once the stale files add up (more than one in 200: four in 600 here), the memo is written, and nothing is read again.
-    for number in (6, 7, 8):
-        pages[number].write_text(f"改过的第{number}篇", encoding="utf-8")
+    pages[9].unlink()
     memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
-    loaded = [load(memo, page, reader)[0] for page in pages]
+    loaded = [load(memo, page, reader)[0] for page in pages if page.exists()]
+    assert loaded[5] == "改过的第5篇" and reader.reads == 1
     memo.forget_unseen()
+    before = stored.total_changes
     memo.write(stored)
-    assert reader.reads == 4 and stored.read_bytes() != written
+    assert stored.total_changes - before == 2 + 1  # the edited row, the deleted row, the memo's setting
+    now = dict(stored.rows("SELECT path, entry FROM documents"))
+    assert set(rows) - set(now) == {str(pages[9])}
+    assert [name for name in now if now[name] != rows[name]] == [str(pages[5])]
     memo, reader = DocumentMemo.read(stored, "code-1"), Reader()
-    assert [load(memo, page, reader)[0] for page in pages] == loaded and reader.reads == 0
+    assert [load(memo, page, reader)[0] for page in pages if page.exists()] == loaded and reader.reads == 0

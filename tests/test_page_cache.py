@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
@@ -165,20 +166,34 @@ def test_warnings_of_a_reused_page_are_repeated(example_portal: Path) -> None:
 
 def test_a_damaged_cache_is_rebuilt_not_trusted(example_portal: Path, tmp_path: Path) -> None:
     first, _ = built(example_portal)
-    cache = cache_of(example_portal, "pages")
-    bodies = sorted(cache.glob("*/*.page.html"))
-    for path in bodies[:5]:
-        path.unlink()
-    (cache / "index.json").write_bytes(b"not an index")
-    again, (reused, _) = built(example_portal, "site-again")
-    assert reused == 0
-    assert_same_site(first, again)
-    # A page file missing under an intact index: that page is laid out again.
-    for path in sorted(cache.glob("*/*.page.html"))[:5]:
-        path.unlink()
-    third, (reused, whole) = built(example_portal, "site-third")
+    database = cache_of(example_portal, "pages/cache.sqlite")
+    # Pages changed under intact rows (a disk's bit flips, a hand): each no longer matches its hash, and is laid out again.
+    with sqlite3.connect(database) as connection:
+        changed = connection.execute(
+            "UPDATE pages SET page = CAST('<p>伪造</p>' AS BLOB) WHERE key IN (SELECT key FROM pages WHERE page IS NOT NULL LIMIT 5)"
+        ).rowcount
+    connection.close()
+    assert changed == 5
+    again, (reused, whole) = built(example_portal, "site-again")
     assert reused == page_count(first) and whole == reused - 5
-    assert_same_site(first, third)
+    assert_same_site(first, again)
+    # The file damaged in its middle: SQLite finds it malformed, or the rows' hashes do not match; either way it is not trusted.
+    size = database.stat().st_size
+    with database.open("r+b") as file:
+        file.seek(size // 3)
+        file.write(b"\xff" * 16384)
+    result = mkdocs_build(example_portal, "site-third")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "缓存已损坏，已自动重建" in result.stderr
+    assert_same_site(first, example_portal / "site-third")
+    # Not a database at all: dropped with one line, and made again.
+    database.write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    result = mkdocs_build(example_portal, "site-fourth")
+    assert result.returncode == 0 and result.stderr.count("缓存已损坏") == 1, result.stderr[-2000:]
+    assert_same_site(first, example_portal / "site-fourth")
+    assert built(example_portal, "site-fifth")[1][0] == page_count(first)
 
 
 def test_cache_can_be_switched_off(example_portal: Path) -> None:

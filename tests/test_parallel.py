@@ -159,7 +159,7 @@ def test_a_killed_worker_fails_the_publish_and_the_live_site_stays(portal: Proje
     again = subprocess.run([sys.executable, "-m", "qinglian.cli", "publish", "--dest", str(dest)], cwd=portal.root,
                            capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert cache_of(portal.root, "pages/index.json").is_file()
+    assert cache_of(portal.root, "pages/cache.sqlite").is_file()
 
 
 def test_workers_must_be_a_count(project: Project):

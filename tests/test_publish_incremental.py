@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from conftest import Project, cache_of
+from conftest import Project, cache_of, cache_rows
 from test_publish import publish, tree
 
 EDITED = "speeches/2024-warning-education-conference"
@@ -23,14 +23,12 @@ def snapshot(release: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-def dependency_record(portal: Project) -> tuple[Path, str, dict]:
-    """The page cache's dependency record: its path, the salt it was written with, and its entries."""
-    from qinglian.cache_store import read_salted_json
-    from qinglian.incremental.dependencies import FORMAT
-
-    record = cache_of(portal.root, "pages/dependencies.json")
-    salt = json.loads(record.read_bytes().partition(b"\n")[0])["salt"]
-    return record, salt, read_salted_json(record, FORMAT, salt)
+def dependency_record(portal: Project) -> dict[str, dict[str, object]]:
+    """The page cache's dependency record, by part (pages, blocks, sources, outlines) and name."""
+    record: dict[str, dict[str, object]] = {}
+    for part, name, value in cache_rows(portal.root, "SELECT part, name, value FROM records"):
+        record.setdefault(part, {})[name] = json.loads(value)
+    return record
 
 
 def edit(portal: Project) -> None:
@@ -116,20 +114,17 @@ def test_a_damaged_record_means_a_full_publish(portal: Project, tmp_path: Path):
 def test_a_record_whose_listing_blocks_do_not_match_fails_and_keeps_the_live_release(portal: Project, tmp_path: Path):
     """The record's placeholders are checked when a listing is made from them: a record that
     missed an input fails the publish with a message, never a stale page."""
-    from qinglian.cache_store import write_salted_json
-    from qinglian.incremental.dependencies import FORMAT
-
     dest = tmp_path / "www"
     assert publish(portal, dest).returncode == 0
     live = (dest / "current").resolve()
     before = tree(dest)
-    record, salt, entries = dependency_record(portal)
+    entries = dependency_record(portal)
     inputs = sorted(entries["blocks"])
     markers = [entries["blocks"][name] for name in inputs]
     assert len(set(markers)) > 1
     # Each listing's inputs now name another listing's block.
-    entries["blocks"] = dict(zip(inputs, markers[1:] + markers[:1]))
-    write_salted_json(record, FORMAT, salt, entries, durable=False)
+    for name, marker in zip(inputs, markers[1:] + markers[:1]):
+        cache_rows(portal.root, "UPDATE records SET value = ? WHERE part = 'blocks' AND name = ?", (json.dumps(marker), name))
     result = publish(portal, dest)
     assert result.returncode != 0
     assert "的内容与页面依赖记录不符" in result.stderr and "Traceback" not in result.stderr + result.stdout
@@ -143,11 +138,12 @@ def test_a_damaged_cached_body_is_not_read_for_a_linked_page_and_heals_when_laid
     taken out of the cache, and the next publish renders the page again."""
     dest = tmp_path / "www"
     assert publish(portal, dest).returncode == 0
-    key = dependency_record(portal)[2]["pages"]["cases/2025-project-kickbacks.md"][1]
-    body = cache_of(portal.root, f"pages/{key[:2]}/{key}.body.html")
-    data = body.read_bytes()
+    key = dependency_record(portal)["pages"]["cases/2025-project-kickbacks.md"][1]
+    data = cache_rows(portal.root, "SELECT body FROM pages WHERE key = ?", (key,))[0][0]
     assert b"<p>" in data
-    body.write_bytes(data.replace(b"<p>", b"<q>", 1))  # same size, other bytes
+    # Same size, other bytes.
+    cache_rows(portal.root, "UPDATE pages SET body = ? WHERE key = ?", (data.replace(b"<p>", b"<q>", 1), key))
+    database = cache_of(portal.root, "pages/cache.sqlite")
 
     edit(portal)
     result = publish(portal, dest)
@@ -162,9 +158,9 @@ def test_a_damaged_cached_body_is_not_read_for_a_linked_page_and_heals_when_laid
     before = tree(dest)
     result = publish(portal, dest)
     assert result.returncode == 4
-    assert f"页面缓存文件 {body} 已损坏" in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert f"缓存数据库 {database} 中的页面已损坏" in result.stderr + result.stdout and "Traceback" not in result.stderr
     assert (dest / "current").resolve() == live and tree(dest) == before
-    assert not body.exists()
+    assert cache_rows(portal.root, "SELECT count(*) FROM pages WHERE key = ?", (key,)) == [(0,)]
 
     result = publish(portal, dest)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_BUILD_DATE, MKDOCS, Project, assert_same_site, cache_of, speech
+from conftest import EXAMPLE_BUILD_DATE, MKDOCS, Project, assert_same_site, cache_of, cache_rows, speech
 
 KEPT = re.compile(r"页面依赖：(\d+) 个页面（共 (\d+) 个）所依赖的内容与上次生成时相同")
 CASE = "content/cases/2025-project-kickbacks.md"
@@ -109,11 +109,9 @@ def test_a_later_build_date_moves_the_next_session_as_a_fresh_build_does(portal:
 
 def test_a_damaged_record_is_dropped_and_every_page_assembled(portal: Path, tmp_path: Path):
     build(portal, "site")
-    record = cache_of(portal, "pages/dependencies.json")
-    data = record.read_bytes()
-    record.write_bytes(data[:-40] + b"0" * 40)
+    cache_rows(portal, "UPDATE records SET value = '[\"cut short' WHERE rowid = (SELECT max(rowid) FROM records WHERE part = 'pages')")
     result = build(portal, "site-again")
-    assert f"页面依赖记录 {record}" in result.stderr
+    assert f"缓存数据库 {cache_of(portal, 'pages/cache.sqlite')} 中的页面依赖记录" in result.stderr
     assert kept(result) is None
     assert_same_site(portal / "site", portal / "site-again")
     # The build wrote a sound record again.

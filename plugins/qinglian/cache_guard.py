@@ -21,7 +21,8 @@ _MARKER_TEXT = "This folder is a cache of qinglian (the portal builder). Everyth
 _ATOMIC = r"\.part-\d+-.+"
 _MADE = {
     "project": re.compile(rf"^(\.lock|pages|search|packs|publish-tree|last-publish\.json|{_ATOMIC})$"),
-    "pages": re.compile(rf"^([0-9a-f]{{2}}|assets|index\.json|documents\.json|dependencies\.json|{_ATOMIC})$"),
+    # The database and SQLite's side files; the rest is the file-per-page layout before it (removed on upgrade).
+    "pages": re.compile(rf"^(cache\.sqlite(-wal|-shm|-journal)?|[0-9a-f]{{2}}|assets|index\.json|documents\.json|dependencies\.json|{_ATOMIC})$"),
     "search": re.compile(r"^([0-9a-f]{16}(\.partial-\d+)?|state)$"),
     "packs": re.compile(rf"^([0-9a-f]{{64}}\.(pdf|json)|{_ATOMIC})$"),
 }

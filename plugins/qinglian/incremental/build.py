@@ -31,7 +31,7 @@ from ..search.records import SearchRecord
 from ..structure.document import Document
 from ..views.generated import GeneratedFile, GeneratedPage
 from ..views.pages import PortalViews
-from .dependencies import FILE_NAME as DEPENDENCIES_FILE
+from .database import CacheDatabase
 from .dependencies import RecordedBlocks, RecordedKeys, page_digests
 from .folders import CacheFolders
 from .kept_site import KeptSite
@@ -61,6 +61,8 @@ class IncrementalBuild:
         # A preview server's pages' sources as split into Markdown and metadata, from one rebuild to the next.
         self.sources: KnownSources | None = None
         self._last_page_cache: PageCache | None = None
+        # The project's cache database, kept open from one build of this process to the next.
+        self._database: CacheDatabase | None = None
         self._last_build: LastBuild | None = None
         self._quick: QuickRebuild | None = None
         self._state: ContentState | None = None
@@ -112,13 +114,13 @@ class IncrementalBuild:
             self.reuse.close()
         self.reuse = None
         if self.page_cache:
-            self.reuse = PageReuse(folders.pages, build_salt(config_file, directory_urls), self._last_page_cache)
+            self.reuse = PageReuse(self._database_of(folders), build_salt(config_file, directory_urls), self._last_page_cache)
             if self.kept_site is not None:
                 self._last_page_cache = self.reuse.cache
         if self.memo is None and self.page_cache:
             # What reads a document: this code and the YAML parser.
             salt = f"{own_code()} pyyaml={metadata.version('pyyaml')}"
-            self.memo = DocumentMemo.read(self._memo_file(), salt, copies=self.serving)
+            self.memo = DocumentMemo.read(self._database_of(folders), salt, copies=self.serving)
         elif self.memo is None and self.serving:
             self.memo = DocumentMemo()
         last, self._last_build, self._quick = self._last_build, None, None
@@ -137,7 +139,7 @@ class IncrementalBuild:
         if not self.serving and self.memo is not None and self.reuse is not None:
             self._contents = self.memo.contents()
             salt = self.reuse.cache.salt
-            self.recorded = RecordedKeys(salt) if self._assemble_all else RecordedKeys.read(folders.pages / DEPENDENCIES_FILE, salt)
+            self.recorded = RecordedKeys(salt) if self._assemble_all else RecordedKeys.read(self._database_of(folders), salt)
             self.recorded.block_memo(loaded, self._contents)
         if not self.serving:
             # One build per process: the memo has done its work, and holds a copy of every document.
@@ -317,7 +319,7 @@ class IncrementalBuild:
         # server and its end write it (``shutdown``).
         self.reuse.finish(persist=self.kept_site is None or not self._preview_built)
         if self.recorded is not None and self.folders is not None:
-            self.recorded.write(self.folders.pages / DEPENDENCIES_FILE, self.reuse.keys)
+            self.recorded.write(self._database_of(self.folders), self.reuse.keys)
         counts = (self.reuse.reused_bodies, self.reuse.reused_pages)
         self.reuse = None
         return counts
@@ -376,12 +378,14 @@ class IncrementalBuild:
         stack.enter_context(cache_lock(folders["project"], self.lock_wait, purpose, self.waiting))
         self._lock = stack
 
-    def _memo_file(self) -> Path:
-        # Beside the pages it saves reading for; deleted with them.
-        if self.folders is None:
-            raise CacheError("incremental build not started")
-        return self.folders.pages / "documents.json"
+    def _database_of(self, folders: CacheFolders) -> CacheDatabase:
+        """The cache database in the pages' folder; one connection for every build of this process."""
+        if self._database is None or self._database.folder != folders.pages:
+            if self._database is not None:
+                self._database.close()
+            self._database = CacheDatabase(folders.pages)
+        return self._database
 
     def _keep_memo(self) -> None:
-        if self.memo is not None and self.page_cache:
-            self.memo.write(self._memo_file())
+        if self.memo is not None and self.page_cache and self.folders is not None:
+            self.memo.write(self._database_of(self.folders))

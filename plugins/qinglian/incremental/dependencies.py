@@ -43,16 +43,17 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..cache_store import read_salted_json, warn_healed, write_salted_json
+from ..cache_store import warn_healed
 from ..content.links import anchored_links
 from ..content.loader import LoadResult
 from ..structure.document import Document
+from .database import CacheDatabase
 from .page_cache import digest
 from .quick_reload import TEXT_ONLY, headings
 from .source_meta import KnownSources
 
-FORMAT = 2
-FILE_NAME = "dependencies.json"
+FORMAT = 3
+_PARTS = ("pages", "blocks", "sources", "outlines")
 
 
 class RecordedBlocks:
@@ -119,16 +120,22 @@ class RecordedKeys:
         self.digests: dict[str, str] = {}
         self.usable: dict[str, str] = {}
         self.made_blocks: RecordedBlocks | None = None
+        # The rows as read (part, name → JSON text): a write changes only the rows that differ. None: not read, all are written.
+        self.stored: dict[tuple[str, str], str] | None = None
 
     @classmethod
-    def read(cls, path: Path, salt: str) -> RecordedKeys:
+    def read(cls, database: CacheDatabase, salt: str) -> RecordedKeys:
         keys = cls(salt)
+        if database.setting("records") != f"{FORMAT}:{salt}":
+            return keys
+        entries: dict[str, dict[str, Any]] = {part: {} for part in _PARTS}
+        stored: dict[tuple[str, str], str] = {}
         try:
-            entries = read_salted_json(path, FORMAT, salt)
-            if entries is None:
-                return keys
-            if not isinstance(entries, dict) or not all(isinstance(entries.get(part), dict) for part in ("pages", "blocks", "sources", "outlines")):
-                raise ValueError("not a record")
+            for part, name, value in database.rows("SELECT part, name, value FROM records"):
+                if part not in entries or not isinstance(name, str):
+                    raise ValueError("not a record")
+                entries[part][name] = json.loads(value)
+                stored[(part, name)] = value
             keys.recorded, keys.outlines = _pairs(entries["pages"]), Outlines(_pairs(entries["outlines"]))
             keys.blocks = {inputs: marker for inputs, marker in entries["blocks"].items() if isinstance(marker, str)}
             keys.sources = KnownSources({
@@ -136,9 +143,11 @@ class RecordedKeys:
                 if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and type(entry[1]) is int
                 and isinstance(entry[2], dict)
             })
+            keys.stored = stored
         except (ValueError, TypeError, RecursionError):
-            warn_healed(f"页面依赖记录 {path}")
+            warn_healed(f"缓存数据库 {database.path} 中的页面依赖记录")
             keys.recorded, keys.blocks, keys.sources, keys.outlines = {}, {}, KnownSources(), Outlines()
+            keys.stored = None
         return keys
 
     def block_memo(self, loaded: LoadResult, hashes: dict[Path, str]) -> RecordedBlocks:
@@ -156,15 +165,31 @@ class RecordedKeys:
     def key(self, src_uri: str) -> str | None:
         return self.usable.get(src_uri)
 
-    def write(self, path: Path, keys: dict[str, str]) -> None:
+    def write(self, database: CacheDatabase, keys: dict[str, str]) -> None:
         """Record this build's key of every page it has a digest for, its listing blocks and its pages' sources as split
-        (after a successful build)."""
-        pages = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in sorted(self.digests.items()) if src_uri in keys}
-        blocks = dict(sorted(self.made_blocks.made.items())) if self.made_blocks is not None else {}
-        sources = {src_uri: list(entry) for src_uri, entry in sorted(self.sources.made.items())}
-        outlines = {src_uri: list(entry) for src_uri, entry in sorted(self.outlines.made.items())}
-        record = {"pages": pages, "blocks": blocks, "sources": sources, "outlines": outlines}
-        write_salted_json(path, FORMAT, self.salt, record, durable=False)
+        (after a successful build): only the rows that differ from what was read are written."""
+        pages = {src_uri: [digest_, keys[src_uri]] for src_uri, digest_ in self.digests.items() if src_uri in keys}
+        blocks = dict(self.made_blocks.made) if self.made_blocks is not None else {}
+        sources = {src_uri: list(entry) for src_uri, entry in self.sources.made.items()}
+        outlines = {src_uri: list(entry) for src_uri, entry in self.outlines.made.items()}
+        rows = {
+            (part, name): json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            for part, values in zip(_PARTS, (pages, blocks, sources, outlines)) for name, value in values.items()
+        }
+        # A database made again since it was read holds none of the rows read.
+        stored = self.stored if database.setting("records") == f"{FORMAT}:{self.salt}" else None
+        self.stored = stored
+        stored = stored or {}
+        changed = sorted((part, name, value) for (part, name), value in rows.items() if stored.get((part, name)) != value)
+        gone = sorted(row for row in stored if row not in rows)
+        written = (
+            (self.stored is not None or database.write("DELETE FROM records"))
+            and database.write_many("INSERT OR REPLACE INTO records (part, name, value) VALUES (?, ?, ?)", changed)
+            and database.write_many("DELETE FROM records WHERE part = ? AND name = ?", gone)
+            and database.set_setting("records", f"{FORMAT}:{self.salt}")
+        )
+        if written and database.commit():
+            self.stored = rows
 
 
 def _pairs(entries: dict[str, Any]) -> dict[str, tuple[str, str]]:

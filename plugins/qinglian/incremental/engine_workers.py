@@ -62,6 +62,8 @@ def render_in_workers(count: int, config: MkDocsConfig, files: Files, nav: Navig
     if reuse is None or count < 2 or len(pages) < 2 or few:
         return
     started = time.perf_counter()
+    # The workers write through connections of their own: a batch this process left open would hold SQLite's write lock.
+    reuse.cache.commit()
     workers = fork_workers(_work, [pages[number::count] for number in range(count)], (config, files, nav, reuse), "qinglian-pages")
     results = []
     for number, (process, receiving) in enumerate(workers, start=1):
@@ -124,6 +126,8 @@ def _work(share: list[Page], config: MkDocsConfig, files: Files, nav: Navigation
             pass
         finally:
             page.active = False
+    # Committed before the parent reads them; a batch the disk refused drops its entries, and the serial pass renders those pages.
+    reuse.cache.commit()
     keys = {src_uri: key for src_uri, key in reuse.keys.items() if src_uri in finished}
     results.send({"keys": keys, **reuse.handed_over(set(keys.values()))})
     results.close()

@@ -7,12 +7,13 @@ hands back a copy of what an earlier build read. Copies, because resolving refer
 fills in a document's fields.
 
 Within one process (a preview server) a file is known by its size, modification time and
-inode; between processes (the nightly build) the memo is kept in a file, and a file whose
-status changed (a fresh clone) is known by a hash of its bytes.
+inode; between processes (the nightly build) the memo is kept in the cache database, a row per
+file, and a file whose status changed (a fresh clone) is known by a hash of its bytes.
 
-The memo file is JSON (``serial``; nothing in it runs when read): a first line with the format,
-the reading code and a hash of the rest, then the entries. A file that does not match its
-hash, or an entry that does not decode, is dropped and its documents are read again.
+A row is JSON (``serial``; nothing in it runs when read). Only the rows of files read again,
+re-stamped or gone are written, so one edit costs one row, not the whole memo. A row that does
+not decode is dropped and its document is read again; rows written by other reading code are
+not read (the ``documents`` setting names the format and that code).
 """
 
 from __future__ import annotations
@@ -25,16 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cache_store import read_salted_json, warn_healed, write_salted_json
+from ..cache_store import warn_healed
 from ..structure.document import Document
 from ..structure.problems import Problem, ProblemLog
 from ..content.serial import decode, encode
+from .database import CacheDatabase
 from .read_ahead import read_in_workers
 
-# Bump when an entry's layout changes; older memo files are then ignored.
-FORMAT = 2
-# A memo file may lag behind by one entry in this many: those files are read again.
-STALE_SHARE = 200
+# Bump when an entry's layout changes; older memo rows are then ignored.
+FORMAT = 3
 
 
 @dataclass
@@ -82,38 +82,53 @@ class DocumentMemo:
         self.salt = salt
         self._entries: dict[Path, _Entry] = {}
         self._seen: set[Path] = set()
-        # Entries added, read again or re-stamped since the memo was read or written.
-        self._changes = 0
+        # Files whose entries were added, read again or re-stamped, and files gone, since the memo was read or written.
+        self._changed: set[Path] = set()
+        self._gone: set[Path] = set()
+        # The rows in the database were written by other code (or none were): all are written anew.
+        self._rewrite = True
         self.reused = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
     @classmethod
-    def read(cls, path: Path, salt: str, copies: bool = True) -> DocumentMemo:
-        """The memo kept in ``path`` by the same code, or an empty one."""
+    def read(cls, database: CacheDatabase, salt: str, copies: bool = True) -> DocumentMemo:
+        """The memo the database keeps from the same code, or an empty one."""
         memo = cls(salt, copies=copies)
-        try:
-            stored = read_salted_json(path, FORMAT, salt)
-            if stored is not None:
-                memo._entries = {Path(name): _entry(fields) for name, fields in _mapping(stored).items()}
-        except (ValueError, TypeError, RecursionError):
-            warn_healed(f"文档缓存 {path}")
-            memo._entries = {}
+        if database.setting("documents") != f"{FORMAT}:{salt}":
+            return memo
+        damaged = 0
+        for name, text in database.rows("SELECT path, entry FROM documents"):
+            try:
+                memo._entries[Path(name)] = _entry(json.loads(text))
+            except (ValueError, TypeError, RecursionError):
+                damaged += 1
+        if damaged:
+            warn_healed(f"缓存数据库 {database.path} 中的 {damaged} 个文档条目")
+        memo._rewrite = damaged > 0
         return memo
 
-    def write(self, path: Path) -> None:
-        """Keep the memo in ``path`` (atomically), if it changed since it was read or written.
-
-        A few changed entries in a large memo are left out: rewriting a 10,000-document memo
-        takes about a second, and the next build reads those few files again in milliseconds
-        (they count as changes again, so the memo is rewritten once they add up).
-        """
-        if self._changes == 0 or self._changes <= len(self._entries) // STALE_SHARE:
+    def write(self, database: CacheDatabase) -> None:
+        """Keep the changes since the memo was read or written in the database: a row per changed file."""
+        changed, gone = self._changed & set(self._entries), self._gone - set(self._entries)
+        # A database made again since (healed, deleted by an operator) holds none of the rows this memo wrote.
+        self._rewrite = self._rewrite or database.setting("documents") != f"{FORMAT}:{self.salt}"
+        if not self._rewrite and not changed and not gone:
             return
-        entries = {str(name): [list(e.stamp), e.content, e.context, e.loaded] for name, e in self._entries.items()}
-        write_salted_json(path, FORMAT, self.salt, entries)
-        self._changes = 0
+        written = True
+        if self._rewrite:
+            changed, gone = set(self._entries), set()
+            written = database.write("DELETE FROM documents")
+        rows = ((str(path), _entry_text(self._entries[path])) for path in sorted(changed))
+        written = (
+            written
+            and database.write_many("INSERT OR REPLACE INTO documents (path, entry) VALUES (?, ?)", rows)
+            and database.write_many("DELETE FROM documents WHERE path = ?", ((str(path),) for path in sorted(gone)))
+            and database.set_setting("documents", f"{FORMAT}:{self.salt}")
+        )
+        if written and database.commit():
+            self._changed, self._gone, self._rewrite = set(), set(), False
 
     def load(
         self, path: Path, context: Hashable, read: Callable[[ProblemLog], Document | None], log: ProblemLog
@@ -144,7 +159,7 @@ class DocumentMemo:
             self._entries[path] = _read_entry(stamp, content, context_key, document, problems, self.copies)
             if self.shared:
                 self._entries[path].value = (document, problems)
-            self._changes += 1
+            self._changed.add(path)
         log.problems += problems
         return document
 
@@ -168,7 +183,7 @@ class DocumentMemo:
         for path, entry in read_by_workers.items():
             entry.fresh = True
             self._entries[path] = entry
-            self._changes += 1
+            self._changed.add(path)
         return (len(read_by_workers), seconds) if read_by_workers else None
 
     def _known(self, path: Path, context_key: str) -> tuple[_Entry | None, tuple[int, int, int], str]:
@@ -184,7 +199,7 @@ class DocumentMemo:
                 entry = None
             else:
                 entry.stamp = stamp
-                self._changes += 1
+                self._changed.add(path)
         return entry, stamp, content
 
     def contents(self) -> dict[Path, str]:
@@ -200,7 +215,7 @@ class DocumentMemo:
         """Drop files no longer loaded (deleted or moved) since the last call."""
         for path in set(self._entries) - self._seen:
             del self._entries[path]
-            self._changes += 1
+            self._gone.add(path)
         self._seen = set()
         self.reused = 0
 
@@ -241,10 +256,8 @@ def _decoded(loaded: str) -> tuple[Document | None, list[Problem]] | None:
     return document, problems
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError("expected a mapping")
-    return value
+def _entry_text(entry: _Entry) -> str:
+    return json.dumps([list(entry.stamp), entry.content, entry.context, entry.loaded], ensure_ascii=False, separators=(",", ":"))
 
 
 def _entry(fields: Any) -> _Entry:

@@ -13,11 +13,11 @@ A page is made in two steps, and the cache keeps the result of each under the in
 - the whole page, made by the theme from the body, the navigation and the templates, keyed by
   the body's key and a hash of those (``layout``).
 
-Nothing here knows the engine; ``reuse`` decides which pages use it, ``engine_pages`` is the MkDocs side. The cache is a folder that
-is safe to delete: a JSON index of entries, one file per body and per page, written atomically.
-The index records each file's hash, and a file is used only when it matches: a truncated,
-damaged or replaced file is dropped and its page rendered again. Entries the last build did
-not use are removed, so the folder holds one portal's worth.
+Nothing here knows the engine; ``reuse`` decides which pages use it, ``engine_pages`` is the MkDocs side. The cache is a
+table of the project's cache database (``database``), safe to delete: a row per page with its
+entry (JSON), its body and its finished page. The entry records each one's hash, and a stored
+body or page is used only when it matches: a damaged or replaced one is dropped and its page
+rendered again. Rows the last build did not use are removed, so the table holds one portal's worth.
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
 from ..cache_guard import made_by_cache
-from ..cache_store import CacheError, file_hash, list_of_strings, read_json, read_verified, warn_healed, write_json
+from ..cache_store import CacheError, file_hash, list_of_strings, warn_healed
+from .database import FILE_NAME, CacheDatabase
 
 # Bump when an entry's meaning changes; old caches are then ignored.
-FORMAT = 3
-INDEX = "index.json"
+FORMAT = 4
+# What the file-per-page layout before the database kept beside its shards (removed on upgrade).
+LEGACY_FILES = ("index.json", "documents.json", "dependencies.json")
 _KEY = re.compile(r"[0-9a-f]{40}")
 _ASSET = re.compile(r"([0-9a-f]{20})\.(?:js|css)")
 
@@ -111,14 +112,15 @@ class RenderedBody:
 
 
 class PageCache:
-    """The folder of rendered pages. Not thread-safe: one build uses it at a time."""
+    """The rendered pages of the cache database. Not thread-safe: one build uses it at a time."""
 
-    def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder
+    def __init__(self, database: CacheDatabase, salt: str) -> None:
+        self.database = database
+        self.folder = database.folder
         self.salt = salt
         self._entries: dict[str, RenderedBody] = {}
         self._used: set[str] = set()
-        # The folder's index is older than the entries kept here.
+        # The database holds rows the last ``save`` let go (a preview's rebuild); a persisting save removes them.
         self._unsaved = False
 
     @property
@@ -135,46 +137,46 @@ class PageCache:
 
     def load(self) -> None:
         self._entries = {}
-        index = self.folder / INDEX
-        if not index.exists() and not index.is_symlink():
-            return
-        stored = read_json(index)
-        if not isinstance(stored, dict) or not isinstance(stored.get("entries"), dict):
-            warn_healed(f"页面缓存索引 {index}")
-            return
-        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
+        if self.database.setting("pages") != f"{FORMAT}:{self.salt}":
             # Another version of the code or another configuration: its pages are not these.
             return
         damaged = 0
-        for key, data in stored["entries"].items():
-            entry = RenderedBody.from_json(data) if isinstance(key, str) and _KEY.fullmatch(key) else None
+        for key, data in self.database.rows("SELECT key, entry FROM pages"):
+            try:
+                entry = RenderedBody.from_json(json.loads(data)) if isinstance(key, str) and _KEY.fullmatch(key) else None
+            except (TypeError, ValueError, RecursionError):
+                entry = None
             if entry is None:
                 damaged += 1
             else:
                 self._entries[key] = entry
         if damaged:
-            warn_healed(f"页面缓存索引 {index} 中的 {damaged} 个条目")
+            warn_healed(f"缓存数据库 {self.database.path} 中的 {damaged} 个页面条目")
 
     def entries(self, keys: set[str]) -> dict[str, Any]:
-        """The entries of ``keys`` as the index file keeps them (for a worker's parent, ``adopt``)."""
-        # Through JSON, as the index: tuples become lists, and ``adopt`` checks them as it checks the file.
+        """The entries of ``keys`` as the database keeps them (for a worker's parent, ``adopt``)."""
+        # Through JSON, as stored: tuples become lists, and ``adopt`` checks them as ``load`` does.
         return json.loads(json.dumps({key: self._entries[key].as_json() for key in keys if key in self._entries}))
 
     def adopt(self, entries: dict[str, Any]) -> None:
-        """Entries another process of this build wrote; each is used only if its files match, as any entry."""
+        """Entries another process of this build wrote; each is used only if its rows match, as any entry."""
         for key, data in entries.items():
             entry = RenderedBody.from_json(data) if _KEY.fullmatch(key) else None
             if entry is not None:
                 self._entries[key] = entry
                 self._used.add(key)
 
+    def commit(self) -> None:
+        """Make what this process stored visible to others (before forking workers, and at their end)."""
+        self.database.commit()
+
     def body_key(self, *inputs: str) -> str:
         return digest(self.salt, *inputs)
 
     def body(self, key: str, verify: bool = True) -> RenderedBody | None:
-        """What was stored under ``key``, if its body file is still there and whole.
+        """What was stored under ``key``, if its body is still there and whole.
 
-        Without ``verify`` (a body this build wrote) the file is not read now; ``body_html`` still checks it.
+        Without ``verify`` (a body this build wrote) the row is not read now; ``body_html`` still checks it.
         """
         entry = self._entries.get(key)
         if entry is None:
@@ -186,7 +188,7 @@ class PageCache:
         return entry
 
     def has_body_file(self, key: str) -> bool:
-        return key in self._entries and self._path(key, "body").is_file()
+        return key in self._entries and self.database.row("SELECT 1 FROM pages WHERE key = ?", (key,)) is not None
 
     def body_html(self, key: str) -> str:
         """The body ``body(key)`` found whole; raises ``CacheError`` if it changed since."""
@@ -211,87 +213,81 @@ class PageCache:
         return self._read_again(key, _page_kind(layout))
 
     def store_body(self, key: str, body: RenderedBody, html: str) -> None:
-        body.hashes = {"body": self._write(key, "body", html)}
+        data = html.encode("utf-8", "surrogatepass")
+        body.hashes = {"body": file_hash(data)}
         body.layout = ""
-        self._entries[key] = body
-        self._used.add(key)
+        # The same body again (a worker renders the pages its navigation shows, which other workers finish) keeps the
+        # row and the finished page stored with it; another body under the key replaces both.
+        stored = self.database.write(
+            "INSERT INTO pages (key, entry, body, page) VALUES (?, ?, ?, NULL) ON CONFLICT (key) DO UPDATE"
+            " SET entry = excluded.entry, body = excluded.body, page = NULL WHERE pages.body IS NOT excluded.body",
+            (key, _entry_text(body), data),
+        )
+        if stored:
+            self._entries[key] = body
+            self._used.add(key)
+            self.database.on_rollback(lambda: self._drop(key))
 
     def store_page(self, key: str, layout: str, html: str, inline_assets: list[str]) -> None:
         entry = self._entries.get(key)
         if entry is None:
             return
+        data = html.encode("utf-8", "surrogatepass")
         kind = _page_kind(layout)
-        entry.hashes = {"body": entry.hashes["body"], kind: self._write(key, kind, html)}
-        entry.layout = layout
-        entry.inline_assets = inline_assets
+        hashes = {"body": entry.hashes["body"], kind: file_hash(data)}
+        stored = RenderedBody(entry.title, entry.toc, entry.anchors, entry.anchor_links, entry.messages, layout, inline_assets, hashes)
+        if self.database.write("UPDATE pages SET entry = ?, page = ? WHERE key = ?", (_entry_text(stored), data, key)):
+            entry.hashes, entry.layout, entry.inline_assets = hashes, layout, inline_assets
+            self.database.on_rollback(lambda: self._drop(key))
 
     def store_asset(self, name: str, data: bytes) -> None:
-        path = self.folder / "assets" / name
         if self.asset(name) is None:
-            write_atomically(path, data, durable=False)
+            self.database.write("INSERT OR REPLACE INTO assets (name, data) VALUES (?, ?)", (name, data))
 
     def asset(self, name: str) -> bytes | None:
-        """An inline script or style, named by the hash of its bytes: a file that does not match is not used."""
+        """An inline script or style, named by the hash of its bytes: a row that does not match is not used."""
         found = _ASSET.fullmatch(name)
         if found is None:
             return None
-        try:
-            path = self.folder / "assets" / name
-            data = None if path.is_symlink() else path.read_bytes()
-        except OSError:
-            return None
+        row = self.database.row("SELECT data FROM assets WHERE name = ?", (name,))
+        data = row[0] if row is not None and isinstance(row[0], bytes) else None
         if data is None or hashlib.sha256(data).hexdigest()[:20] != found[1]:
             return None
         return data
 
     def save(self, persist: bool = True) -> None:
-        """Keep what this build used; everything else goes, on disk too.
+        """Keep what this build used; everything else goes, from the database too.
 
-        Without ``persist`` only this object forgets the rest: the folder keeps the index it
-        last wrote and every file that index names (new files are written at once), so it
-        stays whole if the process ends without a persisting save; that save prunes it.
+        Without ``persist`` only this object forgets the rest: the database keeps those rows
+        until a persisting save (a preview server's last), so pruning costs a preview's save nothing.
         """
         self._entries = {key: entry for key, entry in self._entries.items() if key in self._used}
         self._unsaved = not persist
         if persist:
             self.persist()
+        else:
+            self.database.commit()
 
     def persist(self) -> None:
-        """Write the index of the entries the last ``save`` kept, and remove every other file."""
+        """Remove every row the last ``save`` did not keep, and the files of the cache's older layout."""
         kept = self._entries
         self._unsaved = False
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_json(
-            self.folder / INDEX,
-            {"format": FORMAT, "salt": self.salt, "entries": {key: entry.as_json() for key, entry in kept.items()}},
-        )
         assets = {name for entry in kept.values() for name in entry.inline_assets}
-        for shard in self.folder.iterdir():
-            if shard.is_symlink():
-                # Never followed: pruning through a link would delete files outside the cache.
-                shard.unlink()
-                continue
-            if not shard.is_dir() or not made_by_cache(shard, "pages"):
-                continue
-            for path in shard.iterdir():
-                key, _, kind = path.name.partition(".")
-                entry = kept.get(key)
-                if shard.name == "assets":
-                    wanted = path.name in assets
-                else:
-                    wanted = entry is not None and kind in ("body.html", f"{_page_kind(entry.layout)}.html")
-                if not wanted:
-                    path.unlink(missing_ok=True)
-
-    def _path(self, key: str, kind: str) -> Path:
-        return self.folder / key[:2] / f"{key}.{kind}.html"
+        database = self.database
+        if database.keep_only("pages", "key", kept) and database.keep_only("assets", "name", assets):
+            database.set_setting("pages", f"{FORMAT}:{self.salt}")
+        database.commit()
+        remove_file_layout(self.folder)
 
     def _read(self, key: str, kind: str, entry: RenderedBody) -> str | None:
         expected = entry.hashes.get(kind)
-        data = read_verified(self._path(key, kind), expected) if expected else None
-        if data is None:
-            if expected and self._path(key, kind).exists():
-                warn_healed(f"页面缓存文件 {self._path(key, kind)}")
+        if not expected:
+            return None
+        row = self.database.row(f"SELECT {'body' if kind == 'body' else 'page'} FROM pages WHERE key = ?", (key,))
+        data = row[0] if row is not None and isinstance(row[0], bytes) else None
+        if data is None or file_hash(data) != expected:
+            if data is not None:
+                warn_healed(f"缓存数据库 {self.database.path} 中的页面")
             return None
         try:
             return data.decode("utf-8", "surrogatepass")
@@ -303,20 +299,39 @@ class PageCache:
         html = self._read(key, kind, entry) if entry is not None else None
         if html is None:
             # Gone from the cache, so the next build renders the page again.
-            self._path(key, kind).unlink(missing_ok=True)
-            raise CacheError(f"页面缓存文件 {self._path(key, kind)} 已损坏，或在生成过程中被改动或删除（已从缓存中去掉）；请重新生成。")
+            self.database.write("DELETE FROM pages WHERE key = ?", (key,))
+            self.database.commit()
+            self._drop(key)
+            raise CacheError(f"缓存数据库 {self.database.path} 中的页面已损坏，或在生成过程中被改动或删除（已从缓存中去掉）；请重新生成。")
         return html
 
     def _drop(self, key: str) -> None:
         self._entries.pop(key, None)
         self._used.discard(key)
 
-    def _write(self, key: str, kind: str, html: str) -> str:
-        data = html.encode("utf-8", "surrogatepass")
-        # Not synced one by one (6 ms a file on a busy disk): a file a power cut left empty or
-        # short does not match the hash the index keeps, and is rendered again.
-        write_atomically(self._path(key, kind), data, durable=False)
-        return file_hash(data)
+
+def remove_file_layout(folder: Path) -> None:
+    """Remove what the file-per-page cache of earlier versions left (an upgrade): shards, assets and JSON indexes."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if not made_by_cache(entry, "pages") or entry.name == FILE_NAME or entry.name.startswith(f"{FILE_NAME}-"):
+            continue
+        if entry.is_dir():
+            for path in entry.iterdir():
+                if path.is_file() or path.is_symlink():
+                    path.unlink(missing_ok=True)
+            try:
+                entry.rmdir()
+            except OSError:
+                # Something the cache did not make is inside: left alone.
+                pass
+        elif entry.name in LEGACY_FILES:
+            entry.unlink(missing_ok=True)
+
+
+def _entry_text(entry: RenderedBody) -> str:
+    return json.dumps(entry.as_json(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _page_kind(layout: str) -> str:

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from ..engines import running
 from ..inline_assets import FOLDER as INLINE_FOLDER
+from .database import CacheDatabase
 from .page_cache import PageCache, RenderedBody, digest
 
 # Each message logged while a body rendered: logger name, level, text.
@@ -70,13 +71,13 @@ class MessageRecorder(logging.Handler):
 class PageReuse:
     """One build's use of the page cache: keys, look-ups, stores and the count of what was reused."""
 
-    def __init__(self, folder: Path, salt: str, last: PageCache | None = None) -> None:
+    def __init__(self, database: CacheDatabase, salt: str, last: PageCache | None = None) -> None:
         """``last`` is the cache of the previous build in this process, already read."""
-        if last is not None and last.folder == folder and last.salt == salt:
+        if last is not None and last.database is database and last.salt == salt:
             self.cache = last
             self.cache.begin()
         else:
-            self.cache = PageCache(folder, salt)
+            self.cache = PageCache(database, salt)
             self.cache.load()
         self.layout = ""
         self._recorder = MessageRecorder()
