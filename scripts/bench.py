@@ -7,6 +7,7 @@
     .venv/bin/python scripts/bench.py --docs 1000 --check # time qinglian check
     .venv/bin/python scripts/bench.py --docs 1000 --serve # page cache: builds, cache size, save-to-page under mkdocs serve
     .venv/bin/python scripts/bench.py --docs 1000 --packs # study packs: builds with packs off and on, the longest pack alone
+    .venv/bin/python scripts/bench.py --docs 1000 --phases # a cold serial build's CPU by phase, per 1,000 documents
 
 The corpus is N documents of about 10 KB each, made by shuffling the sentences of the
 example content (deterministic by --seed), with valid front matter. Stock Material gets
@@ -184,8 +185,13 @@ def main() -> int:
     parser.add_argument("--renderers", action="store_true", help="only compare Markdown renderers on the corpus's bodies (speed and conformance)")
     parser.add_argument("--packs", action="store_true", help="only compare builds with study packs off and on, and time the longest pack")
     parser.add_argument("--align", action="store_true", help="only time aligning two versions of a 160-article regulation")
+    parser.add_argument("--phases", action="store_true", help="only profile a cold serial build: CPU-seconds per 1,000 documents by phase")
     parser.add_argument("--kernels", metavar="LIST", help="only time a first search on these Chromium kernels, e.g. 79,86,90,current")
     args = parser.parse_args()
+    if args.phases:
+        from bench_phases import phases_report
+
+        return phases_report(args.docs, args.seed)
     if args.packs:
         from bench_packs import packs_report
 

@@ -144,6 +144,8 @@ class BuildRun:
     cpu_seconds: float = 0.0
     # What typesetting the study packs took, as the build logs it (None: packs off or all cached).
     packs_seconds: float | None = None
+    # Of ``cpu_seconds``, the system's share (file and directory calls, page faults).
+    system_seconds: float = 0.0
 
 
 INDEX_LOG = re.compile(r"搜索索引：.*?用时 ([\d.]+) 秒")
@@ -184,10 +186,11 @@ def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> Bu
     # The sampler can miss a short spike; the kernel's own peak RSS of the largest single process cannot.
     indexed, parallel, packs = INDEX_LOG.search(stderr), PARALLEL_LOG.search(stderr), PACKS_LOG.search(stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    system = after.ru_stime - before.ru_stime
+    cpu = (after.ru_utime - before.ru_utime) + system
     return BuildRun(
         seconds, max(peak, usage.ru_maxrss) / 1024, float(indexed[1]) if indexed else None, float(parallel[1]) if parallel else None,
-        cpu, float(packs[1]) if packs else None,
+        cpu, float(packs[1]) if packs else None, system,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,8 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
         if stock:
             stock_project(documents, work / "stock")
         seconds: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
+        system: dict[str, list[float]] = {}
         peaks: dict[str, list[float]] = {}
         phases: dict[str, list[float]] = {}
         indexing: dict[str, list[float]] = {}
@@ -44,6 +47,8 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
             for name in [*(f"workers-{n}" for n in workers), *(["stock"] if stock else [])]:
                 run = build(work / name, fresh_cache=True)
                 seconds.setdefault(name, []).append(run.seconds)
+                cpu.setdefault(name, []).append(run.cpu_seconds)
+                system.setdefault(name, []).append(run.system_seconds)
                 peaks.setdefault(name, []).append(run.peak_rss_mb)
                 if run.parallel_seconds is not None:
                     phases.setdefault(name, []).append(run.parallel_seconds)
@@ -55,12 +60,14 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
         median = statistics.median(values)
         phase = f", workers' phase {statistics.median(phases[name]):.1f} s" if name in phases else ""
         phase += f", search index {statistics.median(indexing[name]):.1f} s beside it" if name in indexing else ""
-        print(f"  {name:10} {median:7.1f} s  peak PSS {statistics.median(peaks[name]):6.0f} MB  "
-              f"(runs {sorted(round(v, 1) for v in values)}{phase})")
+        print(f"  {name:10} {median:7.1f} s  CPU {statistics.median(cpu[name]):6.1f} s (system {statistics.median(system[name]):5.1f} s)  "
+              f"peak PSS {statistics.median(peaks[name]):6.0f} MB  (runs {sorted(round(v, 1) for v in values)}{phase})")
     if stock:
         stock_median = statistics.median(seconds["stock"])
+        stock_cpu = statistics.median(cpu["stock"])
         for number in workers:
-            print(f"  workers {number} / stock: {statistics.median(seconds[f'workers-{number}']) / stock_median:.3f}")
+            print(f"  workers {number} / stock: wall {statistics.median(seconds[f'workers-{number}']) / stock_median:.3f}, "
+                  f"CPU {statistics.median(cpu[f'workers-{number}']) / stock_cpu:.3f}")
     for number in workers[1:]:
         many = statistics.median(seconds[f"workers-{number}"])
         share = (number * many / one - 1) / (number - 1)
@@ -80,7 +87,7 @@ def publish_report(count: int, seed: int, runs: int) -> int:
         qinglian_project(work / "corpus", work / "portal")
         dest = work / "www"
         shutil.rmtree(project_cache((work / "portal").resolve()), ignore_errors=True)
-        first = _publish(work / "portal", dest)
+        first = _publish(work / "portal", dest)[0]
         edited, full = [], []
         speeches = sorted((work / "corpus/content/speeches").glob("*.md"))
         for number in range(runs):
@@ -89,13 +96,17 @@ def publish_report(count: int, seed: int, runs: int) -> int:
                 document.write_text(document.read_text(encoding="utf-8") + f"\n补充一句修改后的内容（{kind} {number}）。\n", encoding="utf-8")
                 (edited if kind == "edit" else full).append(_publish(work / "portal", dest, *extra))
     print(f"qinglian publish of {count} documents, seed {seed}; first publish {first:.1f} s")
-    print(f"  after one edit: median {statistics.median(edited):.1f} s {sorted(round(t, 1) for t in edited)}")
-    print(f"  full (--full), after one edit: median {statistics.median(full):.1f} s {sorted(round(t, 1) for t in full)}")
-    print(f"  ratio: {statistics.median(edited) / statistics.median(full):.2f}")
+    for name, runs_ in (("after one edit", edited), ("full (--full), after one edit", full)):
+        print(f"  {name}: median {statistics.median(r[0] for r in runs_):.1f} s {sorted(round(r[0], 1) for r in runs_)}, "
+              f"CPU {statistics.median(r[1] for r in runs_):.1f} s (system {statistics.median(r[2] for r in runs_):.1f} s)")
+    print(f"  ratio: wall {statistics.median(r[0] for r in edited) / statistics.median(r[0] for r in full):.2f}, "
+          f"CPU {statistics.median(r[1] for r in edited) / statistics.median(r[1] for r in full):.2f}")
     return 0
 
 
-def _publish(project: Path, dest: Path, *extra: str) -> float:
+def _publish(project: Path, dest: Path, *extra: str) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user and system, every process) and system seconds of one publish."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "qinglian.cli", "publish", "--dest", str(dest), *extra], cwd=project, capture_output=True,
@@ -103,4 +114,7 @@ def _publish(project: Path, dest: Path, *extra: str) -> float:
     )
     if result.returncode != 0:
         raise SystemExit(f"publish failed:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    system = after.ru_stime - before.ru_stime
+    return wall, after.ru_utime - before.ru_utime + system, system

@@ -83,10 +83,13 @@ def workspace_report(count: int, seed: int, saves: int, generate_corpus) -> int:
         os.environ["QINGLIAN_ACCOUNTS_FILE"] = str(accounts)
         os.environ["QINGLIAN_CACHE_DIR"] = str(Path(scratch) / "caches")
         AccountBook(accounts).add("bench", "bench-password", "editor")
-        start = time.perf_counter()
-        project = Project(root, review=False)
-        project.checker.warm()
-        warm = time.perf_counter() - start
+        # The first start reads every file and leaves the documents in the cache database; the second takes them from there.
+        starts = []
+        for _ in range(2):
+            start = time.perf_counter()
+            project = Project(root, review=False)
+            project.checker.warm()
+            starts.append(time.perf_counter() - start)
         from qinglian.workspace.bundle import verified_folder
 
         pages = Pages(verified_folder(), ROOT / "plugins/qinglian/assets/qinglian.css", project.config, project.status, project.import_file)
@@ -113,7 +116,8 @@ def workspace_report(count: int, seed: int, saves: int, generate_corpus) -> int:
         shown = _list_in_chromium(url, root)
         server.shutdown()
         print(f"workspace on {count} documents, seed {seed}:")
-        print(f"  start (read and check every document once): {warm:.1f} s")
+        print(f"  first start (read and check every document, keep them in the cache database): {starts[0]:.1f} s")
+        print(f"  next start (the documents from the cache database, the files checked for changes): {starts[1]:.1f} s")
         for collection, (seconds, entries) in listing.items():
             print(f"  list {collection} ({entries} entries) through /api/v1: {seconds:.2f} s")
         for collection, seconds in shown.items():

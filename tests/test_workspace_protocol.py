@@ -73,7 +73,13 @@ def test_listing_and_reading(simple):
     club = next(e for e in entries if e["file"]["path"] == CASE)
     # The form's 网址名 field is filled from the file name where the file has no slug.
     assert club["data"].startswith("---\nslug: 2025-private-club\n")
-    assert club["data"].split("\n", 2)[2] == (REPO / CASE).read_text(encoding="utf-8")[4:]
+    # The list carries each file's front matter, not its body; the whole file comes when the entry is opened.
+    text = (REPO / CASE).read_text(encoding="utf-8")
+    front = text[: text.index("\n---\n", 3) + 5]
+    assert club["data"].split("\n", 2)[2] == front[4:] and "## " not in club["data"]
+    status, opened = simple.api("getEntry", path=CASE)
+    assert status == 200 and opened["data"].split("\n", 2)[2] == text[4:]
+    assert opened["file"]["id"] == club["file"]["id"]
     status, files = simple.api("entriesByFiles", files=[{"path": CASE}, {"path": "content/cases/missing.md"}])
     assert status == 200 and files[1]["data"] is None
     status, media = simple.api("getMedia", mediaFolder="content/speeches/images")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 
 from ..cache_guard import claim_all
@@ -36,11 +35,11 @@ from .dependencies import RecordedBlocks, RecordedKeys, page_digests
 from .folders import CacheFolders
 from .kept_site import KeptSite
 from .linked_release import LinkedRelease
-from .memo import DocumentMemo
+from .memo import DocumentMemo, reading_salt
 from .page_cache import PageCache
 from .preview import LastBuild, QuickRebuild, quick_rebuild
 from .quick_reload import ContentState
-from .reuse import PageReuse, build_salt, linked_sources, own_code
+from .reuse import PageReuse, build_salt, linked_sources
 from .source_meta import KnownSources
 
 
@@ -118,9 +117,7 @@ class IncrementalBuild:
             if self.kept_site is not None:
                 self._last_page_cache = self.reuse.cache
         if self.memo is None and self.page_cache:
-            # What reads a document: this code and the YAML parser.
-            salt = f"{own_code()} pyyaml={metadata.version('pyyaml')}"
-            self.memo = DocumentMemo.read(self._database_of(folders), salt, copies=self.serving)
+            self.memo = DocumentMemo.read(self._database_of(folders), reading_salt(), copies=self.serving)
         elif self.memo is None and self.serving:
             self.memo = DocumentMemo()
         last, self._last_build, self._quick = self._last_build, None, None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from importlib import metadata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,9 @@ class DocumentMemo:
         return len(self._entries)
 
     @classmethod
-    def read(cls, database: CacheDatabase, salt: str, copies: bool = True) -> DocumentMemo:
+    def read(cls, database: CacheDatabase, salt: str, copies: bool = True, shared: bool = False) -> DocumentMemo:
         """The memo the database keeps from the same code, or an empty one."""
-        memo = cls(salt, copies=copies)
+        memo = cls(salt, shared=shared, copies=copies)
         if database.setting("documents") != f"{FORMAT}:{salt}":
             return memo
         damaged = 0
@@ -218,6 +219,13 @@ class DocumentMemo:
             self._gone.add(path)
         self._seen = set()
         self.reused = 0
+
+
+def reading_salt() -> str:
+    """What reads a document: this code and the YAML parser (a memo read by other code is not trusted)."""
+    from .reuse import own_code
+
+    return f"{own_code()} pyyaml={metadata.version('pyyaml')}"
 
 
 def _context_key(context: Hashable) -> str:

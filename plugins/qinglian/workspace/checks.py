@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..content.loader import DEFAULT_VOCABULARY_FILE, LoadResult, load_content
 from ..incremental.memo import DocumentMemo
+from .cached_documents import CachedDocuments
 from ..structure.clock import BUILD_DATE_VARIABLE, DEFAULT_TIMEZONE, build_clock
 from ..structure.problems import Problem
 
@@ -34,11 +35,15 @@ class Verdict:
 class SaveChecker:
     """Keeps the documents read once in memory, so a save reads only the files it changes."""
 
-    def __init__(self, root: Path, content_dir: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE) -> None:
+    def __init__(
+        self, root: Path, content_dir: Path, vocabulary_file: str = DEFAULT_VOCABULARY_FILE, cached: CachedDocuments | None = None
+    ) -> None:
         self.root = root
         self.content_dir = content_dir
         self.vocabulary_file = vocabulary_file
-        self._memo = DocumentMemo(shared=True)
+        # What the builds read, when they kept it: a start then reads only the files changed since.
+        self._cached = cached
+        self._memo = cached.memo() if cached is not None else DocumentMemo(shared=True)
         self._baseline: set[_Key] | None = None
         self._last: set[_Key] = set()
         self._lock = threading.Lock()
@@ -52,6 +57,9 @@ class SaveChecker:
         with self._lock:
             loaded = self._load({})
             self._baseline = {_key(p) for p in loaded.log.errors}
+            if self._cached is not None:
+                self._memo.forget_unseen()
+                self._cached.keep(self._memo)
             return len(loaded.sources)
 
     def check(self, overrides: Mapping[str, bytes | None], ignored: frozenset[str] = frozenset()) -> Verdict:

@@ -20,6 +20,7 @@ from ..publish.status import read as read_publish_status
 from ..structure.problems import ProblemLog
 from .accounts import ROLE_NAMES, Account, AccountBook, AccountError, accounts_file
 from .bundle import BundleMissing, install, verified_folder
+from .cached_documents import CachedDocuments
 from .checks import SaveChecker
 from .cms_config import cms_config
 from .git_store import GitError, GitStore
@@ -71,7 +72,7 @@ class Project:
         if branch is None:
             raise GitError("仓库没有检出任何分支（HEAD 游离），请先 git checkout 发布所用的分支")
         self.branch = branch
-        self.checker = SaveChecker(root, root / self.content, self.vocabulary_file)
+        self.checker = SaveChecker(root, root / self.content, self.vocabulary_file, CachedDocuments(root))
         self.workspace = Workspace(self.store, branch, self.checker, self.review, self.content, self.review_self)
         self.accounts = AccountBook(accounts_file(root))
 

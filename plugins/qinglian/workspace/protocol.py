@@ -30,6 +30,20 @@ from .uploads import DailyUploads, check_content
 MAX_MEDIA_BYTES = 45 * 1024 * 1024
 
 
+# Front matters kept for listing (about 1 KB each): a portal of 50,000 documents fits; beyond, the memory is let go.
+MAX_SUMMARIES = 100_000
+
+
+def front_matter_of(data: bytes) -> bytes:
+    """A file's front matter block with its delimiters, without the body; a file without one is kept whole."""
+    if not data.startswith(b"---\n"):
+        return data
+    end = data.find(b"\n---\n", 3)
+    if end == -1:
+        return data
+    return data[: end + 5]
+
+
 class Workspace(ReviewActions):
     def __init__(
         self, store: GitStore, branch: str, checker: SaveChecker, review: bool, content: str = "content", review_self: bool = False
@@ -43,6 +57,8 @@ class Workspace(ReviewActions):
         # One change at a time: a save reads, checks and commits against one state of the branch.
         self._lock = threading.Lock()
         self.uploads = DailyUploads()
+        # Each listed file's front matter and version id, by its git object id (a blob never changes).
+        self._summaries: dict[str, tuple[bytes, str]] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def _head(self) -> str:
@@ -70,10 +86,25 @@ class Workspace(ReviewActions):
         return entries
 
     def entries_by_folder(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A collection's list: each file's front matter only. Decap shows and sorts the list by it, and fetches
+        the whole entry (``getEntry``) when one is opened, so 5,000 bodies are neither read nor sent to list them."""
         folder = collection_folder(params.get("folder"), self.content)
         head = self._head()
-        paths = sorted(p for p in self.store.list_files(head, folder) if p.count("/") == 2 and p.endswith(".md"))
-        return self._entries(editor, head, paths)
+        listing = {p: oid for p, oid in self.store.list_files(head, folder).items() if p.count("/") == 2 and p.endswith(".md")}
+        # Requests are served in threads: this one keeps the dictionary it filled, even if another lets it go.
+        known = self._summaries
+        unknown = [oid for oid in listing.values() if oid not in known]
+        if len(known) + len(unknown) > MAX_SUMMARIES:
+            known = self._summaries = {}
+            unknown = list(listing.values())
+        for oid, data in self.store.read_blobs(unknown).items():
+            known[oid] = (front_matter_of(data), content_id(data))
+        entries = []
+        for path in sorted(listing):
+            front, version = known[listing[path]]
+            data = with_implied_slug(front, PurePosixPath(path).stem)
+            entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": version}})
+        return entries
 
     def entries_by_files(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
         files = params.get("files")
