@@ -12,7 +12,6 @@ does not see; its time is the one its log line gives (wall time of a process tha
 
 from __future__ import annotations
 
-import cProfile
 import pstats
 import resource
 import shutil

@@ -91,7 +91,7 @@ def checked_body(body: str, shown: str, views: PortalViews, exempt: bool) -> str
     except StaleBlock as exc:
         raise PluginError(
             f"{shown}: 列表区块 {exc} 的内容与页面依赖记录不符。网站没有生成，原有输出保持不变；"
-            "请删除缓存文件夹中的 dependencies.json 后重新生成，并把这条信息报告给开发人员。"
+            "请删除缓存文件夹中的 cache.sqlite 后重新生成，并把这条信息报告给开发人员。"
         ) from None
 
 

@@ -58,7 +58,9 @@ class CacheDatabase:
         self._pid = 0
         # Connections of a parent this process was forked from: never used, never closed here.
         self._inherited: list[sqlite3.Connection] = []
-        self._pending = 0
+        # Statements waiting for the next batch: (SQL, parameters, whether for many rows).
+        self._queue: list[tuple[str, Any, bool]] = []
+        self._queuer = os.getpid()
         # Called with no arguments when a batch is rolled back (what it wrote is not in the database).
         self._on_rollback: list[Callable[[], None]] = []
         self.writable = True
@@ -68,7 +70,9 @@ class CacheDatabase:
     # -- reading -------------------------------------------------------------------------------
 
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """The rows of a query; none when the database turns out damaged (it is then made again)."""
+        """The rows of a query, after the queued writes; none when the database turns out damaged (it is then made again)."""
+        if self._queue:
+            self.commit()
         try:
             return self._open().execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError as exc:
@@ -89,13 +93,15 @@ class CacheDatabase:
         return found[0] if found else None
 
     # -- writing -------------------------------------------------------------------------------
+    # Writes wait in a queue and go in one short transaction: a batch held open while pages render
+    # would hold SQLite's write lock, and the other workers of the build would wait for it.
 
     def write(self, sql: str, parameters: Sequence[Any] = ()) -> bool:
-        """One statement in the current batch; False when the cache no longer writes."""
-        return self._writing(lambda connection: connection.execute(sql, parameters))
+        """One statement for the next batch; False when the cache no longer writes (or the batch it completed failed)."""
+        return self._queue_up(sql, parameters, False)
 
     def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> bool:
-        return self._writing(lambda connection: connection.executemany(sql, rows))
+        return self._queue_up(sql, list(rows), True)
 
     def set_setting(self, name: str, value: str) -> bool:
         return self.write("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", (name, value))
@@ -117,19 +123,32 @@ class CacheDatabase:
         self._on_rollback.append(forget)
 
     def commit(self) -> bool:
-        """End the batch in progress; False when it could not be written (it is rolled back)."""
-        connection = self._connection if self._pid == os.getpid() else None
-        if connection is None or not connection.in_transaction:
-            self._pending = 0
-            self._on_rollback = []
+        """Write the queued statements in one transaction; False when they could not be written (none is)."""
+        self._own_queue()
+        queued, self._queue = self._queue, []
+        forgetting, self._on_rollback = self._on_rollback, []
+        if not queued or not self.writable:
             return self.writable
         try:
-            connection.execute("COMMIT")
+            connection = self._open()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, parameters, many in queued:
+                    if many:
+                        connection.executemany(sql, parameters)
+                    else:
+                        connection.execute(sql, parameters)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
-            self._give_up(exc)
+            for forget in forgetting:
+                forget()
+            self.writable = False
+            warn_healed(f"缓存数据库 {self.path} 无法写入（{exc}），本次生成不再写入缓存，下次生成会重新渲染这些页面")
             return False
-        self._pending = 0
-        self._on_rollback = []
         return True
 
     def close(self) -> None:
@@ -139,36 +158,19 @@ class CacheDatabase:
             self._connection.close()
         self._connection = None
 
-    def _writing(self, statement: Callable[[sqlite3.Connection], Any]) -> bool:
+    def _own_queue(self) -> None:
+        if self._queuer != os.getpid():
+            # Forked: what the parent queued is the parent's to write.
+            self._queue, self._on_rollback, self._queuer = [], [], os.getpid()
+
+    def _queue_up(self, sql: str, parameters: Any, many: bool) -> bool:
         if not self.writable:
             return False
-        try:
-            connection = self._open()
-            if not connection.in_transaction:
-                connection.execute("BEGIN IMMEDIATE")
-            statement(connection)
-        except sqlite3.Error as exc:
-            self._give_up(exc)
-            return False
-        self._pending += 1
-        if self._pending >= BATCH:
+        self._own_queue()
+        self._queue.append((sql, parameters, many))
+        if len(self._queue) >= BATCH:
             return self.commit()
         return True
-
-    def _give_up(self, exc: sqlite3.Error) -> None:
-        """A write failed: roll the batch back and write no more in this process."""
-        connection = self._connection if self._pid == os.getpid() else None
-        if connection is not None and connection.in_transaction:
-            try:
-                connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-        for forget in self._on_rollback:
-            forget()
-        self._on_rollback = []
-        self._pending = 0
-        self.writable = False
-        warn_healed(f"缓存数据库 {self.path} 无法写入（{exc}），本次生成不再写入缓存，下次生成会重新渲染这些页面")
 
     # -- opening and healing -------------------------------------------------------------------
 
@@ -179,8 +181,6 @@ class CacheDatabase:
             # Forked: the parent's connection is not this process's to use (SQLite's rule), nor to close.
             self._inherited.append(self._connection)
             self._connection = None
-            self._pending = 0
-            self._on_rollback = []
         try:
             self._connection = self._connect()
         except sqlite3.DatabaseError as exc:
@@ -243,10 +243,6 @@ class CacheDatabase:
             except sqlite3.Error:
                 pass
         self._connection = None
-        for forget in self._on_rollback:
-            forget()
-        self._on_rollback = []
-        self._pending = 0
         self._remove(f"缓存数据库 {self.path}（{exc}）")
 
     def _remove(self, what: str) -> None:

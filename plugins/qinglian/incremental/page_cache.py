@@ -122,6 +122,7 @@ class PageCache:
         self._used: set[str] = set()
         # The database holds rows the last ``save`` let go (a preview's rebuild); a persisting save removes them.
         self._unsaved = False
+        self._stored_assets: set[str] = set()
 
     @property
     def unsaved(self) -> bool:
@@ -241,8 +242,12 @@ class PageCache:
             self.database.on_rollback(lambda: self._drop(key))
 
     def store_asset(self, name: str, data: bytes) -> None:
+        # Named by their hash: one stored in this process need not be looked up (a read would end the batch).
+        if name in self._stored_assets:
+            return
         if self.asset(name) is None:
             self.database.write("INSERT OR REPLACE INTO assets (name, data) VALUES (?, ?)", (name, data))
+        self._stored_assets.add(name)
 
     def asset(self, name: str) -> bytes | None:
         """An inline script or style, named by the hash of its bytes: a row that does not match is not used."""
@@ -272,6 +277,7 @@ class PageCache:
         """Remove every row the last ``save`` did not keep, and the files of the cache's older layout."""
         kept = self._entries
         self._unsaved = False
+        self._stored_assets = set()
         assets = {name for entry in kept.values() for name in entry.inline_assets}
         database = self.database
         if database.keep_only("pages", "key", kept) and database.keep_only("assets", "name", assets):
