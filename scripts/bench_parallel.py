@@ -110,7 +110,8 @@ def _publish(project: Path, dest: Path, *extra: str) -> tuple[float, float, floa
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "qinglian.cli", "publish", "--dest", str(dest), *extra], cwd=project, capture_output=True,
-        text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # The address readers use: a publish refuses the loopback one mkdocs.yml has for previews.
+        text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "QINGLIAN_SITE_URL": "http://lianjie.intranet.example/"},
     )
     if result.returncode != 0:
         raise SystemExit(f"publish failed:\n{result.stderr[-3000:]}")

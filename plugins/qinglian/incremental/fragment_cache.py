@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Hashable
 
 from markupsafe import Markup
+
+
+# Set (to any value) to render every fragment every time: the tests compare such a build with the usual one.
+EVERY_TIME_VARIABLE = "QINGLIAN_RENDER_SHARED_FRAGMENTS"
 
 
 class FragmentCache:
@@ -12,8 +17,11 @@ class FragmentCache:
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[Hashable, ...], Markup] = {}
+        self._every_time = bool(os.environ.get(EVERY_TIME_VARIABLE))
 
     def __call__(self, *key: Hashable, caller: Callable[[], str]) -> Markup:
+        if self._every_time:
+            return Markup(caller())
         if key not in self._rendered:
             self._rendered[key] = Markup(caller())
         return self._rendered[key]
