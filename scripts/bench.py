@@ -181,6 +181,8 @@ def main() -> int:
     parser.add_argument("--workspace", action="store_true", help="only time the editors' workspace: start, listing, save to commit")
     parser.add_argument("--saves", type=int, default=15, help="saves timed with --workspace")
     parser.add_argument("--workers", metavar="LIST", help="only compare full builds with these worker counts, e.g. 1,2 (with stock below 10,000)")
+    parser.add_argument("--before", metavar="PLUGINS", default="",
+                        help="with --workers: also build with the plugins folder of another checkout (an earlier version), alternately")
     parser.add_argument("--publish", action="store_true", help="only time qinglian publish after one edit against --full")
     parser.add_argument("--renderers", action="store_true", help="only compare Markdown renderers on the corpus's bodies (speed and conformance)")
     parser.add_argument("--packs", action="store_true", help="only compare builds with study packs off and on, and time the longest pack")
@@ -202,7 +204,7 @@ def main() -> int:
         return align_report(args.seed, args.runs)
     if args.workers:
         stock = (args.docs < 10_000 or args.with_stock) and not args.no_stock
-        return workers_report(args.docs, args.seed, args.runs, [int(n) for n in args.workers.split(",")], stock)
+        return workers_report(args.docs, args.seed, args.runs, [int(n) for n in args.workers.split(",")], stock, args.before)
     if args.publish:
         return publish_report(args.docs, args.seed, args.runs)
     if args.engines:

@@ -153,12 +153,13 @@ PARALLEL_LOG = re.compile(r"并行生成：.*?用时 ([\d.]+) 秒")
 PACKS_LOG = re.compile(r"学习资料汇编：.*?用时 ([\d.]+) 秒")
 
 
-def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs") -> BuildRun:
+def build(project: Path, fresh_cache: bool = True, engine: str = "mkdocs", code: str = "") -> BuildRun:
     """Wall seconds, peak memory (MB, proportional set size summed over the build's processes) and index seconds of one ``mkdocs build``."""
     shutil.rmtree(project / "site", ignore_errors=True)
     if fresh_cache:
         shutil.rmtree(project_cache(project.resolve()), ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # ``code``: the plugins folder of another checkout, built with instead of this one (an earlier version, to compare).
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"PYTHONPATH": code} if code else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # The log goes to a file: a pipe read only at the end fills up and stalls the build.

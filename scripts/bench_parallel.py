@@ -29,12 +29,15 @@ from qinglian.cache_store import project_cache
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\.md[^)\n]*\)")
 
 
-def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: bool) -> int:
+def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: bool, before: str = "") -> int:
+    """``before``: the plugins folder of an earlier checkout, built alternately with the same worker counts (names "before-N")."""
     with tempfile.TemporaryDirectory(prefix="qinglian-workers-") as scratch:
         work = Path(scratch)
         documents = generate_corpus(count, seed, work / "corpus")
         for number in workers:
             qinglian_project(work / "corpus", work / f"workers-{number}", workers=number)
+            if before:
+                qinglian_project(work / "corpus", work / f"before-{number}", workers=number)
         if stock:
             stock_project(documents, work / "stock")
         seconds: dict[str, list[float]] = {}
@@ -44,8 +47,9 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
         phases: dict[str, list[float]] = {}
         indexing: dict[str, list[float]] = {}
         for _ in range(runs):
-            for name in [*(f"workers-{n}" for n in workers), *(["stock"] if stock else [])]:
-                run = build(work / name, fresh_cache=True)
+            names = [*(f"workers-{n}" for n in workers), *((f"before-{n}" for n in workers) if before else []), *(["stock"] if stock else [])]
+            for name in names:
+                run = build(work / name, fresh_cache=True, code=before if name.startswith("before-") else "")
                 seconds.setdefault(name, []).append(run.seconds)
                 cpu.setdefault(name, []).append(run.cpu_seconds)
                 system.setdefault(name, []).append(run.system_seconds)
@@ -68,6 +72,12 @@ def workers_report(count: int, seed: int, runs: int, workers: list[int], stock: 
         for number in workers:
             print(f"  workers {number} / stock: wall {statistics.median(seconds[f'workers-{number}']) / stock_median:.3f}, "
                   f"CPU {statistics.median(cpu[f'workers-{number}']) / stock_cpu:.3f}")
+    if before:
+        for number in workers:
+            now, then = f"workers-{number}", f"before-{number}"
+            print(f"  workers {number}, this code / before: wall {statistics.median(seconds[now]) / statistics.median(seconds[then]):.3f}, "
+                  f"CPU {statistics.median(cpu[now]) / statistics.median(cpu[then]):.3f}, "
+                  f"system CPU {statistics.median(system[now]) / statistics.median(system[then]):.3f}")
     for number in workers[1:]:
         many = statistics.median(seconds[f"workers-{number}"])
         share = (number * many / one - 1) / (number - 1)

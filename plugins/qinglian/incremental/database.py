@@ -35,6 +35,9 @@ FILE_NAME = "cache.sqlite"
 APPLICATION_ID = 0x514C4331
 # Bump when a table's meaning changes: an older file is then made again.
 SCHEMA = 1
+# The largest SQLite allows. A page body and a finished page (30–60 KB) then take one or two pages each, not
+# fifteen: a cold build of 1,000 documents makes 9,000 reads and writes of the file instead of 110,000, for 25 % more disk.
+PAGE_SIZE = 65536
 # Writes per transaction: few enough that a rolled-back batch costs little, many enough that commits are rare.
 BATCH = 200
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -197,9 +200,6 @@ class CacheDatabase:
         self.folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         try:
-            connection.execute("PRAGMA journal_mode = WAL").fetchone()
-            # Durable at checkpoints, not at every commit: a power cut loses the last batches, never the file's integrity.
-            connection.execute("PRAGMA synchronous = NORMAL")
             application = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -207,6 +207,7 @@ class CacheDatabase:
             connection.close()
             raise
         if application == APPLICATION_ID and version == SCHEMA:
+            _configure(connection)
             if self._checked:
                 return connection
             # Once per process (a forked worker inherits the answer): damage found half-way through a build would
@@ -226,8 +227,9 @@ class CacheDatabase:
             what = "另一个程序的数据库" if application != APPLICATION_ID else f"旧版本（{version}）的缓存数据库"
             self._remove(f"缓存数据库 {self.path}（{what}）")
         connection = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        connection.execute("PRAGMA synchronous = NORMAL")
+        # Set before the first table (and before WAL mode fixes it).
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        _configure(connection)
         self._checked = True
         connection.executescript(f"BEGIN IMMEDIATE;\n{_TABLES}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {SCHEMA};\nCOMMIT;")
         return connection
@@ -250,3 +252,10 @@ class CacheDatabase:
             warn_healed(what)
         for suffix in ("", *_SIDE_FILES):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _configure(connection: sqlite3.Connection) -> None:
+    # WAL: readers never wait for the writer. Durable at checkpoints, not at every commit: a power cut loses the
+    # last batches, never the file's integrity.
+    connection.execute("PRAGMA journal_mode = WAL").fetchone()
+    connection.execute("PRAGMA synchronous = NORMAL")
