@@ -110,7 +110,7 @@ def workspace_report(count: int, seed: int, saves: int, generate_corpus) -> int:
             raw = entry["data"].replace("\nsummary: ", f"\nsummary: 第{index}次修改。", 1)
             seconds, answer = _post(url, auth, "persistEntry", dataFiles=[{"path": path, "slug": slug, "raw": raw}], assets=[],
                                     options={"useWorkflow": False, "collectionName": collection})
-            if answer != {"message": "entry persisted"}:
+            if not isinstance(answer, dict) or answer.get("message") != "entry persisted":
                 raise SystemExit(f"save refused: {answer}")
             times.append(seconds)
         shown = _list_in_chromium(url, root)

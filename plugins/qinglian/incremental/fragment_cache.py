@@ -20,7 +20,8 @@ class FragmentCache:
         self._every_time = bool(os.environ.get(EVERY_TIME_VARIABLE))
 
     def __call__(self, *key: Hashable, caller: Callable[[], str]) -> Markup:
-        if self._every_time:
+        """The body rendered once for ``key``; every time when a part of the key is None (a page with its own)."""
+        if self._every_time or None in key:
             return Markup(caller())
         if key not in self._rendered:
             self._rendered[key] = Markup(caller())

@@ -57,8 +57,9 @@ class Workspace(ReviewActions):
         # One change at a time: a save reads, checks and commits against one state of the branch.
         self._lock = threading.Lock()
         self.uploads = DailyUploads()
-        # Each listed file's front matter and version id, by its git object id (a blob never changes).
-        self._summaries: dict[str, tuple[bytes, str]] = {}
+        # What the list shows of a file (its front matter, the implied slug filled in) and its version id, by its git
+        # object id and file name: a blob never changes.
+        self._summaries: dict[tuple[str, str], tuple[str, str]] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def _head(self) -> str:
@@ -93,17 +94,21 @@ class Workspace(ReviewActions):
         listing = {p: oid for p, oid in self.store.list_files(head, folder).items() if p.count("/") == 2 and p.endswith(".md")}
         # Requests are served in threads: this one keeps the dictionary it filled, even if another lets it go.
         known = self._summaries
-        unknown = [oid for oid in listing.values() if oid not in known]
+        wanted = {path: (oid, PurePosixPath(path).stem) for path, oid in listing.items()}
+        unknown = {key for key in wanted.values() if key not in known}
         if len(known) + len(unknown) > MAX_SUMMARIES:
             known = self._summaries = {}
-            unknown = list(listing.values())
-        for oid, data in self.store.read_blobs(unknown).items():
-            known[oid] = (front_matter_of(data), content_id(data))
+            unknown = set(wanted.values())
+        blobs = self.store.read_blobs(sorted({oid for oid, _ in unknown}))
+        for oid, stem in unknown:
+            if oid in blobs:
+                data = with_implied_slug(front_matter_of(blobs[oid]), stem)
+                known[(oid, stem)] = (data.decode("utf-8", "replace"), content_id(blobs[oid]))
         entries = []
-        for path in sorted(listing):
-            front, version = known[listing[path]]
-            data = with_implied_slug(front, PurePosixPath(path).stem)
-            entries.append({"data": data.decode("utf-8", "replace"), "file": {"path": path, "id": version}})
+        for path in sorted(wanted):
+            if wanted[path] in known:
+                data, version = known[wanted[path]]
+                entries.append({"data": data, "file": {"path": path, "id": version}})
         return entries
 
     def entries_by_files(self, editor: Editor, params: dict[str, Any]) -> list[dict[str, Any]]:
