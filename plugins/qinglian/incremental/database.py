@@ -41,6 +41,8 @@ PAGE_SIZE = 65536
 # Writes per transaction: few enough that a rolled-back batch costs little, many enough that commits are rare.
 BATCH = 200
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+# Tables kept row by row (``update_rows``): their key columns and value columns. Each has a setting of its name.
+_ROW_TABLES = {"documents": (("path",), ("entry",)), "records": (("part", "name"), ("value",))}
 
 _TABLES = """
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -120,6 +122,23 @@ class CacheDatabase:
             and self.write(f"DELETE FROM {table} WHERE {column} NOT IN (SELECT value FROM temp.kept)")
             and self.write("DELETE FROM temp.kept")
         )
+
+    def update_rows(
+        self, table: str, setting: str, upserts: Iterable[Sequence[Any]], deletions: Iterable[Sequence[Any]], anew: bool
+    ) -> bool:
+        """Bring a table kept row by row up to date in one batch: its rows (all of them anew, or these changes),
+        then the ``setting`` that names what wrote them. False when the batch could not be written."""
+        keys, values = _ROW_TABLES[table]
+        columns = (*keys, *values)
+        insert = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        delete = f"DELETE FROM {table} WHERE {' AND '.join(f'{key} = ?' for key in keys)}"
+        written = (
+            (not anew or self.write(f"DELETE FROM {table}"))
+            and self.write_many(insert, upserts)
+            and self.write_many(delete, deletions)
+            and self.set_setting(table, setting)
+        )
+        return written and self.commit()
 
     def on_rollback(self, forget: Callable[[], None]) -> None:
         """``forget`` is called if the batch in progress is rolled back (once; the next batch starts without it)."""

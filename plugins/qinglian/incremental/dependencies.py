@@ -177,18 +177,12 @@ class RecordedKeys:
             for part, values in zip(_PARTS, (pages, blocks, sources, outlines)) for name, value in values.items()
         }
         # A database made again since it was read holds none of the rows read.
-        stored = self.stored if database.setting("records") == f"{FORMAT}:{self.salt}" else None
-        self.stored = stored
-        stored = stored or {}
+        if database.setting("records") != f"{FORMAT}:{self.salt}":
+            self.stored = None
+        stored = self.stored or {}
         changed = sorted((part, name, value) for (part, name), value in rows.items() if stored.get((part, name)) != value)
         gone = sorted(row for row in stored if row not in rows)
-        written = (
-            (self.stored is not None or database.write("DELETE FROM records"))
-            and database.write_many("INSERT OR REPLACE INTO records (part, name, value) VALUES (?, ?, ?)", changed)
-            and database.write_many("DELETE FROM records WHERE part = ? AND name = ?", gone)
-            and database.set_setting("records", f"{FORMAT}:{self.salt}")
-        )
-        if written and database.commit():
+        if database.update_rows("records", f"{FORMAT}:{self.salt}", changed, gone, anew=self.stored is None):
             self.stored = rows
 
 

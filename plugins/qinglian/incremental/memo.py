@@ -21,9 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from importlib import metadata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -117,18 +117,10 @@ class DocumentMemo:
         self._rewrite = self._rewrite or database.setting("documents") != f"{FORMAT}:{self.salt}"
         if not self._rewrite and not changed and not gone:
             return
-        written = True
         if self._rewrite:
             changed, gone = set(self._entries), set()
-            written = database.write("DELETE FROM documents")
         rows = ((str(path), _entry_text(self._entries[path])) for path in sorted(changed))
-        written = (
-            written
-            and database.write_many("INSERT OR REPLACE INTO documents (path, entry) VALUES (?, ?)", rows)
-            and database.write_many("DELETE FROM documents WHERE path = ?", ((str(path),) for path in sorted(gone)))
-            and database.set_setting("documents", f"{FORMAT}:{self.salt}")
-        )
-        if written and database.commit():
+        if database.update_rows("documents", f"{FORMAT}:{self.salt}", rows, ((str(path),) for path in sorted(gone)), self._rewrite):
             self._changed, self._gone, self._rewrite = set(), set(), False
 
     def load(

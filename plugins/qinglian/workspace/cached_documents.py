@@ -47,4 +47,3 @@ class CachedDocuments:
         """Leave what the start read for the next start and build (the rows of the files it read anew)."""
         if self.database is not None and memo.salt:
             memo.write(self.database)
-            self.database.commit()
