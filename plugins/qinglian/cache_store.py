@@ -185,37 +185,17 @@ def write_json(path: Path, data: Any) -> None:
     write_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 
-def write_salted_json(path: Path, format_: int, salt: str, data: Any, durable: bool = True) -> None:
-    """``data`` as JSON after a first line naming its format, the code that wrote it (``salt``) and a hash of the rest."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    header = json.dumps({"format": format_, "salt": salt, "hash": file_hash(body)}).encode()
-    write_atomically(path, header + b"\n" + body, durable)
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a message comes, not as it was when the handler was made
+    (a server or a test that replaces it later would otherwise lose the warnings)."""
 
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
 
-def read_salted_json(path: Path, format_: int, salt: str) -> Any:
-    """What ``write_salted_json`` wrote with this format and salt; None when the file is missing or written by other code.
-
-    Raises ``ValueError`` (or ``TypeError``, ``RecursionError``) when the file is damaged: a link,
-    too large, unreadable, or not matching its hash.
-    """
-    try:
-        if path.is_symlink() or path.stat().st_size > MAX_JSON_BYTES:
-            raise ValueError("not a cache file")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ValueError(str(exc)) from None
-    header_line, _, body = data.partition(b"\n")
-    header = json.loads(header_line)
-    if not isinstance(header, dict):
-        raise ValueError("bad header")
-    if header.get("format") != format_ or header.get("salt") != salt:
-        # Written by other code: not damaged, only not ours to trust.
-        return None
-    if header.get("hash") != file_hash(body):
-        raise ValueError("hash does not match")
-    return json.loads(body)
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 def _cache_logger() -> logging.Logger:
@@ -223,7 +203,7 @@ def _cache_logger() -> logging.Logger:
     # the way a content warning does.
     logger = logging.getLogger("qinglian.cache")
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
         logger.addHandler(handler)
         logger.propagate = False
